@@ -1,0 +1,38 @@
+# Two commands are all the set-up there is: `make run` and `make test`.
+# Both create .venv on first use and install the project into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ARGS   ?=
+
+.PHONY: run test lint bench calibrate app clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)            ## run the baseline scenario (pass Hydra overrides with ARGS="scenario=token_price_cut seed=7")
+	$(BIN)/python -m sim $(ARGS)
+
+test: $(STAMP)           ## lint, then the whole test suite (browser and notebook tests included)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)          ## speed and memory benchmark; writes benchmarks/results/
+	$(BIN)/python -m benchmarks $(ARGS)
+
+calibrate: $(STAMP)      ## method-of-simulated-moments fit on the small world
+	$(BIN)/python -m sim.calibrate $(ARGS)
+
+app: $(STAMP)            ## the interactive dashboard on http://localhost:8765
+	$(BIN)/python -m sim.app $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

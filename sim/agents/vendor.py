@@ -1,0 +1,281 @@
+"""A model vendor (a lab): buys chips, trains, releases models, prices tokens, sells them.
+
+Each month, in the order the model calls them:
+
+1. :meth:`Vendor.invest`: spend outside funding and reinvested revenue on chips, within
+   its bloc's export limits (:func:`sim.market.compute.buy_chips`).
+2. :meth:`Vendor.train`: turn the chips not needed for serving into effective training
+   compute; its knowledge grows with that compute and with spillovers
+   (:mod:`sim.market.capability`).
+3. :meth:`Vendor.maybe_release`: after the recorded history, the release rule decides
+   whether the lab ships its knowledge as a new model.
+4. :meth:`Vendor.update_cost`: marginal cost of serving its model on its fleet
+   (:mod:`sim.market.cost`).
+5. :meth:`Vendor.set_price`: the pricing rule (:mod:`sim.market.pricing`), unless the
+   price is held by the history or by a scenario's price event.
+6. :meth:`Vendor.settle`: book revenue, costs and any state support for selling below cost.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+import numpy as np
+
+from sim.constants import SECONDS_PER_MONTH
+from sim.market import capability as cap
+from sim.market import compute, cost
+from sim.rules import RuleError, rule
+
+
+class Vendor(mesa.Agent):
+    """A lab with a current model on sale (once it has released one).
+
+    Chips are counted in units of the configured chip models (H100- and 910C-equivalents):
+    as hardware improves, a dollar buys more of them.
+
+    Attributes:
+        vid: vendor id (key of ``world.vendors``); ``index``: its API slot.
+        bloc: home bloc.
+        active: it has released a model and sells it.
+        model_name, openness, capability, active_params_b, total_params_b: its current model.
+        knowledge: what it could release now (OOM of effective compute).
+        chips_advanced, chips_domestic: its fleet (chips).
+        price: API price (USD per million tokens, blended 3:1 input:output).
+        marginal_cost: serving cost (USD per million tokens), surge included.
+        held_until: month number until which the price is held (history or price event).
+        entries: verticals it has entered (raises the risk of its API).
+    """
+
+    def __init__(self, model: mesa.Model, vid: str, index: int, cfg) -> None:
+        super().__init__(model)
+        self.vid, self.index, self.cfg = vid, index, cfg
+        self.bloc = cfg.bloc
+        self.parent: Vendor | None = None
+        self.active = False
+        self.model_name, self.openness = "", "closed"
+        self.capability = 0.0
+        self.active_params_b = self.total_params_b = 1.0
+        self.release_month = -1
+        self.knowledge = 0.0
+        self.chips_advanced = cfg.initial_advanced_kchips * 1e3
+        self.chips_domestic = cfg.initial_domestic_kchips * 1e3
+        self.window: deque[float] = deque(maxlen=model.cfg.world.capability.training_window_months)
+        self.own_capability = -np.inf
+        self.own_growth = 0.0
+        self.price = np.nan
+        self.held_until = -1
+        self.subsidised = False
+        self.base_cost = self.marginal_cost = np.nan
+        self.energy_subsidy_per_mtok = 0.0
+        self.capacity_mtok = 0.0
+        self.utilisation = 0.0
+        self.entries = 0
+        # money of the month (USD) and tokens (million)
+        self.revenue = self.chip_spend = self.chip_subsidy = 0.0
+        self.tokens_api = self.tokens_self = 0.0
+        self.serving_cost = self.compliance_cost = self.state_support = self.profit = 0.0
+
+    # -- 1. chips ---------------------------------------------------------------------------
+
+    def invest(self) -> None:
+        """Buy chips with funding and reinvested revenue, within export limits; retire old ones."""
+        world = self.model.cfg.world
+        keep = 1.0 - world.compute.depreciation_per_month
+        self.chips_advanced *= keep
+        self.chips_domestic *= keep
+        if self.parent is not None:  # a line of another lab uses its parent's fleet
+            self.chip_spend = self.chip_subsidy = 0.0
+            return
+        gov = self.model.governments.get(self.bloc)
+        budget = self.cfg.funding_musd_per_month * 1e6 + self.cfg.reinvest_share * self.revenue
+        # chips are counted in today's models' equivalents: a dollar buys more FLOP each year
+        factor = self.model.hardware_factor()
+        bought = compute.buy_chips(
+            budget,
+            world.chips["advanced"].price_usd * factor,
+            world.chips["domestic"].price_usd * factor,
+            export_level=self.model.export_level(self.bloc),
+            domestic_available=self.bloc in world.compute.domestic_chip_blocs,
+            domestic_preference=self.cfg.domestic_preference,
+            compute_subsidy=gov.compute_subsidy if gov else 0.0,
+        )
+        self.chips_advanced += bought.advanced
+        self.chips_domestic += bought.domestic
+        self.chip_spend, self.chip_subsidy = bought.spent_usd, bought.subsidy_usd
+        if gov:
+            gov.spend("compute", bought.subsidy_usd)
+
+    def fleet_flops(self) -> tuple[float, float]:
+        """Delivered peak FLOP/s of the advanced and the domestic chips (FLOP/s)."""
+        owner = self.parent or self
+        world = self.model.cfg.world
+        adv = compute.effective_flops(owner.chips_advanced, world.chips["advanced"].tflops)
+        dom = compute.effective_flops(owner.chips_domestic, world.chips["domestic"].tflops,
+                                      1.0 - world.compute.supercluster_penalty)
+        return adv, dom
+
+    # -- 2. training -----------------------------------------------------------------------
+
+    def prepare_window(self) -> None:
+        """Fill the training window as if the starting fleet had trained all along."""
+        if self.parent is not None:
+            return
+        world = self.model.cfg.world
+        effective = (sum(self.fleet_flops()) * world.capability.training_utilisation
+                     * SECONDS_PER_MONTH * self.model.algo_multiplier())
+        self.window.extend([effective] * self.window.maxlen)
+        self.own_capability = float(cap.own_capability(sum(self.window)))
+
+    def train(self) -> None:
+        """Add this month's effective training compute to the window; update own capability.
+
+            serving share = min(max_serving_share, FLOP needed to serve last month's tokens / FLOP)
+            effective FLOP = (1 - serving share) * FLOP/s * utilisation * seconds * m_algo(t)
+        """
+        if self.parent is not None:
+            return
+        world = self.model.cfg.world
+        flops = sum(self.fleet_flops())
+        need = (self.tokens_api * 1e6 * 2.0 * self.active_params_b * 1e9
+                / (world.compute.serving_utilisation * SECONDS_PER_MONTH))
+        serving = min(world.compute.max_serving_share, need / flops) if flops > 0 else 0.0
+        effective = ((1.0 - serving) * flops * world.capability.training_utilisation
+                     * SECONDS_PER_MONTH * self.model.algo_multiplier())
+        self.window.append(effective)
+        before = self.own_capability
+        self.own_capability = float(cap.own_capability(sum(self.window)))
+        self.own_growth = (self.own_capability - before
+                           if np.isfinite(before) and np.isfinite(self.own_capability) else 0.0)
+
+    def learn(self, own_growth: float, spill: float) -> None:
+        """Knowledge grows with own compute and with what it absorbs from others (OOM)."""
+        if self.parent is not None:
+            self.knowledge = self.parent.knowledge - self.cfg.parent_gap_oom
+        else:
+            self.knowledge += max(0.0, own_growth) + spill
+
+    # -- 3. releases -------------------------------------------------------------------------
+
+    def release(self, model_name: str, openness: str, capability: float,
+                active_params_b: float, total_params_b: float,
+                price: float | None = None) -> None:
+        """Put a new model on sale (from a release event or the release rule)."""
+        self.active = True
+        self.model_name, self.openness = model_name, openness
+        self.capability = capability
+        self.knowledge = max(self.knowledge, capability)
+        self.active_params_b, self.total_params_b = active_params_b, total_params_b
+        self.release_month = self.model.month
+        if price is not None:
+            self.price = price
+
+    def maybe_release(self) -> None:
+        """After the history, ask the release rule whether to ship the lab's knowledge now."""
+        if self.model.in_history() or not self.active:
+            return
+        decide = self.model.rule("vendor_release")
+        if not decide(self, self.model):
+            return
+        growth = max(0.0, self.knowledge - self.capability)
+        scale = 10.0 ** (self.model.cfg.world.capability.active_params_elasticity * growth)
+        self.release(self.model_name_next(), self.openness, self.knowledge,
+                     self.active_params_b * scale, self.total_params_b * scale)
+
+    def model_name_next(self) -> str:
+        """Name of the next model: the lab's name and the release month."""
+        return f"{self.cfg.name} {self.model.month_label()}"
+
+    # -- 4. cost ---------------------------------------------------------------------------
+
+    def update_cost(self) -> None:
+        """Marginal cost of serving on its fleet, with surge pricing above capacity.
+
+            mc = 2 N_active 1e6 * c_flop(fleet) * (1 + surge * max(0, utilisation - 1))
+        """
+        world = self.model.cfg.world
+        adv, dom = self.fleet_flops()
+        def fleet_cost(subsidised: bool) -> float:
+            usd_per_flop = cost.fleet_cost_per_flop(
+                adv, dom, self.model.usd_per_flop("advanced", self.bloc, subsidised),
+                self.model.usd_per_flop("domestic", self.bloc, subsidised))
+            return float(cost.serving_cost_per_mtok(self.active_params_b, usd_per_flop))
+
+        self.base_cost = fleet_cost(True)
+        self.energy_subsidy_per_mtok = fleet_cost(False) - self.base_cost
+        share = world.compute.max_serving_share
+        self.capacity_mtok = float(compute.serving_capacity_mtok(
+            (adv + dom) * share, self.active_params_b, world.compute.serving_utilisation,
+            SECONDS_PER_MONTH))
+        self.utilisation = self.tokens_api / self.capacity_mtok if self.capacity_mtok > 0 else 0.0
+        self.marginal_cost = self.base_cost * float(
+            cost.surge_multiplier(self.utilisation, world.compute.surge_cost))
+
+    def ensure_price(self) -> None:
+        """A model put on sale without a price starts at cost plus the cost-plus markup."""
+        if self.active and not np.isfinite(self.price):
+            self.price = (1.0 + self.model.cfg.world.pricing.cost_plus_markup) * self.marginal_cost
+
+    # -- 5. price ----------------------------------------------------------------------------
+
+    def hold_price(self, price: float, until: int, subsidised: bool) -> None:
+        """Fix the price until month ``until`` (a list price, or a scenario's price event)."""
+        self.price, self.held_until, self.subsidised = price, until, subsidised
+
+    def set_price(self, market) -> None:
+        """Move the price towards the pricing rule's target (geometric partial adjustment).
+
+            p' = p ** (1 - l) * target ** l,     l = pricing inertia
+        """
+        if not self.active or self.model.month <= self.held_until or self.model.in_history():
+            return
+        self.subsidised = False
+        name = self.model.cfg.rules.vendor_pricing
+        target = self.model.rule("vendor_pricing")(self, market)
+        if target is None or not np.isfinite(target) or target <= 0:
+            raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
+                            f"{target!r}; a price must be a positive finite number "
+                            "(USD per million tokens)")
+        inertia = self.model.cfg.world.pricing.inertia
+        self.price = float(self.price ** (1.0 - inertia) * target ** inertia)
+
+    # -- 6. books --------------------------------------------------------------------------
+
+    def settle(self, tokens_api: float, tokens_self: float, compliance_usd: float) -> None:
+        """Book the month: revenue, serving and compliance costs, state support, profit (USD)."""
+        self.tokens_api, self.tokens_self = tokens_api, tokens_self
+        self.revenue = self.price * tokens_api if self.active else 0.0
+        self.serving_cost = self.marginal_cost * tokens_api if self.active else 0.0
+        self.compliance_cost = compliance_usd
+        loss = max(0.0, self.serving_cost - self.revenue)
+        gov = self.model.governments.get(self.bloc)
+        pays = gov is not None and (gov.price_support or self.subsidised)
+        self.state_support = loss if pays else 0.0
+        if gov and self.state_support > 0:
+            gov.spend("price", self.state_support)
+        if gov and self.active:
+            gov.spend("energy", self.energy_subsidy_per_mtok * tokens_api)
+        self.profit = self.revenue + self.state_support - self.serving_cost - compliance_usd
+
+    @property
+    def dumping(self) -> bool:
+        """Selling below marginal cost this month."""
+        return bool(self.active and self.price < self.marginal_cost)
+
+
+# -- release rules (registered for rules.vendor_release) --------------------------------------
+
+@rule("vendor_release", "cadence")
+def cadence(vendor: Vendor, model) -> bool:
+    """Release every ``release_interval_months`` months after the last release."""
+    return model.month - vendor.release_month >= vendor.cfg.release_interval_months
+
+
+@rule("vendor_release", "threshold")
+def threshold(vendor: Vendor, model) -> bool:
+    """Release once the lab's knowledge exceeds its current model by ``release_threshold_oom``
+    (world.capability), and no sooner than three months after the last release."""
+    return (vendor.knowledge - vendor.capability
+            >= model.cfg.world.capability.release_threshold_oom
+            and model.month - vendor.release_month >= 3)

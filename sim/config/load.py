@@ -1,0 +1,37 @@
+"""Compose a config from ``scenarios/`` outside the command line (tests, notebooks, app)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config.schema import Config, register_configs
+from sim.config.validate import validate
+
+#: The Hydra config directory: ``scenarios/`` at the project's root, beside ``sim/``.
+SCENARIOS_DIR: Path = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def to_config(cfg: DictConfig) -> Config:
+    """Turn a composed Hydra config into validated dataclasses (raises ConfigError)."""
+    obj = OmegaConf.to_object(cfg)
+    if not isinstance(obj, Config):
+        raise TypeError(f"expected a Config, got {type(obj).__name__}")
+    return validate(obj)
+
+
+def compose_config(overrides: Sequence[str] = (), config_name: str = "config") -> Config:
+    """Compose ``scenarios/config.yaml`` with Hydra overrides and validate it.
+
+    Example:
+        >>> cfg = compose_config(["world=small", "scenario=token_price_cut", "seed=3"])
+    """
+    register_configs()
+    if GlobalHydra.instance().is_initialized():  # inside a running Hydra app
+        return to_config(compose(config_name=config_name, overrides=list(overrides)))
+    with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
+        return to_config(compose(config_name=config_name, overrides=list(overrides)))

@@ -1,0 +1,107 @@
+"""Scenarios: a timeline of dated events on top of the world, with overrides and rules.
+
+An event is one dated change: a model release, a price change, an export-limit change,
+a subsidy, a ban, a vertical entry, a shift in privacy concern. All kinds share one
+dataclass (OmegaConf has no unions of dataclasses); :data:`EVENT_FIELDS` says which
+fields each kind needs and allows, and validation enforces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.config.fields import param
+from sim.constants import BLOCS, OPENNESS
+
+EVENT_KINDS: tuple[str, ...] = (
+    "release", "price", "export_limit", "subsidy", "ban", "entry", "privacy",
+)
+SUBSIDY_LEVERS: tuple[str, ...] = ("energy", "compute", "price")
+
+#: For each kind: (fields it requires, fields it may use besides). ``capability`` means
+#: at most one of training_flop, capability or frontier_lag_months (none: the lab's own
+#: knowledge at the time); ``price`` means factor, or price_in with price_out.
+EVENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "release": (("vendor", "openness"),
+                ("model", "capability", "training_flop", "frontier_lag_months", "total_params_b",
+                 "active_params_b", "price_in", "price_out")),
+    "price": (("price",), ("vendor", "bloc", "model", "subsidised", "duration_months")),
+    "export_limit": (("bloc", "level"), ()),
+    "subsidy": (("bloc", "lever", "level"), ()),
+    "ban": (("countries",), ("bloc", "vendor", "lift")),
+    "entry": (("vendor",), ("vertical",)),
+    "privacy": (("level",), ("segment",)),
+}
+
+
+@dataclass
+class EventConfig:
+    """One dated event of a scenario or of the recorded history."""
+
+    date: str = param(unit="YYYY-MM", doc="month of the event", origin="scenario")
+    kind: str = param(unit="kind", doc="what happens", choices=EVENT_KINDS, origin="scenario")
+    vendor: str | None = param(None, unit="vendor id", doc="vendor concerned", origin="scenario")
+    bloc: str | None = param(None, unit="bloc",
+                             doc="bloc concerned (restricted, subsidising, banned, or whose "
+                                 "vendors change price)", choices=BLOCS, origin="scenario")
+    model: str | None = param(None, unit="text", doc="name of a released model",
+                              origin="scenario")
+    openness: str | None = param(None, unit="level", doc="openness of a released model",
+                                 choices=OPENNESS, origin="scenario")
+    training_flop: float | None = param(None, unit="FLOP",
+                                        doc="training compute of a released model", lo=1e15,
+                                        hi=1e32, origin="scenario")
+    capability: float | None = param(None, unit="OOM of effective compute",
+                                     doc="capability index of a released model", lo=15, hi=40,
+                                     origin="scenario")
+    frontier_lag_months: float | None = param(None, unit="months",
+                                              doc="released model's lag behind the closed "
+                                                  "frontier (0: at the frontier)", lo=-60, hi=120,
+                                              origin="scenario")
+    total_params_b: float | None = param(None, unit="billion parameters",
+                                         doc="total parameters", lo=0, lo_open=True,
+                                         origin="scenario")
+    active_params_b: float | None = param(None, unit="billion parameters",
+                                          doc="parameters active per token (mixture-of-experts)",
+                                          lo=0, lo_open=True, origin="scenario")
+    price_in: float | None = param(None, unit="USD per million tokens", doc="input list price",
+                                   lo=0, lo_open=True, origin="scenario")
+    price_out: float | None = param(None, unit="USD per million tokens",
+                                    doc="output list price", lo=0, lo_open=True,
+                                    origin="scenario")
+    factor: float | None = param(None, unit="1", doc="new price over old price", lo=0,
+                                 lo_open=True, hi=100, origin="scenario")
+    subsidised: bool = param(False, unit="flag",
+                             doc="the state pays the loss when the price is below cost",
+                             origin="scenario")
+    duration_months: int | None = param(None, unit="months",
+                                        doc="how long a price is held (empty: to the end)",
+                                        lo=1, hi=600, origin="scenario")
+    level: float | None = param(None, unit="1",
+                                doc="export level, subsidy rate, or privacy-concern shift",
+                                lo=-1, hi=1, origin="scenario")
+    lever: str | None = param(None, unit="lever", doc="what a subsidy pays for",
+                              choices=SUBSIDY_LEVERS, origin="scenario")
+    countries: list[str] = param(unit="ISO3 codes or blocs",
+                                 doc="jurisdictions that ban (ISO3 for nations, bloc codes for "
+                                     "blocs, 'developing' for all nations)",
+                                 factory=list, origin="scenario")
+    lift: bool = param(False, unit="flag", doc="lifts the ban instead of imposing it",
+                       origin="scenario")
+    vertical: int | None = param(None, unit="vertical", doc="vertical entered (empty: the "
+                                                            "lab's largest)", lo=0,
+                                 origin="scenario")
+    segment: str | None = param(None, unit="segment", doc="firm segment (empty: all)",
+                                choices=("startups", "enterprises"), origin="scenario")
+    label: str = param("", unit="text", doc="short label for plots", origin="scenario")
+    source: str = param("", unit="text", doc="where the event's figures come from",
+                        origin="scenario")
+
+
+@dataclass
+class ScenarioConfig:
+    """A named scenario: its story and its events."""
+
+    name: str = param(unit="text", doc="scenario name", origin="scenario")
+    description: str = param("", unit="text", doc="what it represents", origin="scenario")
+    events: list[EventConfig] = field(default_factory=list)

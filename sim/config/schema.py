@@ -1,0 +1,70 @@
+"""The root of the config tree and its registration with Hydra's ConfigStore."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+
+from sim.config.fields import param
+from sim.config.scenario import ScenarioConfig
+from sim.config.world import WorldConfig
+
+
+@dataclass
+class RulesConfig:
+    """Which named rule makes each decision (see ``sim.rules``)."""
+
+    vendor_pricing: str = param("best_response", unit="rule", doc="how vendors set prices",
+                                origin="structural")
+    vendor_release: str = param("cadence", unit="rule",
+                                doc="when vendors release a new model after the history",
+                                origin="structural")
+    startup_choice: str = param("logit", unit="rule", doc="how firms choose a provider",
+                                origin="structural")
+    adopter_choice: str = param("logit", unit="rule",
+                                doc="how developing nations split their use among models",
+                                origin="structural")
+    government_policy: str = param("timeline", unit="rule",
+                                   doc="whether governments only follow the timeline or react",
+                                   origin="structural")
+    plugins: list[str] = param(unit="modules",
+                               doc="modules imported before the run, to register your own rules",
+                               factory=list, origin="structural")
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes."""
+
+    formats: list[str] = param(unit="formats", doc="table formats: parquet, csv",
+                               factory=lambda: ["parquet", "csv"], origin="structural")
+    plots: bool = param(True, unit="flag", doc="draw the standard plots", origin="structural")
+    report: bool = param(True, unit="flag", doc="write the HTML report", origin="structural")
+    progress: bool = param(True, unit="flag", doc="show a progress bar", origin="structural")
+    report_dates: list[str] = param(unit="YYYY-MM", doc="dates of the report's table",
+                                    factory=lambda: ["2026-12", "2030-12"], origin="structural")
+
+
+@dataclass
+class Config:
+    """Everything a run needs: the world, the scenario, the rules, the seed."""
+
+    seed: int = param(0, unit="seed", doc="seed of every random stream", lo=0, hi=2**32 - 1,
+                      origin="structural")
+    engine: str = param("vector", unit="engine",
+                        doc="vector: numpy over all buyers; agent: one Mesa step per buyer "
+                            "(the executable specification)", choices=("vector", "agent"),
+                        origin="structural")
+    world: WorldConfig = field(default_factory=WorldConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+def register_configs() -> None:
+    """Register the schema with Hydra, so ``scenarios/config.yaml`` can name it first."""
+    store = ConfigStore.instance()
+    store.store(name="schema", node=Config)
+    store.store(group="world", name="schema", node=WorldConfig, package="world")
+    store.store(group="scenario", name="schema", node=ScenarioConfig, package="scenario")

@@ -1,0 +1,64 @@
+"""Public figures the world is built from, read from this package (never from a fixed path).
+
+- ``countries.csv``: the developing nations (World Bank WDI figures with sources).
+- ``history_2022_2025.csv``: dated releases, price changes, export rules, bans, subsidies.
+
+Each file has a companion ``.md`` describing its columns, units and sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib.resources import files
+
+from sim.config.scenario import EventConfig
+
+_FLOAT_FIELDS = ("training_flop", "total_params_b", "active_params_b", "price_in",
+                 "price_out", "factor", "level")
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV file of this package, as dictionaries of strings."""
+    resource = files(__package__).joinpath(name)
+    if not resource.is_file():
+        available = sorted(p.name for p in files(__package__).iterdir() if p.name.endswith(".csv"))
+        raise FileNotFoundError(f"no data file {name!r} in sim/data (there are: "
+                                f"{', '.join(available)})")
+    return list(csv.DictReader(io.StringIO(resource.read_text(encoding="utf-8"))))
+
+
+def load_countries(name: str, include: list[str]) -> list[dict[str, str]]:
+    """The country rows, restricted to ``include`` (ISO3 codes) when it is not empty."""
+    rows = read_csv(name)
+    if include:
+        known = {r["iso3"] for r in rows}
+        missing = [c for c in include if c not in known]
+        if missing:
+            raise ValueError(f"world.nations.include names countries not in {name}: {missing}")
+        rows = [r for r in rows if r["iso3"] in set(include)]
+    return rows
+
+
+def load_events(name: str) -> list[EventConfig]:
+    """The rows of an event file as :class:`EventConfig` objects, in file order."""
+    events = []
+    for row in read_csv(name):
+        kwargs: dict = {"date": row["date"], "kind": row["kind"]}
+        for key in ("vendor", "bloc", "model", "openness", "lever", "label", "source"):
+            if row.get(key):
+                kwargs[key] = row[key]
+        for key in _FLOAT_FIELDS:
+            if row.get(key):
+                kwargs[key] = float(row[key])
+        if row.get("countries"):
+            kwargs["countries"] = [c.strip() for c in row["countries"].split(";") if c.strip()]
+        if row.get("subsidised", "").lower() == "true":
+            kwargs["subsidised"] = True
+        # a release names the vendor's bloc in the file, which the event does not need
+        if kwargs["kind"] == "release":
+            kwargs.pop("bloc", None)
+        if kwargs["kind"] == "ban" and kwargs.get("vendor"):
+            kwargs.pop("bloc", None)
+        events.append(EventConfig(**kwargs))
+    return events

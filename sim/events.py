@@ -1,0 +1,131 @@
+"""The timeline: dated events from the recorded history and from the scenario.
+
+Events of a month are applied at the start of that month, history first, then the
+scenario's, each in file order. Events dated before the first simulated month are
+applied at set-up, so they define the market at the start.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from sim.calendar import parse_month
+from sim.config.scenario import EventConfig
+from sim.config.validate import ConfigError
+from sim.market.capability import capability_of, compute_optimal_params_b
+
+
+def blended_price(price_in: float, price_out: float) -> float:
+    """One price per million tokens from input and output list prices (USD per Mtok).
+
+        p = (3 p_in + p_out) / 4
+
+    the 3:1 input-to-output blend used by Artificial Analysis to compare vendors.
+    """
+    return (3.0 * price_in + price_out) / 4.0
+
+
+class Timeline:
+    """Events by month, and the code that applies each kind."""
+
+    def __init__(self, history: list[EventConfig], scenario: list[EventConfig]) -> None:
+        self.by_month: dict[int, list[EventConfig]] = defaultdict(list)
+        for event in [*history, *scenario]:
+            self.by_month[parse_month(event.date)].append(event)
+        self.applied: list[tuple[int, EventConfig]] = []
+
+    def check(self, model) -> None:
+        """Checks that need the built world: a limited bloc must have a limiting government."""
+        targets = {g.export_target for g in model.governments.values() if g.export_target}
+        for events in self.by_month.values():
+            for event in events:
+                if event.kind == "export_limit" and event.bloc not in targets:
+                    raise ConfigError(f"event {event.date} export_limit.bloc", event.bloc,
+                                      "a bloc that some government limits (world.governments."
+                                      f"*.export_target: {sorted(targets) or 'none'})")
+                if event.kind == "subsidy" and event.bloc not in model.governments:
+                    raise ConfigError(f"event {event.date} subsidy.bloc", event.bloc,
+                                      f"a bloc with a government ({sorted(model.governments)})")
+
+    def months(self) -> list[int]:
+        return sorted(self.by_month)
+
+    def apply(self, model, month: int) -> None:
+        """Apply the events of ``month``."""
+        for event in self.by_month.get(month, []):
+            getattr(self, f"_{event.kind}")(model, event)
+            self.applied.append((month, event))
+
+    def apply_before(self, model, first_month: int) -> None:
+        """Apply, in order, every event dated before the first simulated month."""
+        for month in self.months():
+            if month < first_month:
+                model.month = month
+                self.apply(model, month)
+        model.month = first_month
+
+    # -- one method per event kind ---------------------------------------------------------
+
+    def _release(self, model, e: EventConfig) -> None:
+        vendor = model.vendor(e.vendor)
+        world = model.cfg.world.capability
+        ref, halving = model.reference_month, world.algo_halving_months
+        if e.capability is not None:
+            capability = e.capability
+        elif e.training_flop is not None:
+            capability = capability_of(e.training_flop, model.month, ref, halving)
+        elif e.frontier_lag_months is not None:
+            capability = model.closed_frontier() - e.frontier_lag_months * world.oom_per_year / 12
+        else:  # the lab ships what it knows
+            capability = vendor.knowledge
+        if e.total_params_b is not None:
+            total, active = e.total_params_b, e.active_params_b
+        else:
+            physical_flop = 10.0 ** capability / (2.0 ** ((model.month - ref) / halving))
+            active = total = compute_optimal_params_b(physical_flop, world.tokens_per_param)
+        price = None if e.price_in is None else blended_price(e.price_in, e.price_out)
+        vendor.release(e.model or e.label or f"{vendor.cfg.name} model", e.openness, capability,
+                       active, total, price)
+        if price is not None and model.in_history():
+            vendor.hold_price(price, parse_month(model.cfg.world.history_until), False)
+
+    def _price(self, model, e: EventConfig) -> None:
+        vendors = [model.vendor(e.vendor)] if e.vendor else [
+            v for v in model.vendors if v.bloc == e.bloc and v.active]
+        last = parse_month(model.cfg.world.end)
+        until = last if e.duration_months is None else model.month + e.duration_months - 1
+        if model.in_history():
+            until = max(until, parse_month(model.cfg.world.history_until))
+        for vendor in vendors:
+            price = (blended_price(e.price_in, e.price_out) if e.factor is None
+                     else vendor.price * e.factor)
+            if not math.isfinite(price):
+                continue  # a factor on a vendor with no price yet changes nothing
+            vendor.hold_price(price, until, e.subsidised)
+
+    def _export_limit(self, model, e: EventConfig) -> None:
+        for government in model.governments.values():
+            if government.export_target == e.bloc:
+                government.export_level = e.level
+
+    def _subsidy(self, model, e: EventConfig) -> None:
+        government = model.governments[e.bloc]
+        if e.lever == "energy":
+            government.energy_subsidy = e.level
+        elif e.lever == "compute":
+            government.compute_subsidy = e.level
+        else:
+            government.price_support = e.level > 0
+
+    def _ban(self, model, e: EventConfig) -> None:
+        for jurisdiction in e.countries:
+            model.bans.set(jurisdiction, bloc=e.bloc, vendor=e.vendor, lift=e.lift)
+
+    def _entry(self, model, e: EventConfig) -> None:
+        model.enter_vertical(model.vendor(e.vendor), e.vertical)
+
+    def _privacy(self, model, e: EventConfig) -> None:
+        for segment, firms in model.firms.items():
+            if e.segment in (None, segment):
+                firms.shift_privacy(e.level)

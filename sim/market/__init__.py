@@ -1,0 +1,1 @@
+"""Pure rule functions of the market: arrays in, arrays out, equations and units in docstrings."""

@@ -1,0 +1,68 @@
+"""Chips, export limits and domestic superclusters.
+
+A lab spends its chip budget on advanced chips where it may, and on domestic chips
+where its bloc makes them. An export limit caps the share of a restricted bloc's
+demand for advanced chips that it can fill; the rest of its budget goes to domestic
+chips, which deliver fewer FLOP per chip, draw more power per FLOP, and lose some
+efficiency when many of them are clustered (the supercluster answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChipPurchase:
+    """Chips bought in one month."""
+
+    advanced: float  #: advanced chips bought (chips)
+    domestic: float  #: domestic chips bought (chips)
+    spent_usd: float  #: what the lab paid (USD), subsidy excluded
+    subsidy_usd: float  #: what its government paid (USD)
+
+
+def buy_chips(budget_usd: float, price_advanced: float, price_domestic: float,
+              export_level: float, domestic_available: bool, domestic_preference: float,
+              compute_subsidy: float = 0.0) -> ChipPurchase:
+    """Split a month's chip budget between advanced and domestic chips.
+
+        spend_adv = budget * (1 - pref) * level
+        spend_dom = budget - spend_adv          if the bloc makes domestic chips, else 0
+        chips_k   = spend_k / (price_k * (1 - subsidy))
+
+    Args:
+        budget_usd: the lab's own money for chips this month (USD).
+        price_advanced, price_domestic: purchase prices per chip (USD).
+        export_level: share of its advanced-chip demand it may fill (1: no limit, 0: none).
+        domestic_available: whether its bloc makes domestic accelerators.
+        domestic_preference: share of the budget it would spend on domestic chips anyway.
+        compute_subsidy: share of the purchase price its government pays (1).
+
+    Budget that can buy nothing (advanced chips barred, no domestic ones) is not spent.
+    """
+    if not domestic_available:
+        domestic_preference = 0.0
+    spend_adv = budget_usd * (1.0 - domestic_preference) * export_level
+    spend_dom = budget_usd - spend_adv if domestic_available else 0.0
+    scale = 1.0 / (1.0 - compute_subsidy)
+    subsidy = (spend_adv + spend_dom) * (scale - 1.0)
+    return ChipPurchase(
+        advanced=spend_adv * scale / price_advanced,
+        domestic=spend_dom * scale / price_domestic,
+        spent_usd=spend_adv + spend_dom,
+        subsidy_usd=subsidy,
+    )
+
+
+def effective_flops(chips, tflops, efficiency=1.0):
+    """Delivered peak throughput of a set of chips, in FLOP/s: ``chips * tflops * 1e12 * eff``."""
+    return chips * tflops * 1e12 * efficiency
+
+
+def serving_capacity_mtok(flops, active_params_b, utilisation, seconds):
+    """Million tokens a fleet can serve in ``seconds`` (million tokens).
+
+        capacity = flops * utilisation * seconds / (2 * N_active * 1e6)
+    """
+    return flops * utilisation * seconds / (2.0 * active_params_b * 1e9 * 1e6)

@@ -1,0 +1,117 @@
+"""Discrete-choice demand: nested logit over offerings, and price-elastic token volume.
+
+Buyer i's utility for offering j (McFadden 1974; Berry 1994):
+
+    u_ij = b * q_j - a_i * ln(P_ij) - g_i * r_j + A(i, j) - k * 1[j != current_i] + e_ij
+
+with q the capability (OOM), P the price the buyer pays (USD per million tokens), r the
+strategic risk, A the affinity for the model's bloc, k a switching cost and e Gumbel
+noise. With nests g (closed APIs, hosted open-weight APIs, self-hosting) and
+dissimilarity l in (0, 1], the choice probability is the nested logit
+
+    P_ij = exp(u_ij / l) / S_ig * S_ig^l / sum_h S_ih^l,   S_ig = sum_{k in g} exp(u_ik / l)
+
+which is the plain logit when l = 1. Each buyer's token volume falls with the price it
+pays with constant elasticity e: x_i = X_i * (P_i / P_ref) ** -e.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.constants import NESTS
+
+
+def choice_probabilities(utility: np.ndarray, available: np.ndarray, nest: np.ndarray,
+                         lam: float) -> np.ndarray:
+    """Nested-logit choice probabilities, one row per buyer (rows sum to one).
+
+    Args:
+        utility: systematic utilities, shape (n, J) (utils).
+        available: which offerings each buyer may choose, shape (n, J) or (J,) (bool).
+        nest: nest index of each offering, shape (J,).
+        lam: nest dissimilarity in (0, 1]; 1 gives the plain logit.
+
+    Computed stably: utilities are shifted by their row maximum before exponentiation.
+    Rows with nothing available are all zero.
+    """
+    u = np.where(available, utility, -np.inf) / lam
+    shift = np.max(u, axis=1, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    expu = np.exp(u - shift)
+    if lam == 1.0:
+        total = expu.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, expu / total, 0.0)
+    n_nests = len(NESTS)
+    inclusive = np.zeros((u.shape[0], n_nests))
+    for g in range(n_nests):
+        inclusive[:, g] = expu[:, nest == g].sum(axis=1)
+    # S_g^lam, with the common shift exp(shift)^lam factored out of every nest
+    nest_weight = inclusive ** lam
+    total = nest_weight.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_nest = np.where(total > 0, nest_weight / total, 0.0)
+        within = np.where(inclusive[:, nest] > 0, expu / inclusive[:, nest], 0.0)
+    return within * p_nest[:, nest]
+
+
+def inclusive_value(utility: np.ndarray, available: np.ndarray, nest: np.ndarray,
+                    lam: float) -> np.ndarray:
+    """The log-sum ``ln sum_g (sum_{j in g} exp(u_j / l)) ** l`` per buyer (utils)."""
+    u = np.where(available, utility, -np.inf) / lam
+    shift = np.max(u, axis=1, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    expu = np.exp(u - shift)
+    inclusive = np.stack([expu[:, nest == g].sum(axis=1) for g in range(len(NESTS))], axis=1)
+    with np.errstate(divide="ignore"):
+        return np.log((inclusive ** lam).sum(axis=1)) + lam * shift[:, 0]
+
+
+def conditional_in_nest(probabilities: np.ndarray, nest: np.ndarray) -> np.ndarray:
+    """P(j | nest of j) for every buyer and offering (1)."""
+    n_nests = len(NESTS)
+    nest_total = np.zeros((probabilities.shape[0], n_nests))
+    for g in range(n_nests):
+        nest_total[:, g] = probabilities[:, nest == g].sum(axis=1)
+    denom = nest_total[:, nest]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 0, probabilities / denom, 0.0)
+
+
+def price_elasticity_of_share(probabilities: np.ndarray, alpha: np.ndarray, nest: np.ndarray,
+                              lam: float) -> np.ndarray:
+    """Own-price elasticity of each buyer's choice probability, -d ln P_ij / d ln p_j (1).
+
+    For utility linear in log price, the nested logit gives
+
+        e_ij = a_i * [1/l - (1/l - 1) * P_(j|g) - P_ij]
+
+    which is ``a_i * (1 - P_ij)`` for the plain logit.
+    """
+    alpha = np.asarray(alpha, dtype=float)[:, None]
+    if lam == 1.0:
+        return alpha * (1.0 - probabilities)
+    within = conditional_in_nest(probabilities, nest)
+    return alpha * (1.0 / lam - (1.0 / lam - 1.0) * within - probabilities)
+
+
+def token_volume(base_volume, price_paid, reference_price, elasticity):
+    """Tokens a buyer uses at the price it pays (million tokens per month).
+
+        x = X * (P / P_ref) ** -e
+    """
+    return base_volume * (np.asarray(price_paid) / reference_price) ** (-elasticity)
+
+
+def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Draw one offering per buyer by inverse-CDF sampling with the given uniforms.
+
+    The choice is the first j whose cumulative probability exceeds u. Using uniforms drawn
+    beforehand lets the per-agent engine make exactly the same draws.
+    """
+    cumulative = np.cumsum(probabilities, axis=1)
+    chosen = (cumulative <= uniforms[:, None]).sum(axis=1)
+    # u can exceed the last cumulative value by rounding: fall back to the last available
+    last = probabilities.shape[1] - 1 - np.argmax(probabilities[:, ::-1] > 0, axis=1)
+    return np.minimum(chosen, last)

@@ -1,0 +1,308 @@
+"""Pricing: markups from logit demand, the vendors' pricing rules, and the Nash benchmark.
+
+With utility linear in log price, a vendor whose buyers have choice elasticities e_ij
+(see :func:`sim.market.demand.price_elasticity_of_share`) and volume elasticity e faces
+the token-weighted own-price elasticity of its demand
+
+    E_j = e + sum_i w_ij * e_ij,        w_ij = x_ij / sum_i x_ij
+
+and its profit (p - c) * D(p) is highest where the Lerner index equals 1 / E_j:
+
+    p_j = c_j * E_j / (E_j - 1)          (capped at max_markup * c_j when E_j <= 1)
+
+The Bertrand-Nash equilibrium is the fixed point of that markup rule for all vendors
+at once; :func:`nash_prices` finds it by Newton steps in log prices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.constants import NESTS
+from sim.rules import rule
+
+
+@dataclass
+class DemandPanel:
+    """A sample of buyers that stands for the whole demand when prices are set.
+
+    Firms are sampled (weights scale them up); nations and device makers are all in.
+    Shapes: n panel buyers, J offerings. Only the offerings somebody may buy enter the
+    computations; the parts that do not depend on vendors' prices are computed once.
+    """
+
+    base_utility: np.ndarray  #: utility without the price term, (n, J), utils
+    alpha: np.ndarray  #: price sensitivity, (n,), utils per log-USD
+    own_price: np.ndarray  #: price of offerings not priced by a vendor (self-hosting), (n, J)
+    available: np.ndarray  #: (n, J) bool
+    weight: np.ndarray  #: tokens at the reference price, panel weight included, (n,), Mtok
+    is_api: np.ndarray  #: offerings whose price a vendor sets, (J,) bool
+    nest: np.ndarray  #: (J,)
+    nest_lambda: float
+    price_elasticity: float
+    reference_price: float
+
+    def __post_init__(self) -> None:
+        self.cols = np.flatnonzero(self.available.any(axis=0))
+        cols = self.cols
+        self._api = self.is_api[cols]
+        self._api_cols = cols[self._api]
+        self._avail = self.available[:, cols]
+        self._nest = self.nest[cols]
+        self._onehot = (self._nest[:, None] == np.arange(len(NESTS))[None, :]).astype(float)
+        own = np.where(self._api[None, :], 1.0, self.own_price[:, cols])
+        own = np.where(self._avail, own, 1.0)
+        self._fixed_utility = self.base_utility[:, cols] - self.alpha[:, None] * np.log(own)
+        self._fixed_volume = (own / self.reference_price) ** (-self.price_elasticity)
+
+    def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
+        """Price each buyer pays for each offering, (n, J), USD per million tokens."""
+        return np.where(self.is_api[None, :], np.nan_to_num(api_prices, nan=1.0)[None, :],
+                        self.own_price)
+
+    def _state(self, api_prices: np.ndarray):
+        """Probabilities, tokens and within-nest probabilities on the used columns."""
+        p = np.nan_to_num(api_prices[self._api_cols], nan=1.0)
+        lam = self.nest_lambda
+        utility = self._fixed_utility.copy()
+        utility[:, self._api] -= self.alpha[:, None] * np.log(p)[None, :]
+        utility = np.where(self._avail, utility, -np.inf) / lam
+        top = utility.max(axis=1, keepdims=True)
+        expu = np.exp(utility - np.where(np.isfinite(top), top, 0.0))
+        nest_sum = expu @ self._onehot  # (n, G)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            within = np.where(self._avail, expu / nest_sum[:, self._nest], 0.0)
+            nest_weight = nest_sum ** lam
+            p_nest = nest_weight / nest_weight.sum(axis=1, keepdims=True)
+        probabilities = np.nan_to_num(within * p_nest[:, self._nest])
+        volume = self._fixed_volume.copy()
+        volume[:, self._api] = (p / self.reference_price) ** (-self.price_elasticity)
+        tokens = self.weight[:, None] * volume * probabilities
+        return probabilities, tokens, within
+
+    def _full(self, values: np.ndarray, fill: float = 0.0) -> np.ndarray:
+        out = np.full((*values.shape[:-1], self.is_api.size), fill)
+        out[..., self.cols] = values
+        return out
+
+    def probabilities(self, api_prices: np.ndarray) -> np.ndarray:
+        """Choice probabilities at these prices, (n, J)."""
+        return self._full(self._state(api_prices)[0])
+
+    def tokens(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Expected tokens of each buyer on each offering (n, J), and the probabilities."""
+        probabilities, tokens, _ = self._state(api_prices)
+        return self._full(tokens), self._full(probabilities)
+
+    def elasticity(self, api_prices: np.ndarray, slope: bool = False):
+        """Token-weighted own-price elasticity ``E_j`` of each offering's demand (1).
+
+        With ``slope``, also return dE_j / d ln p_j, used by the Newton steps of
+        :func:`nash_prices`. With s_ij the buyer's share elasticity and w_ij its token
+        weight, E = e + sum_i w s and
+
+            dE/d ln p = -Var_w(s) + sum_i w_ij ds_ij/d ln p_j
+            ds/d ln p = a [(1/l - 1)(a/l) P_(j|g) (1 - P_(j|g)) + s P_ij]
+        """
+        probabilities, tokens, within = self._state(api_prices)
+        lam = self.nest_lambda
+        alpha = self.alpha[:, None]
+        share_elasticity = alpha * (1.0 / lam - (1.0 / lam - 1.0) * within - probabilities)
+        total = tokens.sum(axis=0)
+        weights = tokens / np.where(total > 0, total, 1.0)
+        mean = (weights * share_elasticity).sum(axis=0)
+        elasticity = self._full(self.price_elasticity + np.where(total > 0, mean, 0.0),
+                                self.price_elasticity)
+        if not slope:
+            return elasticity
+        ds = alpha * share_elasticity * probabilities
+        if lam != 1.0:
+            ds = ds + alpha * (1.0 / lam - 1.0) * (alpha / lam) * within * (1.0 - within)
+        variance = (weights * share_elasticity ** 2).sum(axis=0) - mean ** 2
+        return elasticity, self._full(np.where(total > 0, -variance + (weights * ds).sum(axis=0),
+                                               0.0))
+
+
+    def elasticity_jacobian(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                   np.ndarray]:
+        """Elasticities of the API offerings and their derivatives in every API log price.
+
+        Returns (slots, E, G) with ``slots`` the API slots somebody may buy, ``E`` their
+        elasticities and ``G[j, k] = dE_j / d ln p_k``. With D_ijk = d ln x_ij / d ln p_k
+
+            D_ijk = a_i [P_ik + (1/l - 1) P_(k|g) 1[g_j = g_k]] - 1[j = k] (a_i / l + e)
+            dE_j/dx_k = sum_i w_ij [(D_ijk - sum_m w_mj D_mjk) s_ij + ds_ij/dx_k]
+            ds_ij/dx_k = -a_i [(1/l - 1) dP_(j|g)/dx_k + dP_ij/dx_k]
+        """
+        probabilities, tokens, within = self._state(api_prices)
+        api = np.flatnonzero(self._api)
+        lam, eps = self.nest_lambda, self.price_elasticity
+        alpha = self.alpha[:, None, None]
+        P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
+        same = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
+        eye = np.eye(api.size)
+        s = alpha[:, :, 0] * (1.0 / lam - (1.0 / lam - 1.0) * W - P)  # (n, a)
+        total = X.sum(axis=0)
+        w = X / np.where(total > 0, total, 1.0)
+        D = alpha * (P[:, None, :] + (1.0 / lam - 1.0) * W[:, None, :] * same[None]) \
+            - eye[None] * (alpha / lam + eps)
+        dP = P[:, :, None] * (D + eps * eye[None])
+        dW = W[:, :, None] * (alpha / lam) * (W[:, None, :] * same[None] - eye[None])
+        ds = -alpha * ((1.0 / lam - 1.0) * dW + dP)
+        mean_D = np.einsum("ij,ijk->jk", w, D)
+        G = (np.einsum("ij,ijk,ij->jk", w, D, s) - mean_D * (w * s).sum(axis=0)[:, None]
+             + np.einsum("ij,ijk->jk", w, ds))
+        E = eps + (w * s).sum(axis=0)
+        return self.cols[api], E, G
+
+
+def markup_factor(elasticity, max_markup: float):
+    """Profit-maximising price over marginal cost, ``E / (E - 1)``, capped at ``max_markup``."""
+    elasticity = np.asarray(elasticity, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(elasticity > 1.0, elasticity / (elasticity - 1.0), np.inf)
+    return np.minimum(factor, max_markup)
+
+
+def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarray,
+                max_markup: float, start: np.ndarray | None = None, tolerance: float = 1e-9,
+                max_iter: int = 100) -> tuple[np.ndarray, bool]:
+    """Bertrand-Nash prices of the API offerings: the fixed point of the markup rule.
+
+        p_j = c_j * min(E_j(p) / (E_j(p) - 1), max_markup)   for every active API j
+
+    solved by Newton's method on h(x) = x - ln c - ln min(mu(E(x)), M), x = ln p, with
+    the Jacobian of :meth:`DemandPanel.elasticity_jacobian`,
+
+        dh_j / dx_k = 1[j = k] + G_jk / (E_j (E_j - 1))   (identity rows where the cap binds)
+
+    safeguarded: rows where demand is not locally concave take a half fixed-point step,
+    and each step is halved until the largest |h| falls (backtracking). Returns the prices
+    (nan where not sold) and whether the largest |h| fell below ``tolerance``.
+    """
+    active = active & panel.is_api
+    prices = np.full(active.size, np.nan)
+    slots = panel.cols[panel.is_api[panel.cols]]
+    slots = slots[active[slots]]
+    if slots.size == 0:
+        return prices, True
+    log_cost = np.log(marginal_cost[slots])
+    cap = np.log(max_markup)
+    guess = (marginal_cost * 2.0 if start is None
+             else np.where(np.isfinite(start), start, marginal_cost * 2.0))
+    x = np.clip(np.log(guess[slots]), log_cost, log_cost + cap)
+    full = np.full(active.size, np.nan)
+    eye = np.eye(slots.size)
+
+    def residual(x: np.ndarray, elasticity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            markup = np.where(elasticity > 1.0, np.log(elasticity / (elasticity - 1.0)), np.inf)
+        capped = markup >= cap
+        return x - log_cost - np.where(capped, cap, markup), capped
+
+    def evaluate(x: np.ndarray) -> np.ndarray:
+        full[slots] = np.exp(x)
+        return panel.elasticity(full)[slots]
+
+    converged = False
+    for _ in range(max_iter):
+        full[slots] = np.exp(x)
+        used, elasticity, jacobian = panel.elasticity_jacobian(full)
+        pick = np.searchsorted(used, slots)
+        elasticity, jacobian = elasticity[pick], jacobian[np.ix_(pick, pick)]
+        h, capped = residual(x, elasticity)
+        size = np.max(np.abs(h))
+        if size < tolerance:
+            converged = True
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dh = eye + jacobian / (elasticity * (elasticity - 1.0))[:, None]
+        flat = capped | ~np.isfinite(np.diag(dh)) | (np.diag(dh) < 0.1)
+        dh[flat] = 2.0 * eye[flat]  # cap rows: h = x - ln c - ln M is linear
+        dh[capped] = eye[capped]
+        try:
+            step = np.linalg.solve(dh, h)
+        except np.linalg.LinAlgError:
+            step = 0.5 * h
+        step = np.clip(np.nan_to_num(step), -1.0, 1.0)
+        for _ in range(8):
+            trial = np.clip(x - step, log_cost, log_cost + cap)
+            if np.max(np.abs(residual(trial, evaluate(trial))[0])) < size:
+                break
+            step = 0.5 * step
+        x = trial
+    prices[slots] = np.exp(x)
+    return prices, converged
+
+
+# -- the vendors' pricing rules (registered for rules.vendor_pricing) -------------------------
+
+@rule("vendor_pricing", "cost_plus")
+def cost_plus(vendor, market) -> float:
+    """Cost-plus pricing: ``p = (1 + m) * c`` with the configured markup m."""
+    return (1.0 + market.config.cost_plus_markup) * vendor.marginal_cost
+
+
+@rule("vendor_pricing", "best_response")
+def best_response(vendor, market) -> float:
+    """Best response to rivals' current prices under logit demand.
+
+        p = c * min(E / (E - 1), max_markup),  E the vendor's demand elasticity at current prices
+
+    Repeated month after month (with inertia) this converges to the Bertrand-Nash prices
+    when nothing else changes.
+    """
+    factor = markup_factor(market.elasticity(vendor), market.config.max_markup)
+    return float(vendor.marginal_cost * factor)
+
+
+@rule("vendor_pricing", "penetration")
+def penetration(vendor, market) -> float:
+    """Penetration pricing: undercut rivals to buy market share.
+
+        p = max(floor * c, (1 - d) * mean rival price)
+
+    With a floor below one the vendor sells below cost; its government pays the loss if it
+    supports prices, and the market records dumping either way.
+    """
+    cfg = market.config
+    return max(cfg.penetration_floor * vendor.marginal_cost,
+               (1.0 - cfg.penetration_discount) * market.rival_mean_price(vendor))
+
+
+class MarketView:
+    """What a pricing rule sees: the menu, the demand panel, the pricing parameters.
+
+    Elasticities at the current prices are computed once per month and shared.
+    """
+
+    def __init__(self, menu, panel: DemandPanel, config) -> None:
+        self.menu, self.panel, self.config = menu, panel, config
+        self._elasticity: np.ndarray | None = None
+        self._tokens: np.ndarray | None = None
+
+    def _api_prices(self) -> np.ndarray:
+        return np.where(self.menu.is_api, self.menu.price, np.nan)
+
+    def elasticity(self, vendor) -> float:
+        """Own-price elasticity of the vendor's API demand at current prices, ``E_j`` (1)."""
+        if self._elasticity is None:
+            self._elasticity = self.panel.elasticity(self._api_prices())
+        return float(self._elasticity[vendor.index])
+
+    def demand(self) -> np.ndarray:
+        """Expected tokens on each slot at current prices, (J,) (million tokens per month)."""
+        if self._tokens is None:
+            self._tokens = self.panel.tokens(self._api_prices())[0].sum(axis=0)
+        return self._tokens
+
+    def rival_mean_price(self, vendor) -> float:
+        """Token-weighted mean API price of the vendor's rivals (USD per million tokens)."""
+        menu = self.menu
+        rivals = menu.is_api & menu.on_sale & (np.arange(menu.n_slots) != vendor.index)
+        weights = self.demand()[rivals]
+        if weights.sum() <= 0:
+            return float(np.nanmean(menu.price[rivals])) if rivals.any() else vendor.price
+        return float(np.average(menu.price[rivals], weights=weights))

@@ -1,0 +1,461 @@
+"""The AI market: a Mesa model of vendors, firms, developing nations, device makers and
+governments, one calendar month per step.
+
+The month, in order (:meth:`AIMarket.step`):
+
+1. the timeline's events of the month (releases, prices, export limits, subsidies, bans,
+   vertical entries, privacy shifts);
+2. governments act (the policy rule);
+3. vendors buy chips, train, learn from each other, maybe release, and work out their
+   serving cost;
+4. vendors set prices (the pricing rule), and the Bertrand-Nash benchmark is computed;
+5. firms, nations and device makers choose and buy (the market clears at posted prices);
+6. vendors book the month; closed labs may enter their customers' verticals;
+7. the recorder takes the month's outcomes.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import data
+from sim.agents.device_maker import DeviceMaker, embodiment
+from sim.agents.government import Government
+from sim.agents.vendor import Vendor
+from sim.bans import Bans
+from sim.calendar import format_month, parse_month
+from sim.config import Config, ConfigError, validate
+from sim.config.validate import check_event
+from sim.constants import BLOCS
+from sim.events import Timeline
+from sim.market import cost
+from sim.market.capability import algo_multiplier, spillover
+from sim.market.pricing import DemandPanel, MarketView, nash_prices
+from sim.menu import Menu
+from sim.population.firm_agents import FirmAgents
+from sim.population.firms import FirmMonth, FirmPopulation, SegmentDemand, draw_firms
+from sim.population.nation_agents import NationAgents
+from sim.population.nations import NationMonth, NationPopulation, draw_nations
+from sim.record import Recorder
+from sim.rules import get_rule
+from sim.streams import Streams
+
+
+class AIMarket(mesa.Model):
+    """The global AI market.
+
+    Args:
+        cfg: a validated :class:`sim.config.Config` (see :func:`sim.config.compose_config`).
+
+    Attributes:
+        month: the current month number (see :mod:`sim.calendar`).
+        vendors: the vendor agents, in the order of ``world.vendors``.
+        governments: government agents by bloc.
+        firms: firm segments (startups, enterprises), vectorized or as agents.
+        nations: the developing nations; device_makers: one per bloc.
+        menu: the offerings on sale; bans: the bans in force.
+        recorder: the tidy time series (:meth:`Recorder.to_frame`).
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        validate(cfg)
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        world = cfg.world
+        self.streams = Streams(cfg.seed)
+        self.start, self.end = parse_month(world.start), parse_month(world.end)
+        self.history_until = parse_month(world.history_until)
+        self.reference_month = parse_month(world.capability.reference_month)
+        self.month = self.start
+        self._rules = {d: get_rule(d, getattr(cfg.rules, d)) for d in (
+            "vendor_pricing", "vendor_release", "startup_choice", "adopter_choice",
+            "government_policy")}
+
+        self.vendor_ids = list(world.vendors)
+        self.vendors = [Vendor(self, vid, i, vcfg)
+                        for i, (vid, vcfg) in enumerate(world.vendors.items())]
+        for vendor in self.vendors:
+            if vendor.cfg.parent:
+                vendor.parent = self.vendor(vendor.cfg.parent)
+        self.governments = {bloc: Government(self, bloc, g)
+                            for bloc, g in world.governments.items()}
+        self.bans = Bans()
+        for bloc, government in self.governments.items():
+            for banned in government.banned_blocs:
+                self.bans.set(bloc, bloc=banned)
+        self.menu = Menu([v.bloc for v in self.vendors])
+
+        self.firms = self._build_firms()
+        self.nations = self._build_nations()
+        self.device_makers = [DeviceMaker(self, bloc, world.devices)
+                              for bloc in BLOCS if world.devices.capacity_share.get(bloc, 0) > 0]
+
+        self.alarm = 0.0
+        self.entries: list[tuple[int, str, int, int]] = []  # month, vendor, vertical, harmed
+        self.closed_frontier_by_month: dict[int, float] = {}
+        self.nash = np.full(self.menu.n_slots, np.nan)
+        self.nash_converged = True
+        self.demand: dict[str, SegmentDemand] = {}
+        self.firm_month: dict[str, FirmMonth] = {}
+        self.nation_month: NationMonth | None = None
+        self.panel: DemandPanel | None = None
+        self.uniforms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+        history = data.load_events(world.history_file) if world.history_file else []
+        for i, event in enumerate(history):
+            check_event(event, f"{world.history_file} row {i + 2}", world.vendors)
+        self.timeline = Timeline(history, cfg.scenario.events)
+        self.timeline.check(self)
+        self._start_labs()
+        self.recorder = Recorder(self)
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _build_firms(self) -> dict:
+        firms = {}
+        for segment, seg_cfg in self.cfg.world.firms.items():
+            initial = draw_firms(seg_cfg, self.menu.n_slots, self.streams("firms.init", segment))
+            if self.cfg.engine == "vector":
+                firms[segment] = FirmPopulation(segment, seg_cfg, self.cfg.world.demand, initial,
+                                                self._rules["startup_choice"],
+                                                self.cfg.rules.startup_choice)
+            else:
+                if self.cfg.rules.startup_choice != "logit":
+                    raise ConfigError("rules.startup_choice", self.cfg.rules.startup_choice,
+                                      "logit with engine=agent (the per-agent specification "
+                                      "implements the logit rule only)")
+                firms[segment] = FirmAgents(self, segment, seg_cfg, self.cfg.world.demand,
+                                            initial)
+            size = min(seg_cfg.n, self.cfg.world.pricing.panel_size)
+            rows = self.streams("panel", segment).choice(seg_cfg.n, size=size, replace=False)
+            firms[segment].panel_index = np.sort(rows)
+        return firms
+
+    def _build_nations(self):
+        cfg = self.cfg.world.nations
+        rows = data.load_countries(cfg.countries_file, cfg.include)
+        initial = draw_nations(rows, cfg, self.streams("nations.init"))
+        if self.cfg.engine == "vector":
+            return NationPopulation(cfg, self.cfg.world.demand, initial,
+                                    self._rules["adopter_choice"], self.cfg.rules.adopter_choice)
+        if self.cfg.rules.adopter_choice != "logit":
+            raise ConfigError("rules.adopter_choice", self.cfg.rules.adopter_choice,
+                              "logit with engine=agent")
+        return NationAgents(self, cfg, self.cfg.world.demand, initial)
+
+    def _start_labs(self) -> None:
+        """Fill training windows with the starting fleets, replay the events before the
+        start, then give labs without a model the knowledge their compute implies."""
+        for vendor in self.vendors:
+            vendor.prepare_window()
+        self.timeline.apply_before(self, self.start)
+        released = [v for v in self.vendors if v.active and v.parent is None]
+        if released:
+            # labs without a model know what their compute implies, at the released labs'
+            # mean efficiency; labs with no compute yet start one OOM below the laggard
+            offset = float(np.mean([v.knowledge - v.own_capability for v in released
+                                    if np.isfinite(v.own_capability)] or [0.0]))
+            floor = min(v.knowledge for v in released) - 1.0
+            for vendor in self.vendors:
+                if not vendor.active and vendor.parent is None:
+                    vendor.knowledge = (vendor.own_capability + offset
+                                        if np.isfinite(vendor.own_capability) else floor)
+        lag = self.cfg.world.capability.initial_open_lag_months
+        open_labs = [v for v in self.vendors if v.active and v.openness != "closed"]
+        if lag is not None and open_labs and self.closed_frontier() > -np.inf:
+            target = self.closed_frontier() - lag * self.cfg.world.capability.oom_per_year / 12
+            shift = target - max(v.capability for v in open_labs)
+            for vendor in open_labs:
+                vendor.capability += shift
+                vendor.knowledge += shift
+        for vendor in self.vendors:
+            if vendor.parent is not None:
+                vendor.learn(0.0, 0.0)
+
+    # -- the month -------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one month."""
+        self.timeline.apply(self, self.month)
+        for government in self.governments.values():
+            government.act()
+        self.advance_labs()
+        self.set_prices()
+        self.demand = self.buy()
+        self.settle()
+        self.enter_verticals()
+        self.recorder.collect(self)
+        self.month += 1
+        self.running = self.month <= self.end
+
+    def advance_labs(self) -> None:
+        """Vendors buy chips, train, absorb spillovers, release, and cost their serving."""
+        for vendor in self.vendors:
+            vendor.invest()
+        for vendor in self.vendors:
+            vendor.train()
+        self.spread_knowledge()
+        for vendor in self.vendors:
+            vendor.maybe_release()
+        for vendor in self.vendors:
+            vendor.update_cost()
+            vendor.ensure_price()
+
+    def draw_uniforms(self) -> None:
+        """The month's uniforms for every firm's review and choice, from their own streams
+        (drawn whatever happens, so that scenarios share them: common random numbers)."""
+        self.uniforms = {
+            segment: (self.streams("firms.review", segment).random(firms.n),
+                      self.streams("firms.choice", segment).random(firms.n))
+            for segment, firms in self.firms.items()}
+
+    def set_prices(self) -> None:
+        """Vendors price against the demand panel; then the Nash benchmark of the same demand."""
+        self.draw_uniforms()
+        self.refresh_menu()
+        self.panel = self.build_panel()
+        market = MarketView(self.menu, self.panel, self.cfg.world.pricing)
+        for vendor in self.vendors:
+            vendor.set_price(market)
+        self.refresh_menu()
+        pricing = self.cfg.world.pricing
+        start = np.where(np.isfinite(self.nash), self.nash, self.menu.price)
+        self.nash, self.nash_converged = nash_prices(
+            self.panel, self.menu.marginal_cost, self.menu.on_sale, pricing.max_markup,
+            start=start, tolerance=pricing.nash_tolerance, max_iter=pricing.nash_max_iter)
+
+    def buy(self) -> dict[str, SegmentDemand]:
+        """Every segment chooses and buys at the posted prices."""
+        demand = {segment: firms.choose(self.firm_month[segment])
+                  for segment, firms in self.firms.items()}
+        demand["nations"] = self.nations.choose(self.nation_month)
+        devices = [maker.choose(self.menu, self.cfg.world.demand, self.device_available(maker))
+                   for maker in self.device_makers]
+        demand["devices"] = SegmentDemand(
+            sum(d.tokens for d in devices), sum(d.spend for d in devices),
+            sum(d.tokens_by_bloc for d in devices), np.zeros(self.menu.n_slots))
+        return demand
+
+    def settle(self) -> None:
+        """Book every vendor's month: API revenue, self-hosted use of its weights, compliance."""
+        n = self.menu.n_vendors
+        tokens = sum(d.tokens for d in self.demand.values())
+        compliance = np.zeros(n)
+        for bloc, government in self.governments.items():
+            if government.compliance_cost > 0:
+                by_bloc = sum(d.tokens_by_bloc[BLOCS.index(bloc), :n] for d in self.demand.values())
+                compliance += government.compliance_cost * by_bloc
+        for v, vendor in enumerate(self.vendors):
+            vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]))
+
+    # -- knowledge ---------------------------------------------------------------------------
+
+    def algo_multiplier(self) -> float:
+        """Algorithmic efficiency this month relative to the reference month (1)."""
+        cap = self.cfg.world.capability
+        return algo_multiplier(self.month, self.reference_month, cap.algo_halving_months)
+
+    def closed_frontier(self) -> float:
+        """Best capability of a closed model on sale (OOM); minus infinity if none."""
+        values = [v.capability for v in self.vendors if v.active and v.openness == "closed"]
+        return max(values, default=-np.inf)
+
+    def open_frontier(self) -> float:
+        """Best capability of an open (weight or source) model on sale (OOM)."""
+        values = [v.capability for v in self.vendors if v.active and v.openness != "closed"]
+        return max(values, default=-np.inf)
+
+    def spread_knowledge(self) -> None:
+        """Labs learn from their own compute and from the open and (lagged) closed frontiers."""
+        cap = self.cfg.world.capability
+        self.closed_frontier_by_month[self.month] = self.closed_frontier()
+        lagged_month = max(self.start, self.month - cap.closed_leak_lag_months)
+        lagged = self.closed_frontier_by_month.get(lagged_month, self.closed_frontier())
+        labs = [v for v in self.vendors if v.parent is None]
+        knowledge = np.array([v.knowledge for v in labs])
+        absorb = np.array([v.cfg.absorptive_capacity for v in labs])
+        gained = spillover(knowledge, self.open_frontier(), lagged, absorb, cap.spill_open,
+                           cap.spill_closed)
+        for vendor, spill in zip(labs, gained, strict=True):
+            vendor.learn(vendor.own_growth, float(spill))
+        for vendor in self.vendors:
+            if vendor.parent is not None:
+                vendor.learn(0.0, 0.0)
+
+    def capability_lead_months(self, leader: str, follower: str) -> float:
+        """How far the best model of ``leader``'s bloc is ahead of ``follower``'s (months)."""
+        def best(bloc: str) -> float:
+            return max((v.capability for v in self.vendors if v.active and v.bloc == bloc),
+                       default=-np.inf)
+        gap = best(leader) - best(follower)
+        if not np.isfinite(gap):
+            return np.inf if best(leader) > -np.inf else -np.inf
+        return 12.0 * gap / self.cfg.world.capability.oom_per_year
+
+    # -- costs and policy ------------------------------------------------------------------
+
+    def hardware_factor(self) -> float:
+        """Cost of a FLOP now relative to the reference month (1): chips get better.
+
+            f(t) = (1 - d) ** ((t - t_ref) / 12)
+        """
+        decline = self.cfg.world.compute.hardware_cost_decline_per_year
+        return (1.0 - decline) ** ((self.month - self.reference_month) / 12.0)
+
+    def export_level(self, bloc: str) -> float:
+        """Share of ``bloc``'s advanced-chip demand it may fill (1: no limit)."""
+        levels = [g.export_level for g in self.governments.values() if g.export_target == bloc]
+        return min(levels, default=1.0)
+
+    def usd_per_flop(self, kind: str, bloc: str, subsidised: bool = True) -> float:
+        """Cost of a delivered serving FLOP on ``kind`` chips in ``bloc`` (USD per FLOP),
+        net of the bloc's energy subsidy unless ``subsidised`` is False."""
+        world = self.cfg.world
+        chip, energy = world.chips[kind], world.energy.get(bloc, world.energy["US"])
+        government = self.governments.get(bloc)
+        subsidy = government.energy_subsidy if (government and subsidised) else 0.0
+        per_second = cost.chip_cost_per_second(
+            chip.rental_usd_per_hour, chip.power_kw, energy.pue, energy.price_usd_per_kwh,
+            subsidy)
+        efficiency = 1.0 - world.compute.supercluster_penalty if kind == "domestic" else 1.0
+        return self.hardware_factor() * float(cost.cost_per_flop(
+            per_second, chip.tflops, world.compute.serving_utilisation, efficiency))
+
+    def cloud_usd_per_flop(self) -> np.ndarray:
+        """Cost of a serving FLOP in each bloc's cloud, (B,): advanced chips, mixed with
+        domestic ones in proportion to the export level where the bloc makes its own."""
+        out = np.empty(len(BLOCS))
+        for b, bloc in enumerate(BLOCS):
+            advanced = self.usd_per_flop("advanced", bloc)
+            if bloc in self.cfg.world.compute.domestic_chip_blocs:
+                level = self.export_level(bloc)
+                out[b] = level * advanced + (1 - level) * self.usd_per_flop("domestic", bloc)
+            else:
+                out[b] = advanced
+        return out
+
+    # -- what buyers see -------------------------------------------------------------------
+
+    def refresh_menu(self) -> None:
+        """Rebuild the menu and each segment's view of it for this month."""
+        world = self.cfg.world
+        self.menu.refresh(self.vendors, self.cloud_usd_per_flop(), world.demand.risk_closed_api,
+                          world.demand.risk_open_api, world.entry.risk_per_entry)
+        covers = world.demand.ban_covers_self_hosting
+        menu = self.menu
+        firm_available = self.bans.availability([(b,) for b in BLOCS], menu, self.vendor_ids,
+                                                covers)
+        months = self.month - self.start
+        for segment in self.firms:
+            u_review, u_choice = self.uniforms[segment]
+            self.firm_month[segment] = FirmMonth(
+                capability=menu.capability, price=menu.price, self_cost=menu.self_cost,
+                risk=menu.risk, slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
+                available=firm_available,
+                growth=world.firms[segment].volume_growth_per_year ** (months / 12.0),
+                alarm=self.alarm, u_review=u_review, u_choice=u_choice)
+        nation_codes = [(code, "developing") for code in self.nations.iso3]
+        self.nation_month = NationMonth(
+            capability=menu.capability, price=menu.price,
+            self_cost=menu.self_cost[BLOCS.index("ROW")], slot_bloc=menu.bloc,
+            is_api=menu.is_api, nest=menu.nest,
+            available=self.bans.availability(nation_codes, menu, self.vendor_ids, covers))
+        devices = world.devices
+        embodied = embodiment(self.month, parse_month(devices.embodiment_midpoint),
+                              devices.embodiment_rate_per_year)
+        embodied0 = embodiment(self.start, parse_month(devices.embodiment_midpoint),
+                               devices.embodiment_rate_per_year)
+        for maker in self.device_makers:
+            maker.update_demand(months, embodied, embodied0)
+
+    def device_available(self, maker: DeviceMaker) -> np.ndarray:
+        """What a bloc's device makers may use."""
+        return self.bans.availability([(maker.bloc,)], self.menu, self.vendor_ids,
+                                      self.cfg.world.demand.ban_covers_self_hosting)[0]
+
+    def build_panel(self) -> DemandPanel:
+        """The demand panel: sampled firms (weighted up), every nation, every device maker."""
+        parts, weights = [], []
+        for segment, firms in self.firms.items():
+            rows = firms.panel_index
+            part = firms.panel_rows(rows, self.firm_month[segment])
+            parts.append(part)
+            weights.append(part["volume"] * firms.n / rows.size)
+        nation_part = self.nations.panel_rows(self.nation_month)
+        parts.append(nation_part)
+        weights.append(nation_part["volume"])
+        for maker in self.device_makers:
+            part = maker.panel_row(self.menu, self.cfg.world.demand, self.device_available(maker))
+            parts.append(part)
+            weights.append(part["volume"])
+        demand = self.cfg.world.demand
+        return DemandPanel(
+            base_utility=np.concatenate([p["base_utility"] for p in parts]),
+            alpha=np.concatenate([p["alpha"] for p in parts]),
+            own_price=np.concatenate([p["own_price"] for p in parts]),
+            available=np.concatenate([p["available"] for p in parts]),
+            weight=np.concatenate(weights),
+            is_api=self.menu.is_api, nest=self.menu.nest, nest_lambda=demand.nest_lambda,
+            price_elasticity=demand.price_elasticity,
+            reference_price=demand.reference_price_usd)
+
+    # -- vertical entry ----------------------------------------------------------------------
+
+    def enter_verticals(self) -> None:
+        """Closed labs that build applications may enter their customers' biggest vertical."""
+        entry = self.cfg.world.entry
+        self.alarm *= 1.0 - entry.alarm_decay
+        for vendor in self.vendors:
+            draw = self.streams("entry", vendor.vid).random()
+            if (vendor.cfg.enters_verticals and vendor.active and vendor.openness == "closed"
+                    and draw < entry.hazard_per_month):
+                self.enter_vertical(vendor, None)
+
+    def enter_vertical(self, vendor: Vendor, vertical: int | None) -> None:
+        """``vendor`` enters ``vertical`` (its API customers' largest if None): the firms
+        of that vertical on its API lose business and review; everyone grows warier."""
+        entry = self.cfg.world.entry
+        if vertical is None:
+            seen = [f.vertical_tokens(vendor.index, self.firm_month[s].growth)
+                    for s, f in self.firms.items() if s in self.firm_month]
+            width = max((len(x) for x in seen), default=0)
+            totals = np.zeros(width)
+            for x in seen:
+                totals[:len(x)] += x
+            if totals.sum() <= 0:
+                return
+            vertical = int(np.argmax(totals))
+        harmed = sum(f.harm(vendor.index, vertical, entry.harm_volume_loss,
+                            entry.harm_privacy_jump) for f in self.firms.values())
+        vendor.entries += 1
+        self.alarm += entry.alarm_per_event
+        self.entries.append((self.month, vendor.vid, vertical, harmed))
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def vendor(self, vid: str) -> Vendor:
+        return self.vendors[self.vendor_ids.index(vid)]
+
+    def rule(self, decision: str):
+        """The configured rule for ``decision`` (see :mod:`sim.rules`)."""
+        return self._rules[decision]
+
+    def in_history(self) -> bool:
+        """Prices and releases follow the recorded history until ``world.history_until``."""
+        return self.month <= self.history_until
+
+    def month_label(self) -> str:
+        return format_month(self.month)
+
+    @property
+    def n_months(self) -> int:
+        return self.end - self.start + 1
+
+    def run(self) -> AIMarket:
+        """Run every month from the start to the end."""
+        while self.month <= self.end:
+            self.step()
+        return self
+
+

@@ -1,0 +1,92 @@
+"""Firms as one Mesa agent each (the reference engine), behind the same interface as
+:class:`sim.population.firms.FirmPopulation`, so that the model runs either engine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.startup import Startup
+from sim.constants import BLOCS
+from sim.population.firms import FirmMonth, SegmentDemand
+
+
+class FirmAgents:
+    """A segment's firms as :class:`Startup` agents, stepped one by one."""
+
+    def __init__(self, model, segment: str, cfg, demand, initial: dict[str, np.ndarray]) -> None:
+        self.segment, self.cfg, self.demand = segment, cfg, demand
+        self.agents = [
+            Startup(model, segment, i, cfg, demand, int(initial["bloc"][i]),
+                    int(initial["vertical"][i]), float(initial["volume"][i]),
+                    float(initial["alpha"][i]), float(initial["privacy"][i]))
+            for i in range(cfg.n)
+        ]
+        self.harmed_total = 0
+        self._tally: SegmentDemand | None = None
+
+    @property
+    def n(self) -> int:
+        return self.cfg.n
+
+    @property
+    def current(self) -> np.ndarray:
+        return np.array([a.current for a in self.agents])
+
+    def book(self, agent: Startup, tokens: float, price: float) -> None:
+        """Add one firm's purchase to the month's tallies (market clearing, one by one)."""
+        tally = self._tally
+        tally.tokens[agent.current] += tokens
+        tally.spend[agent.current] += tokens * price
+        tally.tokens_by_bloc[agent.bloc, agent.current] += tokens
+        tally.buyers[agent.current] += 1
+
+    def choose(self, month: FirmMonth) -> SegmentDemand:
+        """Step every firm in index order (draws are pre-made, so order does not matter)."""
+        n_slots = month.is_api.size
+        self._tally = SegmentDemand(np.zeros(n_slots), np.zeros(n_slots),
+                                    np.zeros((len(BLOCS), n_slots)), np.zeros(n_slots))
+        for agent in self.agents:
+            agent.step()
+        return self._tally
+
+    def vertical_tokens(self, slot: int, growth: float) -> np.ndarray:
+        totals = np.zeros(self.cfg.n_verticals)
+        for a in self.agents:
+            if a.current == slot:
+                totals[a.vertical] += a.volume(growth)
+        return totals
+
+    def harm(self, slot: int, vertical: int, loss: float, privacy_jump: float) -> int:
+        count = 0
+        for a in self.agents:
+            if a.current == slot and a.vertical == vertical:
+                a.loss *= 1.0 - loss
+                a.privacy = min(1.0, a.privacy + privacy_jump)
+                a.must_review = True
+                count += 1
+        self.harmed_total += count
+        return count
+
+    def shift_privacy(self, delta: float) -> None:
+        for a in self.agents:
+            a.privacy = min(1.0, max(0.0, a.privacy + delta))
+
+    def panel_rows(self, rows: np.ndarray, month: FirmMonth) -> dict[str, np.ndarray]:
+        """The demand-panel entries of the sampled firms, read from the agents."""
+        picked = [self.agents[i] for i in rows]
+        d = self.demand
+        base, price = [], []
+        for a in picked:
+            volume = a.volume(month.growth)
+            privacy = d.privacy_weight * a.privacy * (1.0 + month.alarm)
+            base.append([d.quality_weight * month.capability[j] - privacy * month.risk[j]
+                         + (d.home_affinity if a.bloc == month.slot_bloc[j] else 0.0)
+                         for j in range(month.is_api.size)])
+            price.append([a.price_of(j, month, volume) for j in range(month.is_api.size)])
+        return {
+            "base_utility": np.array(base),
+            "alpha": np.array([a.alpha for a in picked]),
+            "own_price": np.array(price),
+            "available": month.available[np.array([a.bloc for a in picked], dtype=int)],
+            "volume": np.array([a.volume(month.growth) for a in picked]),
+        }

@@ -1,0 +1,191 @@
+"""Firms (startups and enterprises) choosing providers, vectorized over all firms.
+
+This is the fast engine. The rule it implements, line by line for one firm, is
+:class:`sim.agents.startup.Startup` (the executable specification); tests check that
+both give the same choices, shares and prices.
+
+Each month a firm reviews its provider with probability ``review_probability`` (always
+when its provider is gone, or it was harmed by its provider's entry into its vertical).
+A reviewing firm draws a provider from the choice rule's probabilities over
+
+    u_ij = b q_j - a_i ln P_ij - g_i r_j + h 1[bloc_i = bloc_j] - k 1[j != current_i]
+
+    P_ij = p_j                                         for an API
+    P_ij = c_bj * overhead + F / X_i(t)                for self-hosting model j in bloc b
+    g_i  = privacy_weight * privacy_i * (1 + alarm)
+
+and then uses x_i = X_i(t) (P_i / P_ref) ** -e tokens at the price of its provider.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.constants import BLOCS
+from sim.market.choice import ChoiceProblem, checked_probabilities
+from sim.market.demand import sample_choices
+
+
+@dataclass
+class SegmentDemand:
+    """What one buyer segment bought this month (J slots, B blocs)."""
+
+    tokens: np.ndarray  #: million tokens per slot, (J,)
+    spend: np.ndarray  #: USD per slot, (J,)
+    tokens_by_bloc: np.ndarray  #: million tokens by buyer bloc and slot, (B, J)
+    buyers: np.ndarray  #: buyers on each slot, (J,) (firms; zeros for nations and devices)
+
+
+@dataclass
+class FirmMonth:
+    """The month's inputs for a firm segment's choice, shared by both engines."""
+
+    capability: np.ndarray  #: (J,) OOM
+    price: np.ndarray  #: API prices, (J,), nan for self-hosting
+    self_cost: np.ndarray  #: self-hosting cost by bloc, (B, J)
+    risk: np.ndarray  #: (J,)
+    slot_bloc: np.ndarray  #: (J,)
+    is_api: np.ndarray  #: (J,)
+    nest: np.ndarray  #: (J,)
+    available: np.ndarray  #: by buyer bloc, (B, J)
+    growth: float  #: demand growth since the start (1)
+    alarm: float  #: weight on autonomy added by vertical entries (1)
+    u_review: np.ndarray  #: (n,) uniforms
+    u_choice: np.ndarray  #: (n,) uniforms
+
+
+def draw_firms(cfg, n_slots: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draw the firms of a segment: bloc, vertical, size, price sensitivity, privacy."""
+    n = cfg.n
+    probs = np.array([cfg.bloc_shares.get(b, 0.0) for b in BLOCS])
+    bloc = rng.choice(len(BLOCS), size=n, p=probs / probs.sum())
+    vertical = rng.integers(0, cfg.n_verticals, size=n)
+    volume = cfg.volume_median_mtok * np.exp(cfg.volume_sigma * rng.standard_normal(n))
+    alpha = cfg.alpha * np.exp(cfg.alpha_sigma * rng.standard_normal(n)
+                               - cfg.alpha_sigma ** 2 / 2)
+    k = cfg.privacy_concentration
+    privacy = rng.beta(cfg.privacy_mean * k, (1 - cfg.privacy_mean) * k, size=n)
+    return {"bloc": bloc, "vertical": vertical, "volume": volume, "alpha": alpha,
+            "privacy": privacy}
+
+
+class FirmPopulation:
+    """All firms of one segment as numpy arrays (the vectorized engine)."""
+
+    def __init__(self, segment: str, cfg, demand, initial: dict[str, np.ndarray],
+                 choice_rule, rule_name: str) -> None:
+        self.segment, self.cfg, self.demand = segment, cfg, demand
+        self.choice_rule, self.rule_name = choice_rule, rule_name
+        self.bloc = initial["bloc"]
+        self.vertical = initial["vertical"]
+        self.base_volume = initial["volume"]
+        self.alpha = initial["alpha"]
+        self.privacy = initial["privacy"].copy()
+        n = cfg.n
+        self.current = np.full(n, -1)
+        self.loss = np.ones(n)  # share of business kept after harm
+        self.must_review = np.zeros(n, dtype=bool)
+        self.harmed_total = 0
+
+    @property
+    def n(self) -> int:
+        return self.cfg.n
+
+    def volume(self, growth: float) -> np.ndarray:
+        """Token demand at the reference price, X_i(t) (million tokens per month)."""
+        return self.base_volume * growth * self.loss
+
+    def prices(self, month: FirmMonth, volume: np.ndarray, rows=slice(None)) -> np.ndarray:
+        """Price each firm would pay for each slot, P_ij (USD per million tokens)."""
+        self_price = (month.self_cost[self.bloc[rows]] * self.cfg.self_host_overhead
+                      + self.cfg.self_host_fixed_usd_per_month / volume[rows, None])
+        return np.where(month.is_api[None, :], month.price[None, :], self_price)
+
+    def base_utility(self, month: FirmMonth, rows=slice(None)) -> np.ndarray:
+        """Utility without the price and switching terms, (n, J) (utils)."""
+        d = self.demand
+        privacy = d.privacy_weight * self.privacy[rows] * (1.0 + month.alarm)
+        home = d.home_affinity * (self.bloc[rows, None] == month.slot_bloc[None, :])
+        return (d.quality_weight * month.capability[None, :]
+                - privacy[:, None] * month.risk[None, :] + home)
+
+    def choose(self, month: FirmMonth) -> SegmentDemand:
+        """Review, choose and buy for all firms at once."""
+        n_slots = month.is_api.size
+        volume = self.volume(month.growth)
+        available = month.available[self.bloc]
+        current_ok = (self.current >= 0) & available[np.arange(self.n),
+                                                     np.maximum(self.current, 0)]
+        review = ((month.u_review < self.cfg.review_probability) | ~current_ok
+                  | self.must_review)
+        rows = np.flatnonzero(review)
+        if rows.size:
+            price = self.prices(month, volume, rows)
+            switching = self.cfg.switching_cost * (np.arange(n_slots)[None, :]
+                                                   != self.current[rows, None])
+            utility = (self.base_utility(month, rows) - self.alpha[rows, None] * np.log(price)
+                       - switching)
+            problem = ChoiceProblem(utility, available[rows], price, month.capability,
+                                    month.nest, self.demand.nest_lambda,
+                                    self.demand.adequacy_gap_oom)
+            probabilities = checked_probabilities(self.choice_rule(problem), problem,
+                                                  self.rule_name)
+            has_choice = available[rows].any(axis=1)
+            chosen = sample_choices(probabilities, month.u_choice[rows])
+            self.current[rows] = np.where(has_choice, chosen, -1)
+        self.must_review[:] = False
+        return self.buy(month, volume)
+
+    def buy(self, month: FirmMonth, volume: np.ndarray) -> SegmentDemand:
+        """Tokens and spend of every firm at its provider's price, summed by slot."""
+        n_slots = month.is_api.size
+        served = self.current >= 0
+        slot = self.current[served]
+        bloc = self.bloc[served]
+        api = month.is_api[slot]
+        price = np.where(api, month.price[slot],
+                         month.self_cost[bloc, slot] * self.cfg.self_host_overhead
+                         + self.cfg.self_host_fixed_usd_per_month / volume[served])
+        tokens = volume[served] * (price / self.demand.reference_price_usd) ** (
+            -self.demand.price_elasticity)
+        n_blocs = len(BLOCS)
+        return SegmentDemand(
+            tokens=np.bincount(slot, tokens, minlength=n_slots),
+            spend=np.bincount(slot, tokens * price, minlength=n_slots),
+            tokens_by_bloc=np.bincount(bloc * n_slots + slot, tokens,
+                                       minlength=n_blocs * n_slots).reshape(n_blocs, n_slots),
+            buyers=np.bincount(slot, minlength=n_slots).astype(float),
+        )
+
+    def vertical_tokens(self, slot: int, growth: float) -> np.ndarray:
+        """Tokens that firms on ``slot`` use, by vertical (what the provider sees)."""
+        on = self.current == slot
+        return np.bincount(self.vertical[on], self.volume(growth)[on],
+                           minlength=self.cfg.n_verticals)
+
+    def harm(self, slot: int, vertical: int, loss: float, privacy_jump: float) -> int:
+        """Firms of ``vertical`` on ``slot`` lose business to their provider; returns how many."""
+        hit = (self.current == slot) & (self.vertical == vertical)
+        self.loss[hit] *= 1.0 - loss
+        self.privacy[hit] = np.minimum(1.0, self.privacy[hit] + privacy_jump)
+        self.must_review |= hit
+        count = int(hit.sum())
+        self.harmed_total += count
+        return count
+
+    def shift_privacy(self, delta: float) -> None:
+        """Move every firm's privacy concern by ``delta``, within [0, 1]."""
+        self.privacy = np.clip(self.privacy + delta, 0.0, 1.0)
+
+    def panel_rows(self, rows: np.ndarray, month: FirmMonth) -> dict[str, np.ndarray]:
+        """The demand-panel entries of the sampled firms ``rows``."""
+        volume = self.volume(month.growth)
+        return {
+            "base_utility": self.base_utility(month, rows),
+            "alpha": self.alpha[rows],
+            "own_price": self.prices(month, volume, rows),
+            "available": month.available[self.bloc[rows]],
+            "volume": volume[rows],
+        }

@@ -1,0 +1,185 @@
+"""Developing-nation adopters, vectorized over all countries (the fast engine).
+
+One row per country. Each month a country:
+
+1. scores the offerings its rules allow (bans),
+
+       u_kj = b q_j - a_k ln P_kj + w * leaning_k * s(bloc_j) - penalty * 1[self-hosted]
+
+   with a_k = a * (Y_ref / Y_k) ** eta (poorer countries are more price sensitive) and
+   s(CN) = +1, s(US) = -1, s(other) = 0 (leaning runs from -1, US, to +1, China);
+2. moves its shares of use towards the choice rule's shares at rate ``share_adjustment``
+   (habits and contracts change slowly);
+3. adopts by Bass diffusion into the part of its connected population that can afford
+   AI at the resulting price (:mod:`sim.market.diffusion`);
+4. uses A_k N_k tau (P_kj / P_ref) ** -e million tokens on each offering.
+
+The same rule for one country, in plain Python, is :class:`sim.agents.nation.Nation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.constants import BLOCS
+from sim.market.choice import ChoiceProblem, checked_probabilities
+from sim.market.diffusion import affordability, bass_step
+from sim.population.firms import SegmentDemand
+
+#: Sign of a bloc's models on the leaning axis: China +1, the US -1, others 0.
+LEANING_SIGN = np.array([{"US": -1.0, "CN": 1.0}.get(b, 0.0) for b in BLOCS])
+
+
+@dataclass
+class NationMonth:
+    """The month's inputs for the nations' choice, shared by both engines."""
+
+    capability: np.ndarray  #: (J,) OOM
+    price: np.ndarray  #: API prices, (J,)
+    self_cost: np.ndarray  #: cost of national self-hosting, (J,) (USD per million tokens)
+    slot_bloc: np.ndarray  #: (J,)
+    is_api: np.ndarray  #: (J,)
+    nest: np.ndarray  #: (J,)
+    available: np.ndarray  #: by country, (K, J)
+
+
+def draw_nations(rows: list[dict[str, str]], cfg, rng: np.random.Generator) -> dict:
+    """Country attributes from the table, with Bass coefficients and leanings drawn around
+    their configured values."""
+    k = len(rows)
+    bri = np.array([float(r["bri_member"]) for r in rows])
+    leaning = np.clip(np.where(bri > 0, cfg.leaning_bri, cfg.leaning_other)
+                      + cfg.leaning_noise * rng.standard_normal(k), -1.0, 1.0)
+    spread = cfg.bass_dispersion
+    return {
+        "iso3": [r["iso3"] for r in rows],
+        "population": np.array([float(r["population_m"]) for r in rows]) * 1e6,
+        "gdp": np.array([float(r["gdp_per_capita_usd"]) for r in rows]),
+        "internet": np.array([float(r["internet_share"]) for r in rows]),
+        "leaning": leaning,
+        "bass_p": cfg.bass_p * np.exp(spread * rng.standard_normal(k) - spread ** 2 / 2),
+        "bass_q": cfg.bass_q * np.exp(spread * rng.standard_normal(k) - spread ** 2 / 2),
+    }
+
+
+def national_prices(cfg, users: np.ndarray, month: NationMonth) -> np.ndarray:
+    """Price each country pays for each offering, (K, J) (USD per million tokens).
+
+    National self-hosting costs the serving cost plus its fixed cost spread over the
+    country's tokens at the reference price (one user at least).
+    """
+    national = np.maximum(users, 1.0) * cfg.tokens_per_user_mtok
+    self_price = month.self_cost[None, :] + cfg.self_host_fixed_usd_per_month / national[:, None]
+    return np.where(month.is_api[None, :], month.price[None, :], self_price)
+
+
+def national_base_utility(cfg, demand, leaning: np.ndarray, month: NationMonth) -> np.ndarray:
+    """Utility without the price term, (K, J) (utils)."""
+    geo = cfg.geo_weight * leaning[:, None] * LEANING_SIGN[month.slot_bloc][None, :]
+    penalty = cfg.self_host_penalty * ~month.is_api
+    return demand.quality_weight * month.capability[None, :] + geo - penalty[None, :]
+
+
+def nation_panel(cfg, demand, leaning, alpha, users, month: NationMonth) -> dict[str, np.ndarray]:
+    """Every country enters the pricing panel with its tokens at the reference price."""
+    return {
+        "base_utility": national_base_utility(cfg, demand, leaning, month),
+        "alpha": alpha,
+        "own_price": national_prices(cfg, users, month),
+        "available": month.available,
+        "volume": users * cfg.tokens_per_user_mtok,
+    }
+
+
+def bloc_shares_of(tokens_by_slot: np.ndarray, slot_bloc: np.ndarray) -> np.ndarray:
+    """Share of each country's tokens answered by each bloc's models, (K, B)."""
+    by_bloc = np.zeros((tokens_by_slot.shape[0], len(BLOCS)))
+    for b in range(len(BLOCS)):
+        by_bloc[:, b] = tokens_by_slot[:, slot_bloc == b].sum(axis=1)
+    total = by_bloc.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, by_bloc / total, 0.0)
+
+
+class NationPopulation:
+    """All developing nations as arrays."""
+
+    def __init__(self, cfg, demand, initial: dict, choice_rule, rule_name: str) -> None:
+        self.cfg, self.demand = cfg, demand
+        self.choice_rule, self.rule_name = choice_rule, rule_name
+        self.iso3: list[str] = initial["iso3"]
+        self.population = initial["population"]
+        self.gdp = initial["gdp"]
+        self.internet = initial["internet"]
+        self.leaning = initial["leaning"]
+        self.bass_p, self.bass_q = initial["bass_p"], initial["bass_q"]
+        self.alpha = cfg.alpha * (cfg.reference_gdp_usd / self.gdp) ** (
+            cfg.income_elasticity_of_alpha)
+        self.adopted = np.full(len(self.iso3), np.nan)  # set in the first month
+        self.shares: np.ndarray | None = None
+        self.potential = np.zeros(len(self.iso3))
+        self.tokens_by_slot: np.ndarray | None = None
+
+    def users(self) -> np.ndarray:
+        """People using AI in each country."""
+        return np.nan_to_num(self.adopted) * self.population
+
+    def prices(self, month: NationMonth) -> np.ndarray:
+        """Price each country pays for each offering, (K, J) (USD per million tokens)."""
+        return national_prices(self.cfg, self.users(), month)
+
+    def base_utility(self, month: NationMonth) -> np.ndarray:
+        """Utility without the price term, (K, J) (utils)."""
+        return national_base_utility(self.cfg, self.demand, self.leaning, month)
+
+    def choose(self, month: NationMonth) -> SegmentDemand:
+        """Shares, adoption and tokens of every country this month."""
+        price = self.prices(month)
+        utility = self.base_utility(month) - self.alpha[:, None] * np.log(price)
+        problem = ChoiceProblem(utility, month.available, price, month.capability, month.nest,
+                                self.demand.nest_lambda, self.demand.adequacy_gap_oom)
+        target = checked_probabilities(self.choice_rule(problem), problem, self.rule_name)
+        self.shares = self.adjust_shares(target, month.available)
+        # what a user pays and uses, at the shares of use
+        x = (np.where(self.shares > 0, price, 1.0) / self.demand.reference_price_usd) ** (
+            -self.demand.price_elasticity)
+        cost_per_user = self.cfg.tokens_per_user_mtok * np.where(
+            self.shares > 0, self.shares * x * price, 0.0).sum(axis=1)
+        self.potential = self.internet * affordability(
+            cost_per_user, self.gdp, self.cfg.budget_share, self.cfg.affordability_steepness)
+        if np.isnan(self.adopted).any():  # first month: start at a share of the potential
+            self.adopted = self.cfg.initial_adoption * self.potential
+        else:
+            self.adopted = bass_step(self.adopted, self.potential, self.bass_p, self.bass_q)
+        users = self.adopted * self.population
+        tokens = users[:, None] * self.cfg.tokens_per_user_mtok * self.shares * x
+        self.tokens_by_slot = tokens
+        n_slots = month.is_api.size
+        rest_of_world = np.zeros((len(BLOCS), n_slots))
+        rest_of_world[BLOCS.index("ROW")] = tokens.sum(axis=0)
+        return SegmentDemand(tokens=tokens.sum(axis=0),
+                             spend=np.where(tokens > 0, tokens * price, 0.0).sum(axis=0),
+                             tokens_by_bloc=rest_of_world, buyers=np.zeros(n_slots))
+
+    def adjust_shares(self, target: np.ndarray, available: np.ndarray) -> np.ndarray:
+        """Partial adjustment of shares towards the target, on available offerings only.
+
+            s' = (1 - r) s + r s*,  then zero where unavailable and renormalise
+        """
+        if self.shares is None:
+            return target.copy()
+        rate = self.cfg.share_adjustment
+        shares = np.where(available, (1.0 - rate) * self.shares + rate * target, 0.0)
+        total = shares.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, shares / total, target)
+
+    def panel_rows(self, month: NationMonth) -> dict[str, np.ndarray]:
+        """This month's rows of the pricing panel."""
+        return nation_panel(self.cfg, self.demand, self.leaning, self.alpha, self.users(), month)
+
+    def bloc_shares(self, slot_bloc: np.ndarray) -> np.ndarray:
+        """Share of each country's tokens answered by each bloc's models, (K, B)."""
+        return bloc_shares_of(self.tokens_by_slot, slot_bloc)

@@ -1,0 +1,218 @@
+"""The recorder: each month's outcomes as tidy, labelled series.
+
+Each series is a (metric, segment) pair with fixed entities (vendors, blocs, countries);
+a month appends one value per entity into a list, and :meth:`Recorder.to_frame` turns
+everything into one long table with the columns
+
+    month, metric, entity, segment, value, unit
+
+(one row per month, metric, entity and segment; ``segment`` is ``all`` where it does not
+apply). Recording keeps numpy rows only; the table is built once, at the end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import format_month
+from sim.constants import BLOCS, OPENNESS
+from sim.market.demand import inclusive_value
+from sim.market.metrics import (
+    consumer_surplus,
+    hhi,
+    lerner_index,
+    quality_adjusted_price,
+    shares,
+    soft_power,
+    weighted_mean,
+)
+
+COLUMNS = ["month", "metric", "entity", "segment", "value", "unit"]
+
+
+class Recorder:
+    """Collects the model's series month by month."""
+
+    def __init__(self, model) -> None:
+        self.months: list[str] = []
+        self.series: dict[tuple[str, str], dict] = {}
+
+    def add(self, metric: str, segment: str, unit: str, entities: list[str], values) -> None:
+        """Append this month's values of one series (one value per entity)."""
+        key = (metric, segment)
+        if key not in self.series:
+            self.series[key] = {"unit": unit, "entities": list(entities), "rows": []}
+        self.series[key]["rows"].append(np.asarray(values, dtype=float).reshape(-1))
+
+    def collect(self, model) -> None:
+        """Record the month that has just been simulated."""
+        self.months.append(format_month(model.month))
+        _vendors(self, model)
+        _segments(self, model)
+        _blocs(self, model)
+        _firms(self, model)
+        _nations(self, model)
+        _policy(self, model)
+
+    def to_frame(self) -> pd.DataFrame:
+        """All series as one long table (see the module docstring)."""
+        frames = []
+        for (metric, segment), s in self.series.items():
+            values = np.vstack(s["rows"])  # (months, entities)
+            n_months, n_entities = values.shape
+            frames.append(pd.DataFrame({
+                "month": np.repeat(self.months[:n_months], n_entities),
+                "metric": metric,
+                "entity": np.tile(s["entities"], n_months),
+                "segment": segment,
+                "value": values.reshape(-1),
+                "unit": s["unit"],
+            }))
+        if not frames:
+            return pd.DataFrame(columns=COLUMNS)
+        frame = pd.concat(frames, ignore_index=True)
+        for column in ("metric", "entity", "segment", "unit"):
+            frame[column] = frame[column].astype("category")
+        return frame[COLUMNS]
+
+
+# -- the series, by theme --------------------------------------------------------------------
+
+def _vendors(rec: Recorder, model) -> None:
+    ids = model.vendor_ids
+    vs = model.vendors
+    n = len(vs)
+    price = np.array([v.price if v.active else np.nan for v in vs])
+    mc = np.array([v.marginal_cost if v.active else np.nan for v in vs])
+    usd = "USD per million tokens"
+    rec.add("price", "all", usd, ids, price)
+    rec.add("marginal_cost", "all", usd, ids, mc)
+    rec.add("lerner", "all", "1", ids, lerner_index(price, mc))
+    rec.add("nash_price", "all", usd, ids, model.nash[:n])
+    rec.add("nash_gap", "all", "1", ids, price / model.nash[:n] - 1.0)
+    rec.add("dumping", "all", "flag", ids, [float(v.dumping) for v in vs])
+    rec.add("state_support", "all", "USD per month", ids, [v.state_support for v in vs])
+    rec.add("revenue", "all", "USD per month", ids, [v.revenue for v in vs])
+    rec.add("profit", "all", "USD per month", ids, [v.profit for v in vs])
+    rec.add("tokens_api", "all", "million tokens per month", ids, [v.tokens_api for v in vs])
+    rec.add("tokens_self_hosted", "all", "million tokens per month", ids,
+            [v.tokens_self for v in vs])
+    rec.add("capability", "all", "OOM", ids,
+            [v.capability if v.active else np.nan for v in vs])
+    rec.add("knowledge", "all", "OOM", ids, [v.knowledge for v in vs])
+    rec.add("compute", "all", "FLOP/s", ids, [sum(v.fleet_flops()) for v in vs])
+    rec.add("utilisation", "all", "1", ids, [v.utilisation for v in vs])
+    rec.add("active_params", "all", "billion parameters", ids,
+            [v.active_params_b if v.active else np.nan for v in vs])
+
+
+def _segments(rec: Recorder, model) -> None:
+    menu = model.menu
+    n = menu.n_vendors
+    ids = model.vendor_ids
+    for segment, demand in model.demand.items():
+        tokens = demand.tokens
+        by_vendor = tokens[:n] + tokens[n:]
+        rec.add("token_share", segment, "1", ids, shares(by_vendor))
+        rec.add("revenue_share", segment, "1", ids, shares(demand.spend[:n]))
+        rec.add("token_share_bloc", segment, "1", list(BLOCS),
+                [shares(tokens)[menu.bloc == b].sum() for b in range(len(BLOCS))])
+        rec.add("token_share_openness", segment, "1", list(OPENNESS),
+                [shares(tokens)[menu.openness == o].sum() for o in range(len(OPENNESS))])
+        rec.add("token_share_kind", segment, "1", ["api", "self_host"],
+                [shares(tokens)[:n].sum(), shares(tokens)[n:].sum()])
+        rec.add("hhi", segment, "points", ["market"], [hhi(by_vendor)])
+        rec.add("tokens", segment, "million tokens per month", ["market"], [tokens.sum()])
+        rec.add("spend", segment, "USD per month", ["market"], [demand.spend.sum()])
+        rec.add("spend_self_hosted", segment, "USD per month", ["market"],
+                [demand.spend[n:].sum()])
+    _surplus(rec, model)
+
+
+def _surplus(rec: Recorder, model) -> None:
+    """Consumer surplus and quality-adjusted price on the demand panel (weighted up)."""
+    panel = model.panel
+    demand = model.cfg.world.demand
+    prices = np.where(model.menu.is_api, model.menu.price, np.nan)
+    price = panel.buyer_prices(prices)
+    utility = panel.base_utility - panel.alpha[:, None] * np.log(np.where(panel.available,
+                                                                          price, 1.0))
+    value = inclusive_value(utility, panel.available, panel.nest, panel.nest_lambda)
+    index = quality_adjusted_price(value, panel.alpha)
+    ok = np.isfinite(index) & (panel.weight > 0)
+    surplus = consumer_surplus(panel.weight[ok], index[ok], demand.reference_price_usd,
+                               demand.price_elasticity)
+    rec.add("consumer_surplus", "all", "USD per month", ["market"], [surplus.sum()])
+    rec.add("quality_adjusted_price", "all", "USD per million tokens", ["market"],
+            [float(np.exp(weighted_mean(np.log(index[ok]), panel.weight[ok])))
+             if ok.any() else np.nan])
+
+
+def _blocs(rec: Recorder, model) -> None:
+    vs = model.vendors
+    lerner, compute = [], []
+    for bloc in BLOCS:
+        mine = [v for v in vs if v.bloc == bloc and v.active]
+        lerner.append(weighted_mean([(v.price - v.marginal_cost) / v.price for v in mine],
+                                    [v.tokens_api for v in mine]) if mine else np.nan)
+        compute.append(sum(sum(v.fleet_flops()) for v in vs if v.bloc == bloc
+                           and v.parent is None))
+    rec.add("lerner_bloc", "all", "1", list(BLOCS), lerner)
+    rec.add("compute_bloc", "all", "FLOP/s", list(BLOCS), compute)
+    frontier = []
+    for bloc in BLOCS:
+        caps = [v.capability for v in vs if v.active and v.bloc == bloc]
+        frontier.append(max(caps) if caps else np.nan)
+    rec.add("frontier_bloc", "all", "OOM", list(BLOCS), frontier)
+    oom = model.cfg.world.capability.oom_per_year
+    us_cn = frontier[BLOCS.index("US")] - frontier[BLOCS.index("CN")]
+    rec.add("capability_gap", "all", "OOM", ["US-CN"], [us_cn])
+    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"],
+            [12 * us_cn / oom, 12 * (model.closed_frontier() - model.open_frontier()) / oom])
+
+
+def _firms(rec: Recorder, model) -> None:
+    menu = model.menu
+    n = menu.n_vendors
+    closed_api = menu.is_api & (menu.openness == OPENNESS.index("closed"))
+    open_api = menu.is_api & ~closed_api
+    for segment, demand in model.demand.items():
+        if segment not in model.firms:
+            continue
+        buyers = demand.buyers
+        total = buyers.sum()
+        split = [buyers[closed_api].sum(), buyers[open_api].sum(), buyers[n:].sum()]
+        rec.add("firm_share", segment, "1", ["closed_api", "open_api", "self_host"],
+                np.array(split) / total if total > 0 else np.zeros(3))
+        firms = model.firms[segment]
+        rec.add("firms_harmed", segment, "firms", ["cumulative"], [firms.harmed_total])
+    rec.add("alarm", "all", "1", ["market"], [model.alarm])
+
+
+def _nations(rec: Recorder, model) -> None:
+    nations = model.nations
+    slot_bloc = model.menu.bloc
+    by_country = nations.bloc_shares(slot_bloc)
+    power = soft_power(nations.population, by_country)
+    rec.add("soft_power", "nations", "1", list(BLOCS), power)
+    adopted = np.nan_to_num(nations.adopted)
+    reach = (nations.population[:, None] * adopted[:, None] * by_country).sum(axis=0)
+    rec.add("soft_power_reach", "nations", "1", list(BLOCS), reach / nations.population.sum())
+    rec.add("adoption", "nations", "1", nations.iso3, adopted)
+    rec.add("adoption_mean", "nations", "1", ["population-weighted"],
+            [weighted_mean(adopted, nations.population)])
+    leader = np.where(by_country.sum(axis=1) > 0, by_country.argmax(axis=1), -1)
+    rec.add("leading_bloc", "nations", "bloc index", nations.iso3, leader)
+    for bloc in ("US", "CN"):
+        rec.add(f"country_share_{bloc}", "nations", "1", nations.iso3,
+                by_country[:, BLOCS.index(bloc)])
+
+
+def _policy(rec: Recorder, model) -> None:
+    rec.add("export_level", "all", "1", list(BLOCS), [model.export_level(b) for b in BLOCS])
+    govs = model.governments
+    rec.add("compute_subsidy", "all", "1", list(govs), [g.compute_subsidy for g in govs.values()])
+    for lever in ("compute", "energy", "price"):
+        rec.add(f"subsidy_spend_{lever}", "all", "USD per month", list(govs),
+                [g.spending[lever] for g in govs.values()])
