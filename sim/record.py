@@ -57,24 +57,30 @@ class Recorder:
 
     def to_frame(self) -> pd.DataFrame:
         """All series as one long table (see the module docstring)."""
-        frames = []
-        for (metric, segment), s in self.series.items():
-            values = np.vstack(s["rows"])  # (months, entities)
-            n_months, n_entities = values.shape
-            frames.append(pd.DataFrame({
-                "month": np.repeat(self.months[:n_months], n_entities),
-                "metric": metric,
-                "entity": np.tile(s["entities"], n_months),
-                "segment": segment,
-                "value": values.reshape(-1),
-                "unit": s["unit"],
-            }))
-        if not frames:
+        if not self.series:
             return pd.DataFrame(columns=COLUMNS)
-        frame = pd.concat(frames, ignore_index=True)
-        for column in ("metric", "entity", "segment", "unit"):
-            frame[column] = frame[column].astype("category")
-        return frame[COLUMNS]
+        months, metrics, entities, segments, values, units = [], [], [], [], [], []
+        month_codes = np.arange(len(self.months))
+        for (metric, segment), s in self.series.items():
+            block = np.vstack(s["rows"])  # (months, entities)
+            n_months, n_entities = block.shape
+            months.append(np.repeat(month_codes[:n_months], n_entities))
+            entities.append(np.tile(np.asarray(s["entities"], dtype=object), n_months))
+            values.append(block.reshape(-1))
+            size = n_months * n_entities
+            metrics.append(np.full(size, metric, dtype=object))
+            segments.append(np.full(size, segment, dtype=object))
+            units.append(np.full(size, s["unit"], dtype=object))
+        frame = pd.DataFrame({
+            "month": pd.Categorical.from_codes(np.concatenate(months), self.months),
+            "metric": pd.Categorical(np.concatenate(metrics)),
+            "entity": pd.Categorical(np.concatenate(entities)),
+            "segment": pd.Categorical(np.concatenate(segments)),
+            "value": np.concatenate(values),
+            "unit": pd.Categorical(np.concatenate(units)),
+        })
+        frame["month"] = frame["month"].astype(str)
+        return frame
 
 
 # -- the series, by theme --------------------------------------------------------------------
@@ -120,6 +126,8 @@ def _segments(rec: Recorder, model) -> None:
                 [shares(tokens)[menu.bloc == b].sum() for b in range(len(BLOCS))])
         rec.add("token_share_openness", segment, "1", list(OPENNESS),
                 [shares(tokens)[menu.openness == o].sum() for o in range(len(OPENNESS))])
+        rec.add("open_share", segment, "1", ["open"],
+                [shares(tokens)[menu.openness != OPENNESS.index("closed")].sum()])
         rec.add("token_share_kind", segment, "1", ["api", "self_host"],
                 [shares(tokens)[:n].sum(), shares(tokens)[n:].sum()])
         rec.add("hhi", segment, "points", ["market"], [hhi(by_vendor)])

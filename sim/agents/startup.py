@@ -119,4 +119,4 @@ class Startup(mesa.Agent):
         price = self.price_of(self.current, month, volume)
         tokens = volume * (price / self.demand.reference_price_usd) ** (
             -self.demand.price_elasticity)
-        model.firm_agents[self.segment].book(self, tokens, price)
+        model.firms[self.segment].book(self, tokens, price)

@@ -139,22 +139,25 @@ class DemandPanel:
         probabilities, tokens, within = self._state(api_prices)
         api = np.flatnonzero(self._api)
         lam, eps = self.nest_lambda, self.price_elasticity
-        alpha = self.alpha[:, None, None]
+        c = 1.0 / lam - 1.0
+        A = self.alpha[:, None]
         P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
-        same = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
-        eye = np.eye(api.size)
-        s = alpha[:, :, 0] * (1.0 / lam - (1.0 / lam - 1.0) * W - P)  # (n, a)
+        S = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
+        s = A * (1.0 / lam - c * W - P)  # share elasticities, (n, a)
         total = X.sum(axis=0)
         w = X / np.where(total > 0, total, 1.0)
-        D = alpha * (P[:, None, :] + (1.0 / lam - 1.0) * W[:, None, :] * same[None]) \
-            - eye[None] * (alpha / lam + eps)
-        dP = P[:, :, None] * (D + eps * eye[None])
-        dW = W[:, :, None] * (alpha / lam) * (W[:, None, :] * same[None] - eye[None])
-        ds = -alpha * ((1.0 / lam - 1.0) * dW + dP)
-        mean_D = np.einsum("ij,ijk->jk", w, D)
-        G = (np.einsum("ij,ijk,ij->jk", w, D, s) - mean_D * (w * s).sum(axis=0)[:, None]
-             + np.einsum("ij,ijk->jk", w, ds))
-        E = eps + (w * s).sum(axis=0)
+        ws = w * s
+        # sums over buyers of the tensor terms, written as matrix products (n, a) -> (a, a)
+        sum_wsD = ((ws * A).T @ P + c * S * ((ws * A).T @ W)
+                   - np.diag((ws * (A / lam + eps)).sum(axis=0)))
+        mean_D = ((w * A).T @ P + c * S * ((w * A).T @ W)
+                  - np.diag((w * (A / lam + eps)).sum(axis=0)))
+        wa2 = w * A * A
+        sum_wds = (-(c / lam) * S * ((wa2 * W).T @ W) + np.diag((c / lam) * (wa2 * W).sum(axis=0))
+                   - (wa2 * P).T @ P - c * S * ((wa2 * P).T @ W)
+                   + np.diag((wa2 * P).sum(axis=0) / lam))
+        G = sum_wsD - mean_D * ws.sum(axis=0)[:, None] + sum_wds
+        E = eps + ws.sum(axis=0)
         return self.cols[api], E, G
 
 
@@ -202,16 +205,15 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
         capped = markup >= cap
         return x - log_cost - np.where(capped, cap, markup), capped
 
-    def evaluate(x: np.ndarray) -> np.ndarray:
-        full[slots] = np.exp(x)
-        return panel.elasticity(full)[slots]
-
-    converged = False
-    for _ in range(max_iter):
+    def evaluate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         full[slots] = np.exp(x)
         used, elasticity, jacobian = panel.elasticity_jacobian(full)
         pick = np.searchsorted(used, slots)
-        elasticity, jacobian = elasticity[pick], jacobian[np.ix_(pick, pick)]
+        return elasticity[pick], jacobian[np.ix_(pick, pick)]
+
+    converged = False
+    elasticity, jacobian = evaluate(x)
+    for _ in range(max_iter):
         h, capped = residual(x, elasticity)
         size = np.max(np.abs(h))
         if size < tolerance:
@@ -227,9 +229,10 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
         except np.linalg.LinAlgError:
             step = 0.5 * h
         step = np.clip(np.nan_to_num(step), -1.0, 1.0)
-        for _ in range(8):
+        for _ in range(8):  # backtracking: halve the step until the residual falls
             trial = np.clip(x - step, log_cost, log_cost + cap)
-            if np.max(np.abs(residual(trial, evaluate(trial))[0])) < size:
+            elasticity, jacobian = evaluate(trial)
+            if np.max(np.abs(residual(trial, elasticity)[0])) < size:
                 break
             step = 0.5 * step
         x = trial

@@ -1,0 +1,104 @@
+"""The job behind ``python -m sim``: validate, run, write every output, mark it done.
+
+A run writes into Hydra's output folder:
+
+- ``.hydra/``: the resolved config and the overrides (Hydra's own);
+- ``timeseries.parquet`` and ``timeseries.csv``: the tidy series (month, metric, entity,
+  segment, value, unit); ``events.csv`` and ``entries.csv``;
+- ``summary.json``: end-state and averages of the headline metrics;
+- ``manifest.json``: package version, git commit, seed, start and end, wall time,
+  Python and library versions;
+- the standard plots (PNG and PDF) and ``report.html``;
+- ``DONE``, last. A folder with ``DONE`` is skipped when a sweep is resumed.
+
+A config that fails validation writes nothing: the folder Hydra made for it is removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.config import ConfigError, to_config
+from sim.outputs import DONE, TABLE, manifest, summary, write_json, write_table, write_text
+from sim.results import Results, run
+from sim.rules import RuleError
+
+log = logging.getLogger("sim")
+
+
+def run_job(cfg: DictConfig) -> float | None:
+    """Run one Hydra job; return the end value of the first headline (for sweepers)."""
+    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    if (out_dir / DONE).exists():
+        log.info("already done, skipping: %s", out_dir)
+        return None
+    try:
+        config = to_config(cfg)
+    except (ConfigError, RuleError, ValueError) as err:
+        _discard(out_dir)
+        log.error("invalid config: %s", err)
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    log.info("running scenario=%s world=%s seed=%s engine=%s", config.scenario.name,
+             config.world.name, config.seed, config.engine)
+    results = run(config, progress=config.output.progress)
+    wall = time.perf_counter() - clock
+    write_outputs(results, out_dir)
+    write_json(out_dir / "manifest.json", manifest(
+        config.seed, started.isoformat(), datetime.now(UTC).isoformat(), wall,
+        scenario=config.scenario.name, world=config.world.name, engine=config.engine,
+        overrides=list(HydraConfig.get().overrides.task)))
+    write_text(out_dir / DONE, f"finished {datetime.now(UTC).isoformat()}\n")
+    log.info("run took %.2f s", wall)
+    print(f"Outputs in: {out_dir}")
+    return results.value("token_share_bloc", "CN", "startups")
+
+
+def write_outputs(results: Results, out_dir: Path) -> None:
+    """The tables, the summary, the plots and the report of one run."""
+    config = results.config
+    log.info("writing tables to %s", out_dir)
+    write_table(results.table, out_dir, TABLE, config.output.formats)
+    write_table(results.events, out_dir, "events", ["csv"])
+    write_table(results.entries, out_dir, "entries", ["csv"])
+    write_json(out_dir / "summary.json", {
+        "scenario": config.scenario.name, "world": config.world.name, "seed": config.seed,
+        "headlines": summary(results.table, config.world.history_until),
+    })
+    if config.output.plots or config.output.report:
+        from sim.plots.run import draw_run_figures
+
+        log.info("drawing plots")
+        figures = draw_run_figures(results.table, results.events, config.scenario.name,
+                                   out_dir / "plots")
+        if config.output.report:
+            from sim.report import write_run_report
+
+            write_run_report(results.table, results.events, config, out_dir, figures=figures,
+                             report_dates=tuple(config.output.report_dates))
+        if not config.output.plots:
+            shutil.rmtree(out_dir / "plots", ignore_errors=True)
+
+
+def _discard(out_dir: Path) -> None:
+    """Remove the folder Hydra made for a refused run, unless it holds anything of ours."""
+    if not out_dir.exists():
+        return
+    ours = [p for p in out_dir.iterdir() if p.name != ".hydra" and p.suffix != ".log"]
+    if ours:
+        return
+    shutil.rmtree(out_dir, ignore_errors=True)
+    parent = out_dir.parent
+    while parent.name not in ("outputs", "") and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent

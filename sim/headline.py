@@ -1,0 +1,59 @@
+"""The headline metrics: what summaries, reports and sweep comparisons show first.
+
+Each is a (metric, segment, entity) series of the tidy table, with a short label and a
+unit, so that every output names them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str  #: short name used in summaries and sweep tables
+    metric: str
+    segment: str
+    entity: str
+    label: str
+    unit: str
+
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline("cn_share_startups", "token_share_bloc", "startups", "CN",
+             "Chinese models' share of startup tokens", "share"),
+    Headline("open_share_startups", "open_share", "startups", "open",
+             "Open models' share of startup tokens", "share"),
+    Headline("us_lerner", "lerner_bloc", "all", "US",
+             "US vendors' Lerner index (token-weighted)", "1"),
+    Headline("cn_lerner", "lerner_bloc", "all", "CN",
+             "Chinese vendors' Lerner index (token-weighted)", "1"),
+    Headline("self_host_startups", "firm_share", "startups", "self_host",
+             "Share of startups self-hosting", "share"),
+    Headline("closed_api_startups", "firm_share", "startups", "closed_api",
+             "Share of startups on closed APIs", "share"),
+    Headline("soft_power_cn", "soft_power", "nations", "CN",
+             "Soft power of China (population-weighted share of queries)", "share"),
+    Headline("soft_power_us", "soft_power", "nations", "US",
+             "Soft power of the US (population-weighted share of queries)", "share"),
+    Headline("gap_us_cn_months", "capability_gap_months", "all", "US-CN",
+             "US lead over China in capability", "months"),
+    Headline("hhi_startups", "hhi", "startups", "market",
+             "Concentration of the startup market (HHI)", "points"),
+    Headline("cn_share_devices", "token_share_bloc", "devices", "CN",
+             "Chinese models' share of embodied-AI tokens", "share"),
+    Headline("adoption_nations", "adoption_mean", "nations", "population-weighted",
+             "AI adoption in developing nations", "share of people"),
+)
+
+
+def headline_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The headline series of a run, wide: one row per month, one column per headline."""
+    columns = {}
+    for h in HEADLINES:
+        rows = table[(table.metric == h.metric) & (table.segment == h.segment)
+                     & (table.entity == h.entity)]
+        columns[h.key] = rows.set_index("month")["value"]
+    return pd.DataFrame(columns)
