@@ -30,7 +30,8 @@ from sim.config.validate import check_event
 from sim.constants import BLOCS
 from sim.events import Timeline
 from sim.market import cost
-from sim.market.capability import algo_multiplier, spillover
+from sim.market.capability import algo_multiplier, spillover_target
+from sim.market.compute import ration
 from sim.market.pricing import DemandPanel, MarketView, nash_prices
 from sim.menu import Menu
 from sim.population.firm_agents import FirmAgents
@@ -152,14 +153,14 @@ class AIMarket(mesa.Model):
         self.timeline.apply_before(self, self.start)
         released = [v for v in self.vendors if v.active and v.parent is None]
         if released:
-            # labs without a model know what their compute implies, at the released labs'
-            # mean efficiency; labs with no compute yet start one OOM below the laggard
-            offset = float(np.mean([v.knowledge - v.own_capability for v in released
-                                    if np.isfinite(v.own_capability)] or [0.0]))
+            # labs without a model are as efficient as the released labs on average;
+            # labs with no compute yet start one OOM below the laggard
+            mean_efficiency = float(np.mean([v.efficiency for v in released]))
             floor = min(v.knowledge for v in released) - 1.0
             for vendor in self.vendors:
                 if not vendor.active and vendor.parent is None:
-                    vendor.knowledge = (vendor.own_capability + offset
+                    vendor.efficiency = mean_efficiency
+                    vendor.knowledge = (vendor.base_capability
                                         if np.isfinite(vendor.own_capability) else floor)
         lag = self.cfg.world.capability.initial_open_lag_months
         open_labs = [v for v in self.vendors if v.active and v.openness != "closed"]
@@ -171,7 +172,7 @@ class AIMarket(mesa.Model):
                 vendor.knowledge += shift
         for vendor in self.vendors:
             if vendor.parent is not None:
-                vendor.learn(0.0, 0.0)
+                vendor.learn(0.0)
 
     # -- the month -------------------------------------------------------------------------
 
@@ -191,8 +192,7 @@ class AIMarket(mesa.Model):
 
     def advance_labs(self) -> None:
         """Vendors buy chips, train, absorb spillovers, release, and cost their serving."""
-        for vendor in self.vendors:
-            vendor.invest()
+        self.buy_chips()
         for vendor in self.vendors:
             vendor.train()
         self.spread_knowledge()
@@ -209,6 +209,27 @@ class AIMarket(mesa.Model):
             segment: (self.streams("firms.review", segment).random(firms.n),
                       self.streams("firms.choice", segment).random(firms.n))
             for segment, firms in self.firms.items()}
+
+    def buy_chips(self) -> None:
+        """Labs buy chips; domestic chips are shared out in proportion to what each wants
+        when the bloc's fabs cannot make enough."""
+        plans = {v: v.plan_chips() for v in self.vendors}
+        for bloc in BLOCS:
+            wanted = sum(p.domestic for v, p in plans.items() if p and v.bloc == bloc)
+            share = ration(wanted, self.domestic_supply(bloc))
+            for vendor, plan in plans.items():
+                if plan is not None and vendor.bloc == bloc:
+                    vendor.receive_chips(plan.rationed(share))
+
+    def domestic_supply(self, bloc: str) -> float:
+        """Domestic chips the bloc's fabs make this month for its labs (chips, in today's
+        equivalents): production at the reference month, growing at its yearly rate."""
+        compute_cfg = self.cfg.world.compute
+        if bloc not in compute_cfg.domestic_chip_blocs:
+            return 0.0
+        years = (self.month - self.reference_month) / 12.0
+        return (compute_cfg.domestic_supply_kchips_per_month * 1e3
+                * compute_cfg.domestic_supply_growth_per_year ** years)
 
     def set_prices(self) -> None:
         """Vendors price against the demand panel; then the Nash benchmark of the same demand."""
@@ -267,21 +288,21 @@ class AIMarket(mesa.Model):
         return max(values, default=-np.inf)
 
     def spread_knowledge(self) -> None:
-        """Labs learn from their own compute and from the open and (lagged) closed frontiers."""
+        """Labs learn from the open frontier (at once) and the closed one (with a lag)."""
         cap = self.cfg.world.capability
         self.closed_frontier_by_month[self.month] = self.closed_frontier()
         lagged_month = max(self.start, self.month - cap.closed_leak_lag_months)
         lagged = self.closed_frontier_by_month.get(lagged_month, self.closed_frontier())
         labs = [v for v in self.vendors if v.parent is None]
-        knowledge = np.array([v.knowledge for v in labs])
+        base = np.array([v.base_capability for v in labs])
         absorb = np.array([v.cfg.absorptive_capacity for v in labs])
-        gained = spillover(knowledge, self.open_frontier(), lagged, absorb, cap.spill_open,
-                           cap.spill_closed)
-        for vendor, spill in zip(labs, gained, strict=True):
-            vendor.learn(vendor.own_growth, float(spill))
+        targets = spillover_target(base, self.open_frontier(), lagged, absorb, cap.spill_open,
+                                   cap.spill_closed)
+        for vendor, target in zip(labs, targets, strict=True):
+            vendor.learn(float(np.nan_to_num(target)))
         for vendor in self.vendors:
             if vendor.parent is not None:
-                vendor.learn(0.0, 0.0)
+                vendor.learn(0.0)
 
     def capability_lead_months(self, leader: str, follower: str) -> float:
         """How far the best model of ``leader``'s bloc is ahead of ``follower``'s (months)."""
@@ -347,12 +368,13 @@ class AIMarket(mesa.Model):
         firm_available = self.bans.availability([(b,) for b in BLOCS], menu, self.vendor_ids,
                                                 covers)
         months = self.month - self.start
+        affinity = self.firm_affinity()
         for segment in self.firms:
             u_review, u_choice = self.uniforms[segment]
             self.firm_month[segment] = FirmMonth(
                 capability=menu.capability, price=menu.price, self_cost=menu.self_cost,
-                risk=menu.risk, slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
-                available=firm_available,
+                risk=menu.risk, affinity=affinity, slot_bloc=menu.bloc, is_api=menu.is_api,
+                nest=menu.nest, available=firm_available,
                 growth=world.firms[segment].volume_growth_per_year ** (months / 12.0),
                 alarm=self.alarm, u_review=u_review, u_choice=u_choice)
         nation_codes = [(code, "developing") for code in self.nations.iso3]
@@ -368,6 +390,15 @@ class AIMarket(mesa.Model):
                                devices.embodiment_rate_per_year)
         for maker in self.device_makers:
             maker.update_demand(months, embodied, embodied0)
+
+    def firm_affinity(self) -> np.ndarray:
+        """Firms' trust in each slot by buyer bloc, (B, J): the affinity of the buyer's bloc
+        for the model's bloc, scaled by ``self_host_trust`` for self-hosted weights."""
+        demand = self.cfg.world.demand
+        table = np.array([[demand.affinity.get(b, {}).get(m, 0.0) for m in BLOCS]
+                          for b in BLOCS])
+        scale = np.where(self.menu.is_api, 1.0, demand.self_host_trust)
+        return table[:, self.menu.bloc] * scale[None, :]
 
     def device_available(self, maker: DeviceMaker) -> np.ndarray:
         """What a bloc's device makers may use."""

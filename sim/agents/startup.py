@@ -11,7 +11,7 @@ Each month the firm:
    provider is gone or has just entered its vertical;
 2. if reviewing, scores every offering it may buy,
 
-       u_j = b q_j - a ln P_j - g r_j + h 1[home bloc] - k 1[j != current]
+       u_j = b q_j - a ln P_j - g r_j + A(bloc, j) - k 1[j != current]
 
    and draws one with the nested-logit probabilities;
 3. buys x = X(t) (P / P_ref) ** -e million tokens at its provider's price P.
@@ -33,7 +33,8 @@ class Startup(mesa.Agent):
         index: its row in the segment's draws.
         bloc: index of its home bloc; vertical: the application vertical it works in.
         base_volume: token demand at the start at the reference price (million tokens/month).
-        alpha: price sensitivity; privacy: concern for data and autonomy (0 to 1).
+        alpha: price sensitivity; privacy: concern for data and autonomy (0 to 1);
+        quality: how much it values capability, relative to the segment's mean (1).
         current: slot of its provider (-1: none yet).
         loss: share of its business kept after its provider entered its vertical.
         must_review: it was harmed this month and will review its provider.
@@ -41,11 +42,12 @@ class Startup(mesa.Agent):
 
     def __init__(self, model: mesa.Model, segment: str, index: int, cfg, demand,
                  bloc: int, vertical: int, volume: float, alpha: float,
-                 privacy: float) -> None:
+                 privacy: float, quality: float) -> None:
         super().__init__(model)
         self.segment, self.index, self.cfg, self.demand = segment, index, cfg, demand
         self.bloc, self.vertical = bloc, vertical
         self.base_volume, self.alpha, self.privacy = volume, alpha, privacy
+        self.quality = quality
         self.current = -1
         self.loss = 1.0
         self.must_review = False
@@ -63,14 +65,14 @@ class Startup(mesa.Agent):
                 + self.cfg.self_host_fixed_usd_per_month / volume)
 
     def utility(self, slot: int, month, volume: float) -> float:
-        """u_j = b q_j - a ln P_j - g r_j + h 1[home] - k 1[switch] (utils)."""
+        """u_j = b q_j - a ln P_j - g r_j + A(bloc, j) - k 1[switch] (utils)."""
         d = self.demand
         privacy = d.privacy_weight * self.privacy * (1.0 + month.alarm)
-        home = d.home_affinity if self.bloc == month.slot_bloc[slot] else 0.0
+        trust = float(month.affinity[self.bloc, slot])
         switching = self.cfg.switching_cost if slot != self.current else 0.0
-        return (d.quality_weight * float(month.capability[slot])
+        return (d.quality_weight * self.quality * float(month.capability[slot])
                 - self.alpha * math.log(self.price_of(slot, month, volume))
-                - privacy * float(month.risk[slot]) + home - switching)
+                - privacy * float(month.risk[slot]) + trust - switching)
 
     def probabilities(self, month, volume: float) -> list[float]:
         """Nested-logit probabilities over all slots (zero where not available)."""

@@ -2,8 +2,9 @@
 
 Each month, in the order the model calls them:
 
-1. :meth:`Vendor.invest`: spend outside funding and reinvested revenue on chips, within
-   its bloc's export limits (:func:`sim.market.compute.buy_chips`).
+1. :meth:`Vendor.plan_chips` and :meth:`Vendor.receive_chips`: spend outside funding and
+   reinvested revenue on chips, within its bloc's export limits and its fabs' output
+   (:func:`sim.market.compute.buy_chips`, :func:`sim.market.compute.ration`).
 2. :meth:`Vendor.train`: turn the chips not needed for serving into effective training
    compute; its knowledge grows with that compute and with spillovers
    (:mod:`sim.market.capability`).
@@ -62,8 +63,9 @@ class Vendor(mesa.Agent):
         self.chips_advanced = cfg.initial_advanced_kchips * 1e3
         self.chips_domestic = cfg.initial_domestic_kchips * 1e3
         self.window: deque[float] = deque(maxlen=model.cfg.world.capability.training_window_months)
-        self.own_capability = -np.inf
-        self.own_growth = 0.0
+        self.own_capability = -np.inf  # log10 of its recent effective training compute
+        self.efficiency = 0.0  # capability above what its compute alone gives (OOM)
+        self.spill = 0.0  # knowledge taken from others (OOM)
         self.price = np.nan
         self.held_until = -1
         self.subsidised = False
@@ -79,20 +81,21 @@ class Vendor(mesa.Agent):
 
     # -- 1. chips ---------------------------------------------------------------------------
 
-    def invest(self) -> None:
-        """Buy chips with funding and reinvested revenue, within export limits; retire old ones."""
+    def plan_chips(self) -> compute.ChipPurchase | None:
+        """Retire old chips; return the chips it wants to buy with funding and reinvested
+        revenue, within export limits (None for a line that uses its parent's fleet)."""
         world = self.model.cfg.world
         keep = 1.0 - world.compute.depreciation_per_month
         self.chips_advanced *= keep
         self.chips_domestic *= keep
-        if self.parent is not None:  # a line of another lab uses its parent's fleet
-            self.chip_spend = self.chip_subsidy = 0.0
-            return
+        self.chip_spend = self.chip_subsidy = 0.0
+        if self.parent is not None:
+            return None
         gov = self.model.governments.get(self.bloc)
         budget = self.cfg.funding_musd_per_month * 1e6 + self.cfg.reinvest_share * self.revenue
         # chips are counted in today's models' equivalents: a dollar buys more FLOP each year
         factor = self.model.hardware_factor()
-        bought = compute.buy_chips(
+        return compute.buy_chips(
             budget,
             world.chips["advanced"].price_usd * factor,
             world.chips["domestic"].price_usd * factor,
@@ -101,9 +104,13 @@ class Vendor(mesa.Agent):
             domestic_preference=self.cfg.domestic_preference,
             compute_subsidy=gov.compute_subsidy if gov else 0.0,
         )
+
+    def receive_chips(self, bought: compute.ChipPurchase) -> None:
+        """Add the chips it could get; book what it and its government paid."""
         self.chips_advanced += bought.advanced
         self.chips_domestic += bought.domestic
         self.chip_spend, self.chip_subsidy = bought.spent_usd, bought.subsidy_usd
+        gov = self.model.governments.get(self.bloc)
         if gov:
             gov.spend("compute", bought.subsidy_usd)
 
@@ -144,17 +151,22 @@ class Vendor(mesa.Agent):
         effective = ((1.0 - serving) * flops * world.capability.training_utilisation
                      * SECONDS_PER_MONTH * self.model.algo_multiplier())
         self.window.append(effective)
-        before = self.own_capability
         self.own_capability = float(cap.own_capability(sum(self.window)))
-        self.own_growth = (self.own_capability - before
-                           if np.isfinite(before) and np.isfinite(self.own_capability) else 0.0)
 
-    def learn(self, own_growth: float, spill: float) -> None:
-        """Knowledge grows with own compute and with what it absorbs from others (OOM)."""
+    @property
+    def base_capability(self) -> float:
+        """Capability from its own compute and efficiency, before spillovers (OOM)."""
+        return self.own_capability + self.efficiency
+
+    def learn(self, spill_target: float) -> None:
+        """Absorb spillovers towards their target; knowledge = own + efficiency + spill (OOM)."""
         if self.parent is not None:
             self.knowledge = self.parent.knowledge - self.cfg.parent_gap_oom
-        else:
-            self.knowledge += max(0.0, own_growth) + spill
+            return
+        speed = self.model.cfg.world.capability.spill_speed
+        self.spill = float(cap.absorb(self.spill, spill_target, speed))
+        if np.isfinite(self.own_capability):
+            self.knowledge = self.base_capability + self.spill
 
     # -- 3. releases -------------------------------------------------------------------------
 
@@ -165,6 +177,9 @@ class Vendor(mesa.Agent):
         self.active = True
         self.model_name, self.openness = model_name, openness
         self.capability = capability
+        if capability > self.knowledge and np.isfinite(self.own_capability):
+            # a release above what the lab was thought to know reveals its efficiency
+            self.efficiency = capability - self.own_capability - self.spill
         self.knowledge = max(self.knowledge, capability)
         self.active_params_b, self.total_params_b = active_params_b, total_params_b
         self.release_month = self.model.month

@@ -132,6 +132,14 @@ def _check_world(cfg: Config) -> None:
             raise ConfigError(f"world.firms.{seg}", seg, "segments are startups and enterprises")
         _shares(f"world.firms.{seg}.bloc_shares", firm.bloc_shares, BLOCS)
     _shares("world.devices.capacity_share", w.devices.capacity_share, BLOCS)
+    for buyer, row in w.demand.affinity.items():
+        for model_bloc, value in [(buyer, None), *row.items()]:
+            if model_bloc not in BLOCS:
+                raise ConfigError(f"world.demand.affinity.{buyer}", model_bloc,
+                                  f"blocs among {', '.join(BLOCS)}")
+            if value is not None and not -20 <= value <= 20:
+                raise ConfigError(f"world.demand.affinity.{buyer}.{model_bloc}", value,
+                                  "utils in [-20, 20]")
     for bloc, growth in w.devices.capacity_growth_per_year.items():
         if bloc not in BLOCS or not 0 < growth <= 10:
             raise ConfigError(f"world.devices.capacity_growth_per_year.{bloc}", growth,

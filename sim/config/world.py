@@ -63,7 +63,7 @@ class VendorConfig:
                                        lo=0, hi=1, origin="assumption")
     absorptive_capacity: float = param(1.0, unit="1",
                                        doc="how much of others' knowledge the lab absorbs "
-                                           "(Cohen and Levinthal)", lo=0, hi=3,
+                                           "(Cohen and Levinthal; 1: all it can)", lo=0, hi=1,
                                        origin="assumption")
     release_interval_months: int = param(6, unit="months",
                                          doc="months between releases after the history ends",
@@ -100,6 +100,10 @@ class FirmSegmentConfig:
                          lo=0, lo_open=True, hi=20, origin="calibrated")
     alpha_sigma: float = param(unit="1", doc="log-normal spread of price sensitivity", lo=0,
                                hi=2, origin="assumption")
+    quality_sigma: float = param(unit="1",
+                                 doc="log-normal spread of the weight firms put on capability "
+                                     "(mean 1: some need the frontier, some do not)", lo=0,
+                                 hi=3, origin="calibrated")
     privacy_mean: float = param(unit="1", doc="mean concern for data and autonomy", lo=0, hi=1,
                                 origin="calibrated")
     privacy_concentration: float = param(10.0, unit="1",
@@ -264,8 +268,13 @@ class DemandConfig:
     reference_price_usd: float = param(unit="USD per million tokens",
                                        doc="price at which buyers use their base volume", lo=0,
                                        lo_open=True, origin="assumption")
-    home_affinity: float = param(unit="utils", doc="preference for the home bloc's models",
-                                 lo=0, hi=10, origin="calibrated")
+    affinity: dict[str, dict[str, float]] = param(
+        unit="utils", doc="firms' trust in each bloc's APIs: buyer bloc -> model bloc -> utils "
+                          "(missing pairs: 0)", factory=dict, origin="calibrated")
+    self_host_trust: float = param(unit="1",
+                                   doc="share of that (dis)trust that applies to running a "
+                                       "bloc's open weights on one's own cloud", lo=0, hi=1,
+                                   origin="assumption")
     risk_closed_api: float = param(unit="1", doc="strategic risk of a closed API", lo=0, hi=1,
                                    origin="assumption")
     risk_open_api: float = param(unit="1",
@@ -300,12 +309,16 @@ class CapabilityConfig:
                                         hi=48, origin="assumption")
     training_utilisation: float = param(unit="1", doc="model FLOP utilisation in training",
                                         lo=0, lo_open=True, hi=1, origin="data")
-    spill_open: float = param(unit="per month",
-                              doc="share of the gap to the open frontier absorbed each month",
-                              lo=0, hi=1, origin="calibrated")
-    spill_closed: float = param(unit="per month",
-                                doc="share of the gap to the lagged closed frontier absorbed",
-                                lo=0, hi=1, origin="calibrated")
+    spill_open: float = param(unit="1",
+                              doc="share of its gap to the open frontier a lab can close by "
+                                  "studying open weights", lo=0, hi=1, origin="calibrated")
+    spill_closed: float = param(unit="1",
+                                doc="share of its gap to the lagged closed frontier a lab "
+                                    "can close (leaks of ideas and people)", lo=0, hi=1,
+                                origin="calibrated")
+    spill_speed: float = param(unit="per month",
+                               doc="speed at which spillover knowledge is absorbed", lo=0,
+                               hi=1, origin="calibrated")
     closed_leak_lag_months: int = param(unit="months",
                                         doc="delay before closed advances leak", lo=0, hi=60,
                                         origin="calibrated")
@@ -352,6 +365,13 @@ class ComputeConfig:
     surge_cost: float = param(unit="1",
                               doc="cost increase per unit of demand above capacity", lo=0,
                               hi=20, origin="assumption")
+    domestic_supply_kchips_per_month: float = param(unit="thousand chips per month",
+                                                    doc="domestic accelerators the bloc's fabs "
+                                                        "make for its labs at the reference "
+                                                        "month", lo=0, origin="data")
+    domestic_supply_growth_per_year: float = param(unit="x per year",
+                                                   doc="growth of that production", lo=0.1,
+                                                   hi=10, origin="assumption")
     domestic_chip_blocs: list[str] = param(unit="blocs",
                                            doc="blocs that make domestic accelerators",
                                            factory=list, origin="data")

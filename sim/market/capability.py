@@ -8,10 +8,15 @@ so that each tenfold increase of compute adds one unit: diminishing returns in c
 The algorithmic multiplier doubles every ``algo_halving_months`` (Epoch AI: the compute
 needed for a given capability halves about every eight months).
 
-A lab's knowledge k grows with its own compute and with spillovers (Cohen and
-Levinthal 1989): each month it absorbs a share of its gap to the open frontier (what
-open releases have published, at once) and a smaller share of its gap to the closed
-frontier of ``lag`` months ago (ideas and people circulate anyway).
+A lab's knowledge k (what it could release now) is its own capability, the log of its
+recent effective compute plus a lab-specific efficiency e (talent, data, algorithms,
+fitted to its recorded releases), plus a spillover bonus b (Cohen and Levinthal 1989):
+
+    k = log10(sum of effective training FLOP over the window) + e + b
+
+The bonus moves towards a share of the lab's gap to the open frontier (what open
+releases have published, visible at once) or, smaller, to the closed frontier of
+``lag`` months ago (ideas and people circulate anyway).
 """
 
 from __future__ import annotations
@@ -50,25 +55,35 @@ def own_capability(window_flop: np.ndarray) -> np.ndarray:
         return np.log10(np.asarray(window_flop, dtype=float))
 
 
-def spillover(knowledge: np.ndarray, open_frontier: float, closed_frontier_lagged: float,
-              absorptive_capacity: np.ndarray, spill_open: float,
-              spill_closed: float) -> np.ndarray:
-    """Knowledge gained from others in one month (OOM per month).
+def spillover_target(base: np.ndarray, open_frontier: float, closed_frontier_lagged: float,
+                     absorptive_capacity: np.ndarray, share_open: float,
+                     share_closed: float) -> np.ndarray:
+    """The knowledge a lab can take from others, as a bonus on its own capability (OOM).
 
-        dk = a * [s_open * max(0, K_open - k) + s_closed * max(0, K_closed(t - L) - k)]
+        b* = min(1, a) * max(s_open * max(0, K_open - base), s_closed * max(0, K_closed(t - L) - base))
 
-    capped so that no lab passes a frontier by absorbing it.
+    with base its own capability (compute and efficiency), K_open the best open model on
+    sale and K_closed the best closed model of L months ago. A lab can close a share s of
+    its gap to a frontier it can study; open weights can be studied at once and more fully.
     """
-    knowledge = np.asarray(knowledge, dtype=float)
+    base = np.asarray(base, dtype=float)
 
     def gap(frontier: float) -> np.ndarray:
         if not np.isfinite(frontier):  # no model of that kind on sale yet
-            return np.zeros_like(knowledge)
-        return np.maximum(0.0, frontier - knowledge)
+            return np.zeros_like(base)
+        return np.maximum(0.0, frontier - base)
 
-    gap_open, gap_closed = gap(open_frontier), gap(closed_frontier_lagged)
-    gained = absorptive_capacity * (spill_open * gap_open + spill_closed * gap_closed)
-    return np.minimum(gained, np.maximum(gap_open, gap_closed))
+    absorb = np.minimum(1.0, np.asarray(absorptive_capacity, dtype=float))
+    return absorb * np.maximum(share_open * gap(open_frontier),
+                               share_closed * gap(closed_frontier_lagged))
+
+
+def absorb(bonus: np.ndarray, target: np.ndarray, speed: float) -> np.ndarray:
+    """Move the spillover bonus towards its target at ``speed`` per month (OOM).
+
+        b' = b + speed * (b* - b)
+    """
+    return bonus + speed * (target - bonus)
 
 
 def gap_in_months(gap_oom: float, oom_per_year: float) -> float:

@@ -3,8 +3,9 @@
 A lab spends its chip budget on advanced chips where it may, and on domestic chips
 where its bloc makes them. An export limit caps the share of a restricted bloc's
 demand for advanced chips that it can fill; the rest of its budget goes to domestic
-chips, which deliver fewer FLOP per chip, draw more power per FLOP, and lose some
-efficiency when many of them are clustered (the supercluster answer).
+chips, which deliver fewer FLOP per chip, draw more power per FLOP, lose some
+efficiency when many of them are clustered (the supercluster answer), and can be had
+only as fast as the bloc's fabs make them (SMIC's 7 nm output limits Ascend volumes).
 """
 
 from __future__ import annotations
@@ -14,12 +15,27 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ChipPurchase:
-    """Chips bought in one month."""
+    """Chips a lab buys in one month."""
 
     advanced: float  #: advanced chips bought (chips)
     domestic: float  #: domestic chips bought (chips)
     spent_usd: float  #: what the lab paid (USD), subsidy excluded
     subsidy_usd: float  #: what its government paid (USD)
+
+    def rationed(self, domestic_share: float) -> ChipPurchase:
+        """The purchase when only ``domestic_share`` of the domestic chips can be had.
+
+        The lab pays for what it gets; the rest of its domestic budget stays unspent.
+        """
+        if self.domestic == 0 or domestic_share >= 1.0:
+            return self
+        total = self.advanced + self.domestic
+        paid_domestic = self.spent_usd * self.domestic / total if total else 0.0
+        subsidy_domestic = self.subsidy_usd * self.domestic / total if total else 0.0
+        cut = 1.0 - domestic_share
+        return ChipPurchase(self.advanced, self.domestic * domestic_share,
+                            self.spent_usd - paid_domestic * cut,
+                            self.subsidy_usd - subsidy_domestic * cut)
 
 
 def buy_chips(budget_usd: float, price_advanced: float, price_domestic: float,
@@ -40,6 +56,8 @@ def buy_chips(budget_usd: float, price_advanced: float, price_domestic: float,
         compute_subsidy: share of the purchase price its government pays (1).
 
     Budget that can buy nothing (advanced chips barred, no domestic ones) is not spent.
+    Domestic chips are bought at equal cost per chip here; how many can be had is
+    limited by the bloc's production (:func:`ration`).
     """
     if not domestic_available:
         domestic_preference = 0.0
@@ -53,6 +71,11 @@ def buy_chips(budget_usd: float, price_advanced: float, price_domestic: float,
         spent_usd=spend_adv + spend_dom,
         subsidy_usd=subsidy,
     )
+
+
+def ration(wanted: float, supply: float) -> float:
+    """Share of the wanted domestic chips that production can deliver: ``min(1, S / W)``."""
+    return 1.0 if wanted <= supply else supply / wanted
 
 
 def effective_flops(chips, tflops, efficiency=1.0):

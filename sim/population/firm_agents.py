@@ -18,7 +18,8 @@ class FirmAgents:
         self.agents = [
             Startup(model, segment, i, cfg, demand, int(initial["bloc"][i]),
                     int(initial["vertical"][i]), float(initial["volume"][i]),
-                    float(initial["alpha"][i]), float(initial["privacy"][i]))
+                    float(initial["alpha"][i]), float(initial["privacy"][i]),
+                    float(initial["quality"][i]))
             for i in range(cfg.n)
         ]
         self.harmed_total = 0
@@ -79,8 +80,8 @@ class FirmAgents:
         for a in picked:
             volume = a.volume(month.growth)
             privacy = d.privacy_weight * a.privacy * (1.0 + month.alarm)
-            base.append([d.quality_weight * month.capability[j] - privacy * month.risk[j]
-                         + (d.home_affinity if a.bloc == month.slot_bloc[j] else 0.0)
+            base.append([d.quality_weight * a.quality * month.capability[j]
+                         - privacy * month.risk[j] + month.affinity[a.bloc, j]
                          for j in range(month.is_api.size)])
             price.append([a.price_of(j, month, volume) for j in range(month.is_api.size)])
         return {

@@ -8,11 +8,13 @@ Each month a firm reviews its provider with probability ``review_probability`` (
 when its provider is gone, or it was harmed by its provider's entry into its vertical).
 A reviewing firm draws a provider from the choice rule's probabilities over
 
-    u_ij = b q_j - a_i ln P_ij - g_i r_j + h 1[bloc_i = bloc_j] - k 1[j != current_i]
+    u_ij = b_i q_j - a_i ln P_ij - g_i r_j + A(bloc_i, j) - k 1[j != current_i]
 
     P_ij = p_j                                         for an API
     P_ij = c_bj * overhead + F / X_i(t)                for self-hosting model j in bloc b
     g_i  = privacy_weight * privacy_i * (1 + alarm)
+    b_i  = quality_weight * (a log-normal draw of mean 1)
+    A    = affinity[buyer bloc][model bloc], times self_host_trust for self-hosting
 
 and then uses x_i = X_i(t) (P_i / P_ref) ** -e tokens at the price of its provider.
 """
@@ -46,6 +48,7 @@ class FirmMonth:
     price: np.ndarray  #: API prices, (J,), nan for self-hosting
     self_cost: np.ndarray  #: self-hosting cost by bloc, (B, J)
     risk: np.ndarray  #: (J,)
+    affinity: np.ndarray  #: trust of each buyer bloc in each slot, (B, J), utils
     slot_bloc: np.ndarray  #: (J,)
     is_api: np.ndarray  #: (J,)
     nest: np.ndarray  #: (J,)
@@ -65,10 +68,11 @@ def draw_firms(cfg, n_slots: int, rng: np.random.Generator) -> dict[str, np.ndar
     volume = cfg.volume_median_mtok * np.exp(cfg.volume_sigma * rng.standard_normal(n))
     alpha = cfg.alpha * np.exp(cfg.alpha_sigma * rng.standard_normal(n)
                                - cfg.alpha_sigma ** 2 / 2)
+    quality = np.exp(cfg.quality_sigma * rng.standard_normal(n) - cfg.quality_sigma ** 2 / 2)
     k = cfg.privacy_concentration
     privacy = rng.beta(cfg.privacy_mean * k, (1 - cfg.privacy_mean) * k, size=n)
     return {"bloc": bloc, "vertical": vertical, "volume": volume, "alpha": alpha,
-            "privacy": privacy}
+            "privacy": privacy, "quality": quality}
 
 
 class FirmPopulation:
@@ -82,6 +86,7 @@ class FirmPopulation:
         self.vertical = initial["vertical"]
         self.base_volume = initial["volume"]
         self.alpha = initial["alpha"]
+        self.quality = initial["quality"]
         self.privacy = initial["privacy"].copy()
         n = cfg.n
         self.current = np.full(n, -1)
@@ -107,9 +112,9 @@ class FirmPopulation:
         """Utility without the price and switching terms, (n, J) (utils)."""
         d = self.demand
         privacy = d.privacy_weight * self.privacy[rows] * (1.0 + month.alarm)
-        home = d.home_affinity * (self.bloc[rows, None] == month.slot_bloc[None, :])
-        return (d.quality_weight * month.capability[None, :]
-                - privacy[:, None] * month.risk[None, :] + home)
+        quality = d.quality_weight * self.quality[rows]
+        return (quality[:, None] * month.capability[None, :]
+                - privacy[:, None] * month.risk[None, :] + month.affinity[self.bloc[rows]])
 
     def choose(self, month: FirmMonth) -> SegmentDemand:
         """Review, choose and buy for all firms at once."""

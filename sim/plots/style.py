@@ -1,0 +1,358 @@
+"""One look for every figure: colours, line styles, paper sizes, dates and saving.
+
+Colours come from the Okabe–Ito palette (Okabe and Ito 2008), which stays distinct for
+the common forms of colour blindness. Every series also gets its own line style (and
+stacked areas their own hatch), so that a figure printed in greyscale still reads.
+
+Figures are built on :class:`matplotlib.figure.Figure` with an explicit Agg canvas, not
+through ``pyplot``: nothing is drawn on screen, no global backend is switched (a notebook
+keeps its own), and a figure is freed as soon as it is no longer referenced.
+
+Sizes follow a two-column paper: a single column is 3.5 in wide, a double column 7 in;
+fonts are 7–9 pt, readable at that size (see :data:`PAPER_RC`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ParamSpec
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
+from sim.outputs import atomic_write
+
+P = ParamSpec("P")
+
+# -- palette -----------------------------------------------------------------------------------
+
+#: The Okabe–Ito palette (hex), in its usual order.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: Neutral grey for marks that are context, not data (history events, reference lines).
+GREY = "#999999"
+#: Colour for anything the fixed maps below do not know and that has no fallback.
+UNKNOWN = "#777777"
+
+_OI = OKABE_ITO
+#: Fallback order for names the fixed maps do not know (black left out: it is the baseline).
+_FALLBACK_COLORS: tuple[str, ...] = tuple(c for k, c in _OI.items() if k != "black")
+#: Dash patterns that stay distinct in greyscale, in the order they are handed out.
+LINESTYLES: tuple[Any, ...] = ("-", "--", "-.", ":", (0, (5, 1.5)), (0, (3, 1, 1, 1, 1, 1)),
+                               (0, (1, 1)), (0, (6, 2, 1, 2)))
+MARKERS: tuple[str, ...] = ("o", "s", "^", "v", "D", "P", "X", "*")
+HATCHES: tuple[str, ...] = ("", "////", "....", "xxxx", "\\\\\\\\", "++++")
+
+BLOC_COLORS: dict[str, str] = {"US": _OI["blue"], "CN": _OI["vermillion"],
+                               "EU": _OI["bluish_green"], "ROW": _OI["reddish_purple"]}
+OPENNESS_COLORS: dict[str, str] = {"closed": _OI["orange"], "open_weight": _OI["sky_blue"],
+                                   "open_source": _OI["yellow"]}
+#: How firms are served: a closed API, a hosted open-weight API, or self-hosted weights.
+NEST_COLORS: dict[str, str] = {"closed_api": _OI["orange"], "open_api": _OI["sky_blue"],
+                               "self_host": _OI["bluish_green"]}
+SEGMENT_COLORS: dict[str, str] = {"startups": _OI["black"], "enterprises": _OI["orange"],
+                                  "nations": _OI["sky_blue"], "devices": _OI["bluish_green"]}
+#: The eight shipped scenarios; the baseline is black so that it reads as the reference.
+SCENARIO_COLORS: dict[str, str] = {
+    "baseline": _OI["black"],
+    "open_weight_release": _OI["sky_blue"],
+    "token_price_cut": _OI["vermillion"],
+    "chip_export_limits": _OI["blue"],
+    "asymmetric_strategy": _OI["reddish_purple"],
+    "us_open_response": _OI["bluish_green"],
+    "privacy_shift": _OI["orange"],
+    "embodied_ai": _OI["yellow"],
+}
+SCENARIO_ORDER: tuple[str, ...] = tuple(SCENARIO_COLORS)
+
+#: Home bloc of the shipped vendors (``world.vendors.<id>.bloc`` in scenarios/world/default.yaml).
+#: The tidy table does not carry it; plots take a ``vendor_blocs`` argument to override it.
+VENDOR_BLOCS: dict[str, str] = {
+    "openai": "US", "anthropic": "US", "google": "US", "xai": "US", "meta": "US", "ai2": "US",
+    "openai_oss": "US", "deepseek": "CN", "alibaba": "CN", "moonshot": "CN", "zhipu": "CN",
+    "minimax": "CN", "bytedance": "CN", "mistral": "EU", "tii": "ROW",
+}
+
+LABELS: dict[str, str] = {
+    "US": "US", "CN": "China", "EU": "EU", "ROW": "Rest of world",
+    "closed": "Closed", "open_weight": "Open-weight", "open_source": "Open-source",
+    "closed_api": "Closed API", "open_api": "Hosted open-weight API",
+    "self_host": "Self-hosted open weights",
+    "startups": "Startups", "enterprises": "Enterprises", "nations": "Developing nations",
+    "devices": "Devices (embodied AI)",
+}
+
+
+def label(name: str) -> str:
+    """A readable name for a bloc, openness level, nest or segment (else the name itself)."""
+    return LABELS.get(name, name.replace("_", " "))
+
+
+def _stable_index(name: str, n: int) -> int:
+    """A deterministic index in [0, n) for a name (``hash`` is salted per process)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") % n
+
+
+def _fixed_style(name: str, colors: Mapping[str, str], order: Iterable[str],
+                 hatch: bool = False) -> dict[str, Any]:
+    names = list(order)
+    if name in colors:
+        i = names.index(name) if name in names else len(names)
+        style = {"color": colors[name], "linestyle": LINESTYLES[i % len(LINESTYLES)]}
+    else:  # an unknown name: same colour and style in every figure and every process
+        i = _stable_index(name, len(_FALLBACK_COLORS) * len(LINESTYLES))
+        style = {"color": _FALLBACK_COLORS[i % len(_FALLBACK_COLORS)],
+                 "linestyle": LINESTYLES[i // len(_FALLBACK_COLORS)]}
+    if hatch:
+        style["hatch"] = HATCHES[(names.index(name) if name in names
+                                  else _stable_index(name, len(HATCHES))) % len(HATCHES)]
+    return style
+
+
+def bloc_style(bloc: str) -> dict[str, Any]:
+    """Colour, line style and hatch of a bloc (US, CN, EU, ROW)."""
+    return _fixed_style(bloc, BLOC_COLORS, BLOCS, hatch=True)
+
+
+def openness_style(level: str) -> dict[str, Any]:
+    """Colour, line style and hatch of an openness level."""
+    return _fixed_style(level, OPENNESS_COLORS, OPENNESS, hatch=True)
+
+
+def nest_style(nest: str) -> dict[str, Any]:
+    """Colour and line style of a way of being served (closed API, open API, self-host)."""
+    return _fixed_style(nest, NEST_COLORS, NESTS)
+
+
+def segment_style(segment: str) -> dict[str, Any]:
+    """Colour and line style of a buyer segment."""
+    return _fixed_style(segment, SEGMENT_COLORS, SEGMENTS)
+
+
+def scenario_style(scenario: str) -> dict[str, Any]:
+    """Colour and line style of a scenario: fixed for the shipped eight, hashed for others."""
+    return _fixed_style(scenario, SCENARIO_COLORS, SCENARIO_ORDER)
+
+
+def vendor_style(vendor: str, vendor_blocs: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Colour (its bloc's), line style and marker of a vendor.
+
+    Vendors of one bloc share its colour and differ by line style and marker, in the order
+    of ``vendor_blocs``; a vendor of unknown bloc is grey with a hashed style.
+    """
+    blocs = dict(VENDOR_BLOCS) if vendor_blocs is None else dict(vendor_blocs)
+    bloc = blocs.get(vendor)
+    if bloc is None:
+        i = _stable_index(vendor, len(LINESTYLES) * len(MARKERS))
+        return {"color": UNKNOWN, "linestyle": LINESTYLES[i % len(LINESTYLES)],
+                "marker": MARKERS[i // len(LINESTYLES)]}
+    peers = [v for v, b in blocs.items() if b == bloc]
+    i = peers.index(vendor)
+    return {"color": bloc_style(bloc)["color"], "linestyle": LINESTYLES[i % len(LINESTYLES)],
+            "marker": MARKERS[i % len(MARKERS)]}
+
+
+# -- paper sizes and rcParams ------------------------------------------------------------------
+
+#: Widths of a two-column paper, in inches.
+SINGLE_COLUMN: float = 3.5
+DOUBLE_COLUMN: float = 7.0
+WIDTHS: dict[str, float] = {"single": SINGLE_COLUMN, "double": DOUBLE_COLUMN}
+
+#: rcParams for figures printed at column width: 8 pt text, 7 pt ticks and legends.
+PAPER_RC: dict[str, Any] = {
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.title_fontsize": 7,
+    "figure.titlesize": 9,
+    "axes.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.linewidth": 0.4,
+    "grid.alpha": 0.35,
+    "axes.prop_cycle": cycler(color=list(_FALLBACK_COLORS[:6]))
+    + cycler(linestyle=list(LINESTYLES[:6])),
+    "lines.linewidth": 1.2,
+    "lines.markersize": 3,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "xtick.major.size": 3,
+    "ytick.major.size": 3,
+    "xtick.minor.size": 1.5,
+    "ytick.minor.size": 1.5,
+    "legend.frameon": False,
+    "legend.handlelength": 2.6,  # long enough to show a dash pattern
+    "hatch.linewidth": 0.5,
+    "savefig.dpi": 300,
+    "pdf.fonttype": 42,  # embed TrueType: text stays text in the PDF (journals ask for it)
+    "ps.fonttype": 42,
+    "figure.constrained_layout.h_pad": 0.03,
+    "figure.constrained_layout.w_pad": 0.03,
+}
+
+
+@contextmanager
+def paper_context() -> Iterator[None]:
+    """Apply :data:`PAPER_RC` for the duration of a ``with`` block."""
+    with mpl.rc_context(PAPER_RC):
+        yield
+
+
+def paper_figure(build: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Decorator for figure functions: build under :data:`PAPER_RC`, then lay it out once.
+
+    matplotlib creates tick labels lazily, at the first draw; drawing once inside the
+    context makes them take the paper font sizes even when the figure is shown elsewhere.
+    """
+
+    @functools.wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with paper_context():
+            fig = build(*args, **kwargs)
+            fig.draw_without_rendering()
+        return fig
+
+    return wrapper
+
+
+def new_figure(width: str | float = "double", height: float = 3.0, nrows: int = 1,
+               ncols: int = 1, **subplots: Any) -> tuple[Figure, np.ndarray]:
+    """A figure with an Agg canvas, constrained layout and a grid of axes.
+
+    Args:
+        width: ``"single"`` (3.5 in), ``"double"`` (7 in), or a width in inches.
+        height: height in inches.
+        nrows, ncols: the grid of axes.
+        **subplots: passed to :meth:`Figure.subplots` (``sharex``, ``sharey``...).
+
+    Returns:
+        The figure and a 2-D array of its axes (``squeeze=False``).
+    """
+    inches = WIDTHS[width] if isinstance(width, str) else float(width)
+    fig = Figure(figsize=(inches, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplots)
+    return fig, axes
+
+
+def title(fig: Figure, what: str, scenario: str) -> None:
+    """The figure title: what it shows, and under which scenario (or sweep)."""
+    width = fig.get_figwidth()
+    chars = int(width * 13)  # about 13 characters of 9 pt text per inch
+    text = textwrap.fill(what, chars)
+    fig.suptitle(f"{text}\n{scenario}" if scenario.startswith("Sweep")
+                 else f"{text}\nScenario: {scenario}", fontweight="bold")
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap text to lines of at most ``width`` characters."""
+    return textwrap.fill(text, width)
+
+
+def short(text: str, n: int = 28) -> str:
+    """Cut a label to ``n`` characters, marking the cut with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+# -- units -------------------------------------------------------------------------------------
+
+#: For each unit of the tables: (factor to display it, unit of a level, unit of a difference).
+#: Shares are shown in per cent, so their differences are percentage points.
+_DISPLAY: dict[str, tuple[float, str, str]] = {
+    "share": (100.0, "%", "percentage points"),
+    "share of people": (100.0, "% of people", "percentage points"),
+    "1": (1.0, "dimensionless", "dimensionless"),
+    "points": (1.0, "HHI points, 0–10,000", "HHI points"),
+}
+
+
+def unit_display(unit: str) -> tuple[float, str, str]:
+    """How to show a quantity of unit ``unit``: (scale factor, level unit, difference unit).
+
+    Example:
+        >>> unit_display("share")
+        (100.0, '%', 'percentage points')
+    """
+    return _DISPLAY.get(unit, (1.0, unit, unit))
+
+
+# -- time axis ---------------------------------------------------------------------------------
+
+def to_dates(months: Iterable[str] | pd.Index | pd.Series) -> pd.DatetimeIndex:
+    """Months as ``"YYYY-MM"`` strings to dates (the first of each month)."""
+    return pd.DatetimeIndex(pd.to_datetime(pd.Index(months, dtype=str), format="%Y-%m"))
+
+
+def month_number(months: Iterable[str] | pd.Series) -> np.ndarray:
+    """Months as ``"YYYY-MM"`` strings to a running count (year × 12 + month − 1)."""
+    s = pd.Series(list(months), dtype=str)
+    return (s.str[:4].astype(int) * 12 + s.str[5:7].astype(int) - 1).to_numpy()
+
+
+def date_axis(ax: Axes, label: bool = True) -> None:
+    """Calendar years on the x axis (ticks on 1 January, minor ticks each quarter)."""
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    if label:
+        ax.set_xlabel("Month (calendar date)")
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+def save(fig: Figure, stem: str | Path, dpi: int = 300) -> list[Path]:
+    """Write ``stem.png`` (at ``dpi``, at least 200) and ``stem.pdf``, each atomically.
+
+    Each file is written to a temporary name in its folder and renamed into place, so a
+    reader never sees half a figure. The PDF carries no creation date, so the same figure
+    gives the same bytes.
+
+    Returns:
+        The paths written, PNG first.
+    """
+    if dpi < 200:
+        raise ValueError(f"dpi must be at least 200 for print, got {dpi}")
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    png = stem.with_name(stem.name + ".png")
+    pdf = stem.with_name(stem.name + ".pdf")
+    with paper_context():
+        atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+        atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
+                                                  metadata={"CreationDate": None}))
+    return [png, pdf]
+
+
+def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
+    """The figure as PNG bytes (for embedding in a report)."""
+    buffer = io.BytesIO()
+    with paper_context():
+        fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
