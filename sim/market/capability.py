@@ -60,7 +60,8 @@ def spillover_target(base: np.ndarray, open_frontier: float, closed_frontier_lag
                      share_closed: float) -> np.ndarray:
     """The knowledge a lab can take from others, as a bonus on its own capability (OOM).
 
-        b* = min(1, a) * max(s_open * max(0, K_open - base), s_closed * max(0, K_closed(t - L) - base))
+        b* = min(1, a) * max(s_open * max(0, K_open - base),
+                             s_closed * max(0, K_closed(t - L) - base))
 
     with base its own capability (compute and efficiency), K_open the best open model on
     sale and K_closed the best closed model of L months ago. A lab can close a share s of
