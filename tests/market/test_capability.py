@@ -24,19 +24,27 @@ def test_diminishing_returns_tenfold_compute_adds_one_unit():
     assert np.diff(cap.own_capability(window)) == pytest.approx([1.0, 1.0])
 
 
-def test_open_releases_spill_faster_than_closed_ones():
-    k = np.array([20.0])
-    from_open = cap.spillover(k, 21.0, -np.inf, np.array([1.0]), 0.15, 0.03)
-    from_closed = cap.spillover(k, -np.inf, 21.0, np.array([1.0]), 0.15, 0.03)
-    assert from_open[0] == pytest.approx(0.15)
-    assert from_closed[0] == pytest.approx(0.03)
+def test_open_weights_teach_more_than_lagged_closed_models():
+    base = np.array([20.0])
+    from_open = cap.spillover_target(base, 21.0, -np.inf, np.array([1.0]), 0.5, 0.2)
+    from_closed = cap.spillover_target(base, -np.inf, 21.0, np.array([1.0]), 0.5, 0.2)
+    assert from_open[0] == pytest.approx(0.5)
+    assert from_closed[0] == pytest.approx(0.2)
 
 
-def test_spillover_scales_with_absorptive_capacity_and_never_overshoots():
-    k = np.array([20.0, 20.0, 22.0])
-    gained = cap.spillover(k, 21.0, 21.0, np.array([1.0, 2.0, 1.0]), 0.9, 0.9)
-    assert gained[2] == 0.0  # ahead of both frontiers: nothing to learn
-    assert gained[0] <= 1.0 and gained[1] <= 1.0  # capped at the gap
+def test_spillover_scales_with_absorptive_capacity_and_needs_a_gap():
+    base = np.array([20.0, 20.0, 22.0])
+    target = cap.spillover_target(base, 21.0, 20.5, np.array([1.0, 0.5, 1.0]), 0.5, 0.9)
+    assert target[0] == pytest.approx(max(0.5 * 1.0, 0.9 * 0.5))
+    assert target[1] == pytest.approx(0.5 * target[0])
+    assert target[2] == 0.0  # ahead of both frontiers: nothing to learn
+
+
+def test_absorption_closes_a_share_of_the_distance_each_month():
+    bonus = 0.0
+    for _ in range(12):
+        bonus = cap.absorb(bonus, 1.0, 0.2)
+    assert bonus == pytest.approx(1 - 0.8 ** 12)
 
 
 def test_gap_in_months_uses_the_frontier_growth_rate():
