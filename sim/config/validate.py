@@ -43,6 +43,8 @@ def validate(cfg: Config) -> Config:
 # -- field ranges from metadata -------------------------------------------------------------
 
 def _check_fields(node: Any, path: str) -> None:
+    if isinstance(node, EventConfig):
+        return  # events are checked by check_event, kind by kind
     if is_dataclass(node):
         for f in fields(node):
             value = getattr(node, f.name)
@@ -171,6 +173,8 @@ def _check_world(cfg: Config) -> None:
 def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     """Check that one event carries what its kind needs, and nothing it cannot use."""
     _month(f"{path}.date", event.date)
+    if event.kind not in EVENT_FIELDS:
+        raise ConfigError(f"{path}.kind", event.kind, "one of " + ", ".join(EVENT_FIELDS))
     required, optional = EVENT_FIELDS[event.kind]
     present = {
         name for name in ("vendor", "bloc", "model", "openness", "training_flop", "capability",
@@ -226,6 +230,9 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
         raise ConfigError(f"{path}.vendor", None, "a price event names a vendor or a bloc")
     if event.kind in ("export_limit", "subsidy") and not 0 <= event.level <= 1:
         raise ConfigError(f"{path}.level", event.level, f"in [0, 1] for a {event.kind} event")
+    for f in fields(event):
+        if f.metadata:
+            _check_value(f"{path}.{f.name}", getattr(event, f.name), f.metadata)
     if event.kind == "ban":
         for i, code in enumerate(event.countries):
             if code not in BLOCS and code != "developing" and not _ISO3.match(code):

@@ -1,0 +1,113 @@
+"""Directional tests from the economics: two runs that differ in one lever.
+
+Same seed, so both runs see the same random draws (common random numbers) and the
+difference is the lever's effect.
+"""
+
+import numpy as np
+import pytest
+from conftest import cached_run, small_config
+
+from sim import run
+from sim.config import EventConfig, validate
+from sim.model import AIMarket
+
+END = "world.end=2028-12"
+
+
+def with_events(*events: EventConfig, overrides=(END,)):
+    cfg = small_config(*overrides)
+    cfg.scenario.events.extend(events)
+    return validate(cfg)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return cached_run(END)
+
+
+def test_tighter_export_limits_lower_china_compute_and_raise_its_serving_cost(base):
+    limited = run(with_events(EventConfig(date="2026-01", kind="export_limit", bloc="CN",
+                                          level=0.02)))
+    after = slice("2027-01", "2028-12")
+    compute_base = base.series("compute_bloc")["CN"].loc[after]
+    compute_limited = limited.series("compute_bloc")["CN"].loc[after]
+    assert (compute_limited < compute_base).all()
+
+    def cn_serving_cost(result):
+        cost, tokens = result.series("marginal_cost"), result.series("tokens_api")
+        cn = ["deepseek", "alibaba", "moonshot", "zhipu", "minimax", "bytedance"]
+        return (cost[cn] * tokens[cn]).sum(axis=1) / tokens[cn].sum(axis=1)
+
+    assert cn_serving_cost(limited).loc[after].mean() > cn_serving_cost(base).loc[after].mean()
+
+
+HOMOGENEOUS = (END, "world.firms.startups.alpha_sigma=0", "world.firms.startups.quality_sigma=0",
+               "world.firms.enterprises.alpha_sigma=0", "world.firms.enterprises.quality_sigma=0",
+               "world.demand.affinity={}", "world.nations.geo_weight=0")
+
+
+def test_a_price_cut_raises_the_cutters_share_and_lowers_rivals_lerner():
+    """With buyers alike (the textbook logit), a rival's price cut takes share from every
+    vendor, raises their demand elasticity E = e + a (1 - s), and so lowers their markup.
+    (With very different buyers the cut can instead leave rivals with their least price-
+    sensitive customers, and raise their markups: see docs/MODEL.md.)"""
+    base = cached_run(*HOMOGENEOUS)
+    cut = cached_run(*HOMOGENEOUS, "scenario=token_price_cut")
+    window = slice("2026-01", "2027-12")
+    for segment in ("startups", "nations"):
+        share_cut = cut.series("token_share_bloc", segment)["CN"].loc[window]
+        share_base = base.series("token_share_bloc", segment)["CN"].loc[window]
+        assert share_cut.mean() > share_base.mean(), segment
+    lerner_cut = cut.series("lerner_bloc")["US"].loc[window]
+    lerner_base = base.series("lerner_bloc")["US"].loc[window]
+    assert lerner_cut.mean() < lerner_base.mean()
+    # the cutters sell below cost, and their state pays the loss
+    assert cut.series("state_support")[["deepseek", "bytedance"]].loc[window].sum().sum() > 0
+
+
+def test_a_price_cut_raises_the_cutters_share_in_the_default_world(base):
+    cut = cached_run(END, "scenario=token_price_cut")
+    window = slice("2026-01", "2027-12")
+    for segment in ("startups", "nations"):
+        assert (cut.series("token_share_bloc", segment)["CN"].loc[window].mean()
+                > base.series("token_share_bloc", segment)["CN"].loc[window].mean())
+
+
+def test_an_open_weight_release_raises_the_open_share_and_self_hosting(base):
+    release = cached_run(END, "scenario=open_weight_release")
+    window = slice("2026-06", "2028-12")
+    assert (release.series("open_share", "startups")["open"].loc[window].mean()
+            > base.series("open_share", "startups")["open"].loc[window].mean())
+    for segment in ("startups", "enterprises"):  # the share of tokens run on own clouds
+        assert (release.series("token_share_kind", segment)["self_host"].loc[window].mean()
+                > base.series("token_share_kind", segment)["self_host"].loc[window].mean())
+
+
+def firms_on(model, vendor_id):
+    slot = model.vendor(vendor_id).index
+    return sum(int((f.current == slot).sum()) for f in model.firms.values())
+
+
+def test_a_vertical_entry_moves_startups_off_that_provider():
+    vendor = "openai"
+    plain = AIMarket(small_config("world.end=2026-03"))
+    entered = AIMarket(with_events(EventConfig(date="2026-02", kind="entry", vendor=vendor),
+                                   overrides=("world.end=2026-03",)))
+    for model in (plain, entered):
+        model.run()
+    new = [e for e in entered.entries if e not in plain.entries]
+    assert [(e[0], e[1]) for e in new] == [(entered.start + 37, vendor)]  # 2026-02
+    assert new[0][3] > 0  # firms harmed
+    assert firms_on(entered, vendor) < firms_on(plain, vendor)
+    assert entered.alarm > plain.alarm
+
+
+def test_higher_privacy_concern_raises_self_hosting(base):
+    wary = run(with_events(EventConfig(date="2026-01", kind="privacy", level=0.3)))
+    window = slice("2026-06", "2028-12")
+    for segment in ("startups", "enterprises"):
+        wary_share = wary.series("firm_share", segment)["self_host"].loc[window]
+        base_share = base.series("firm_share", segment)["self_host"].loc[window]
+        assert wary_share.mean() > base_share.mean(), segment
+        assert np.all(wary_share.to_numpy() >= base_share.to_numpy() - 0.02)
