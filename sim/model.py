@@ -483,6 +483,11 @@ class AIMarket(mesa.Model):
     def n_months(self) -> int:
         return self.end - self.start + 1
 
+    @staticmethod
+    def months_between(start: str, end: str) -> int:
+        """Months simulated from ``start`` to ``end`` inclusive."""
+        return parse_month(end) - parse_month(start) + 1
+
     def run(self) -> AIMarket:
         """Run every month from the start to the end."""
         while self.month <= self.end:

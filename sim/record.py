@@ -148,7 +148,7 @@ def _surplus(rec: Recorder, model) -> None:
                                                                           price, 1.0))
     value = inclusive_value(utility, panel.available, panel.nest, panel.nest_lambda)
     index = quality_adjusted_price(value, panel.alpha)
-    ok = np.isfinite(index) & (panel.weight > 0)
+    ok = np.isfinite(index) & (index > 0) & (panel.weight > 0)
     surplus = consumer_surplus(panel.weight[ok], index[ok], demand.reference_price_usd,
                                demand.price_elasticity)
     rec.add("consumer_surplus", "all", "USD per month", ["market"], [surplus.sum()])

@@ -32,28 +32,37 @@ def choice_probabilities(utility: np.ndarray, available: np.ndarray, nest: np.nd
         nest: nest index of each offering, shape (J,).
         lam: nest dissimilarity in (0, 1]; 1 gives the plain logit.
 
-    Computed stably: utilities are shifted by their row maximum before exponentiation.
-    Rows with nothing available are all zero.
+    Computed stably: utilities are shifted by their row maximum before exponentiation,
+    and only on the offerings somebody may choose. Rows with nothing available are zero.
     """
-    u = np.where(available, utility, -np.inf) / lam
-    shift = np.max(u, axis=1, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
+    available = np.broadcast_to(available, utility.shape)
+    cols = np.flatnonzero(available.any(axis=0))
+    out = np.zeros(utility.shape)
+    if cols.size == 0:
+        return out
+    av = available[:, cols]
+    u = np.where(av, utility[:, cols], -np.inf)
+    if lam != 1.0:
+        u = u / lam
+    shift = u.max(axis=1, keepdims=True)
+    shift[~np.isfinite(shift)] = 0.0
     expu = np.exp(u - shift)
     if lam == 1.0:
         total = expu.sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, expu / total, 0.0)
-    n_nests = len(NESTS)
-    inclusive = np.zeros((u.shape[0], n_nests))
-    for g in range(n_nests):
-        inclusive[:, g] = expu[:, nest == g].sum(axis=1)
+        total[total == 0] = 1.0
+        out[:, cols] = expu / total
+        return out
+    nest_of = nest[cols]
+    onehot = (nest_of[:, None] == np.arange(len(NESTS))[None, :]).astype(float)
+    inclusive = expu @ onehot  # (n, G): sum of exp(u / lam) within each nest
     # S_g^lam, with the common shift exp(shift)^lam factored out of every nest
     nest_weight = inclusive ** lam
     total = nest_weight.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_nest = np.where(total > 0, nest_weight / total, 0.0)
-        within = np.where(inclusive[:, nest] > 0, expu / inclusive[:, nest], 0.0)
-    return within * p_nest[:, nest]
+    total[total == 0] = 1.0
+    within_total = inclusive[:, nest_of]
+    within_total[within_total == 0] = 1.0
+    out[:, cols] = expu / within_total * (nest_weight / total)[:, nest_of]
+    return out
 
 
 def inclusive_value(utility: np.ndarray, available: np.ndarray, nest: np.ndarray,

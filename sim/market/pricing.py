@@ -182,8 +182,9 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
         dh_j / dx_k = 1[j = k] + G_jk / (E_j (E_j - 1))   (identity rows where the cap binds)
 
     safeguarded: rows where demand is not locally concave take a half fixed-point step,
-    and each step is halved until the largest |h| falls (backtracking). Returns the prices
-    (nan where not sold) and whether the largest |h| fell below ``tolerance``.
+    each step is halved until the largest |h| falls (backtracking), and where that fails a
+    damped fixed-point step x <- x - 0.3 h is taken. Returns the prices (nan where not
+    sold) and whether the largest |h| fell below ``tolerance``.
     """
     active = active & panel.is_api
     prices = np.full(active.size, np.nan)
@@ -229,12 +230,15 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
         except np.linalg.LinAlgError:
             step = 0.5 * h
         step = np.clip(np.nan_to_num(step), -1.0, 1.0)
-        for _ in range(8):  # backtracking: halve the step until the residual falls
+        for _ in range(3):  # backtracking: halve the step until the residual falls
             trial = np.clip(x - step, log_cost, log_cost + cap)
             elasticity, jacobian = evaluate(trial)
             if np.max(np.abs(residual(trial, elasticity)[0])) < size:
                 break
             step = 0.5 * step
+        else:  # Newton is lost here: take a damped fixed-point step instead
+            trial = np.clip(x - 0.3 * np.clip(h, -1.0, 1.0), log_cost, log_cost + cap)
+            elasticity, jacobian = evaluate(trial)
         x = trial
     prices[slots] = np.exp(x)
     return prices, converged

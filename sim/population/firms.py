@@ -120,26 +120,25 @@ class FirmPopulation:
         """Review, choose and buy for all firms at once."""
         n_slots = month.is_api.size
         volume = self.volume(month.growth)
-        available = month.available[self.bloc]
-        current_ok = (self.current >= 0) & available[np.arange(self.n),
-                                                     np.maximum(self.current, 0)]
+        has_provider = self.current >= 0
+        current_ok = has_provider & month.available[self.bloc, np.maximum(self.current, 0)]
         review = ((month.u_review < self.cfg.review_probability) | ~current_ok
                   | self.must_review)
         rows = np.flatnonzero(review)
         if rows.size:
+            available = month.available[self.bloc[rows]]
             price = self.prices(month, volume, rows)
             switching = self.cfg.switching_cost * (np.arange(n_slots)[None, :]
                                                    != self.current[rows, None])
             utility = (self.base_utility(month, rows) - self.alpha[rows, None] * np.log(price)
                        - switching)
-            problem = ChoiceProblem(utility, available[rows], price, month.capability,
+            problem = ChoiceProblem(utility, available, price, month.capability,
                                     month.nest, self.demand.nest_lambda,
                                     self.demand.adequacy_gap_oom)
             probabilities = checked_probabilities(self.choice_rule(problem), problem,
                                                   self.rule_name)
-            has_choice = available[rows].any(axis=1)
             chosen = sample_choices(probabilities, month.u_choice[rows])
-            self.current[rows] = np.where(has_choice, chosen, -1)
+            self.current[rows] = np.where(available.any(axis=1), chosen, -1)
         self.must_review[:] = False
         return self.buy(month, volume)
 

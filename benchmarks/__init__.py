@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks of the simulation (``make bench`` or ``python -m benchmarks``)."""

@@ -1,0 +1,114 @@
+"""``python -m benchmarks``: the speed and memory table of the simulation.
+
+Cases: the small world in both engines (the vectorized-to-reference ratio), 10,000 and
+100,000 startups with every country for 96 months, and a parallel sweep of small-world
+runs through the joblib launcher. Writes ``benchmarks/results/benchmarks.json``, a
+profile of the largest world, and prints the table.
+
+    python -m benchmarks            # the full suite (a few minutes)
+    python -m benchmarks --quick    # tiny sizes, to check that it runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.suite import as_dict, config_for, measure, profile
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def sweep_timing(runs: int, jobs: int = 2) -> dict:
+    """Wall time of a multirun of ``runs`` small-world runs on the joblib launcher,
+    start-up and gathering included."""
+    seeds = f"range({runs})"
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sim", "-m", "world=small", f"seed={seeds}",
+                        "hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}",
+                        "output.plots=false", "output.report=false", "output.progress=false",
+                        f"hydra.sweep.dir={tmp}/sweep"],
+                       check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
+        wall = time.perf_counter() - start
+    return {"runs": runs, "jobs": jobs, "wall_s": wall, "per_run_s": wall / runs,
+            "projected_1000_runs_min": wall / runs * 1000 / 60}
+
+
+def table(rows: list[dict]) -> str:
+    head = (f"{'case':<28} {'engine':<7} {'firms':>7} {'nations':>7} {'months':>6} "
+            f"{'median s':>9} {'agent-steps/s':>14} {'buyer steps/s':>14} {'peak MiB':>9} "
+            f"{'record':>7}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(f"{r['case']:<28} {r['engine']:<7} {r['firms']:>7} {r['nations']:>7} "
+                     f"{r['months']:>6} {r['median_s']:>9.3f} {r['agent_steps_per_s']:>14,.0f} "
+                     f"{r['buyer_steps_per_s']:>14,.0f} {r['peak_mib']:>9.1f} "
+                     f"{r['record_share']:>7.1%}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a check that it runs")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--sweep-runs", type=int, default=40,
+                        help="small-world runs in the timed joblib sweep (0: skip)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    repeats = 1 if args.quick else args.repeats
+    end = "2023-06" if args.quick else None
+    cases = [
+        ("small world", config_for(None, "small", "vector", end)),
+        ("small world", config_for(None, "small", "agent", end)),
+    ]
+    sizes = (200, 2000) if args.quick else (10_000, 100_000)
+    for n in sizes:
+        cases.append((f"{n:,} startups, all nations", config_for(n, "default", "vector", end)))
+    rows = []
+    for name, cfg in cases:
+        print(f"measuring {name} ({cfg.engine})...", flush=True)
+        rows.append(as_dict(measure(name, cfg, repeats)))
+    vector, agent = rows[0], rows[1]
+    ratio = agent["buy_s"] / vector["buy_s"]  # per agent-step of the buyers, same world
+    whole_ratio = agent["median_s"] / vector["median_s"]
+    growth = rows[3]["median_s"] / rows[2]["median_s"]
+    result = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.processor()},
+        "rows": rows,
+        "vector_to_reference_speedup_buyers": ratio,
+        "vector_to_reference_speedup_whole_run": whole_ratio,
+        "time_growth_10x_firms": growth,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    if not args.quick:
+        print("profiling the largest world...", flush=True)
+        profile(cases[-1][1], args.out / "profile_largest.txt")
+    if args.sweep_runs and not args.quick:
+        print(f"timing a joblib sweep of {args.sweep_runs} small-world runs...", flush=True)
+        result["sweep"] = sweep_timing(args.sweep_runs)
+    (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n")
+    print()
+    print(table(rows))
+    print(f"\nvectorized engine / per-agent reference, per buyer step: {ratio:.0f}x faster; "
+          f"whole run: {whole_ratio:.1f}x (same small world)")
+    print(f"time from {rows[2]['firms']:,} to {rows[3]['firms']:,} firms: x{growth:.2f}")
+    if "sweep" in result:
+        s = result["sweep"]
+        print(f"joblib sweep: {s['runs']} runs in {s['wall_s']:.1f} s on {s['jobs']} jobs, "
+              f"projected {s['projected_1000_runs_min']:.1f} min for 1,000 runs")
+    print(f"written: {args.out / 'benchmarks.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

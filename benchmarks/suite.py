@@ -1,0 +1,139 @@
+"""The benchmark suite: wall time, agent-steps per second and peak memory of model runs.
+
+Timing uses ``time.perf_counter`` (median of repeated runs after a warm-up); memory is
+the peak traced by ``tracemalloc`` during one extra run (numpy arrays included). The
+numbers are measurements to read, never assertions: tests run this code on tiny sizes
+only so that it cannot rot.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import statistics
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sim import compose_config
+from sim.model import AIMarket
+from sim.results import release_model
+
+
+@dataclass
+class Measurement:
+    """One benchmark row."""
+
+    case: str  #: what was run
+    engine: str  #: vector or agent
+    firms: int  #: startups and enterprises
+    nations: int
+    months: int
+    median_s: float  #: median wall time of the model run (set-up and tables excluded)
+    min_s: float
+    repeats: int
+    agent_steps_per_s: float  #: (firms + nations) * months / median time
+    peak_mib: float  #: peak traced memory of one run
+    build_s: float  #: building the model (drawing the firms, reading data)
+    table_s: float  #: turning the records into the tidy table
+    record_share: float  #: share of the run spent recording outputs
+    buy_s: float  #: median time in buyers' choices and market clearing
+    buyer_steps_per_s: float  #: (firms + nations) * months / buy_s
+
+
+def config_for(firms: int | None, world: str = "default", engine: str = "vector",
+               end: str | None = None, extra: tuple[str, ...] = ()):
+    overrides = [f"world={world}", f"engine={engine}", *extra]
+    if firms is not None:
+        overrides.append(f"world.firms.startups.n={firms}")
+    if end is not None:
+        overrides.append(f"world.end={end}")
+    return compose_config(overrides)
+
+
+def _one_run(cfg, record: bool = True) -> tuple[float, float, float, float, float]:
+    """Build, run and tabulate once; returns (build, run, record, table, buy) seconds,
+    ``buy`` being the time in the buyers' choices and market clearing (the part the two
+    engines implement differently)."""
+    t0 = time.perf_counter()
+    model = AIMarket(cfg)
+    t1 = time.perf_counter()
+    recording = buying = 0.0
+    buy = model.buy
+
+    def timed_buy():
+        nonlocal buying
+        start = time.perf_counter()
+        out = buy()
+        buying += time.perf_counter() - start
+        return out
+
+    model.buy = timed_buy
+    collect = model.recorder.collect
+    if record:
+        def timed_collect(m):
+            nonlocal recording
+            start = time.perf_counter()
+            collect(m)
+            recording += time.perf_counter() - start
+        model.recorder.collect = timed_collect
+    else:
+        model.recorder.collect = lambda m: None
+    try:
+        model.run()
+        t2 = time.perf_counter()
+        model.recorder.to_frame()
+        t3 = time.perf_counter()
+    finally:
+        release_model(model)
+    return t1 - t0, t2 - t1, recording, t3 - t2, buying
+
+
+def measure(case: str, cfg, repeats: int = 5) -> Measurement:
+    """Median of ``repeats`` runs after one warm-up, and the peak memory of one more."""
+    _one_run(cfg)  # warm-up: imports, caches, first-touch allocations
+    runs = [_one_run(cfg) for _ in range(repeats)]
+    tracemalloc.start()
+    _one_run(cfg)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    median = statistics.median(r[1] for r in runs)
+    firms = sum(s.n for s in cfg.world.firms.values())
+    from sim.data import load_countries
+
+    nations = len(load_countries(cfg.world.nations.countries_file, cfg.world.nations.include))
+    months = AIMarket.months_between(cfg.world.start, cfg.world.end)
+    return Measurement(
+        case=case, engine=cfg.engine, firms=firms, nations=nations, months=months,
+        median_s=median, min_s=min(r[1] for r in runs), repeats=repeats,
+        agent_steps_per_s=(firms + nations) * months / median, peak_mib=peak / 2**20,
+        build_s=statistics.median(r[0] for r in runs),
+        table_s=statistics.median(r[3] for r in runs),
+        record_share=statistics.median(r[2] / r[1] for r in runs),
+        buy_s=statistics.median(r[4] for r in runs),
+        buyer_steps_per_s=(firms + nations) * months / statistics.median(r[4] for r in runs),
+    )
+
+
+def profile(cfg, out: Path, top: int = 25) -> str:
+    """cProfile of one run: the top functions by cumulative and own time, saved to ``out``."""
+    model = AIMarket(cfg)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    model.run()
+    profiler.disable()
+    release_model(model)
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(out.with_suffix(".prof"))
+    out.write_text(stream.getvalue())
+    return stream.getvalue()
+
+
+def as_dict(m: Measurement) -> dict:
+    return asdict(m)
