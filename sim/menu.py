@@ -23,6 +23,7 @@ class Menu:
         price: API price, nan for self-hosting (USD per million tokens).
         marginal_cost: the vendor's serving cost for API slots (USD per million tokens).
         capability: capability of the slot's model (OOM).
+        appeal: what buyers value in the vendor's models beyond capability and price (utils).
         active_params_b: active parameters of the slot's model (billions).
         openness: index into OPENNESS.
         risk: strategic risk of buying the slot (1).
@@ -42,6 +43,7 @@ class Menu:
         self.price = np.full(2 * n, np.nan)
         self.marginal_cost = np.full(2 * n, np.nan)
         self.capability = np.zeros(2 * n)
+        self.appeal = np.zeros(2 * n)
         self.active_params_b = np.ones(2 * n)
         self.openness = np.zeros(2 * n, dtype=int)
         self.risk = np.zeros(2 * n)
@@ -68,6 +70,7 @@ class Menu:
             self.marginal_cost[v] = vendor.marginal_cost
             for slot in (v, n + v):
                 self.capability[slot] = vendor.capability
+                self.appeal[slot] = vendor.cfg.appeal
                 self.active_params_b[slot] = vendor.active_params_b
                 self.openness[slot] = OPENNESS.index(vendor.openness)
             base = risk_closed if self.openness[v] == closed else risk_open

@@ -372,14 +372,15 @@ class AIMarket(mesa.Model):
         for segment in self.firms:
             u_review, u_choice = self.uniforms[segment]
             self.firm_month[segment] = FirmMonth(
-                capability=menu.capability, price=menu.price, self_cost=menu.self_cost,
-                risk=menu.risk, affinity=affinity, slot_bloc=menu.bloc, is_api=menu.is_api,
-                nest=menu.nest, available=firm_available,
+                capability=menu.capability, appeal=menu.appeal, price=menu.price,
+                self_cost=menu.self_cost, risk=menu.risk, affinity=affinity,
+                slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
+                available=firm_available,
                 growth=world.firms[segment].volume_growth_per_year ** (months / 12.0),
                 alarm=self.alarm, u_review=u_review, u_choice=u_choice)
         nation_codes = [(code, "developing") for code in self.nations.iso3]
         self.nation_month = NationMonth(
-            capability=menu.capability, price=menu.price,
+            capability=menu.capability, appeal=menu.appeal, price=menu.price,
             self_cost=menu.self_cost[BLOCS.index("ROW")], slot_bloc=menu.bloc,
             is_api=menu.is_api, nest=menu.nest,
             available=self.bans.availability(nation_codes, menu, self.vendor_ids, covers))

@@ -111,6 +111,10 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("utilisation", "all", "1", ids, [v.utilisation for v in vs])
     rec.add("active_params", "all", "billion parameters", ids,
             [v.active_params_b if v.active else np.nan for v in vs])
+    rec.add("total_params", "all", "billion parameters", ids,
+            [v.total_params_b if v.active else np.nan for v in vs])
+    rec.add("openness_level", "all", "0 closed, 1 open-weight, 2 open-source", ids,
+            [OPENNESS.index(v.openness) if v.active else np.nan for v in vs])
 
 
 def _segments(rec: Recorder, model) -> None:

@@ -40,6 +40,28 @@ class Results:
         wide.columns = wide.columns.astype(str)
         return wide[[c for c in dict.fromkeys(rows.entity.astype(str))]]
 
+    @classmethod
+    def load(cls, run_dir) -> Results:
+        """Read a finished run back from its folder (tables and resolved config)."""
+        from pathlib import Path
+
+        from omegaconf import OmegaConf
+
+        from sim.config import register_configs, to_config
+        from sim.config.schema import Config
+
+        run_dir = Path(run_dir)
+        register_configs()
+        resolved = OmegaConf.load(run_dir / ".hydra" / "config.yaml")
+        resolved.pop("hydra", None)
+        config = to_config(OmegaConf.merge(OmegaConf.structured(Config), resolved))
+        table = pd.read_parquet(run_dir / "timeseries.parquet")
+        for column in ("metric", "entity", "segment", "unit"):
+            table[column] = table[column].astype(str)
+        events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
+        entries = pd.read_csv(run_dir / "entries.csv")
+        return cls(table, events, entries, config)
+
     def value(self, metric: str, entity: str, segment: str = "all",
               month: str | None = None) -> float:
         """One value; the last month's unless ``month`` is given."""

@@ -9,7 +9,7 @@ share of devices that embed AI models (a logistic in time):
 Makers prefer efficient models that run on the device (few active parameters), open
 weights over cloud APIs, and their home bloc's models:
 
-    u_j = b q_j - a ln P_j - w ln N_active_j - c 1[cloud API] + h 1[home bloc]
+    u_j = b q_j + xi_j - a ln P_j - w ln N_active_j - c 1[cloud API] + h 1[home bloc]
 
 and move their shares towards the choice rule's shares at ``share_adjustment``.
 """
@@ -64,7 +64,7 @@ class DeviceMaker(mesa.Agent):
         menu = market
         price = np.where(menu.is_api, menu.price, menu.self_cost[self.bloc_index])
         safe_price = np.where(available, price, 1.0)
-        utility = (demand_cfg.quality_weight * menu.capability
+        utility = (demand_cfg.quality_weight * menu.capability + menu.appeal
                    - self.cfg.alpha * np.log(safe_price)
                    - self.cfg.efficiency_weight * np.log(menu.active_params_b)
                    - self.cfg.cloud_penalty * menu.is_api
@@ -93,7 +93,7 @@ class DeviceMaker(mesa.Agent):
         """The device maker's row of the pricing panel."""
         menu = market
         price = np.where(menu.is_api, 1.0, menu.self_cost[self.bloc_index])
-        base = (demand_cfg.quality_weight * menu.capability
+        base = (demand_cfg.quality_weight * menu.capability + menu.appeal
                 - self.cfg.efficiency_weight * np.log(menu.active_params_b)
                 - self.cfg.cloud_penalty * menu.is_api
                 + self.cfg.home_bias * (menu.bloc == self.bloc_index))

@@ -64,7 +64,7 @@ class Nation(mesa.Agent):
                 scaled.append(None)
                 continue
             bloc = BLOCS[int(month.slot_bloc[j])]
-            u = (self.demand.quality_weight * float(month.capability[j])
+            u = (self.demand.quality_weight * float(month.capability[j]) + float(month.appeal[j])
                  - self.alpha * math.log(self.price_of(j, month))
                  + self.cfg.geo_weight * self.leaning * _SIGN.get(bloc, 0.0)
                  - (0.0 if month.is_api[j] else self.cfg.self_host_penalty))

@@ -11,7 +11,7 @@ Each month the firm:
    provider is gone or has just entered its vertical;
 2. if reviewing, scores every offering it may buy,
 
-       u_j = b q_j - a ln P_j - g r_j + A(bloc, j) - k 1[j != current]
+       u_j = b q_j + xi_j - a ln P_j - g r_j + A(bloc, j) - k 1[j != current]
 
    and draws one with the nested-logit probabilities;
 3. buys x = X(t) (P / P_ref) ** -e million tokens at its provider's price P.
@@ -65,13 +65,14 @@ class Startup(mesa.Agent):
                 + self.cfg.self_host_fixed_usd_per_month / volume)
 
     def utility(self, slot: int, month, volume: float) -> float:
-        """u_j = b q_j - a ln P_j - g r_j + A(bloc, j) - k 1[switch] (utils)."""
+        """u_j = b q_j + xi_j - a ln P_j - g r_j + A(bloc, j) - k 1[switch] (utils)."""
         d = self.demand
         privacy = d.privacy_weight * self.privacy * (1.0 + month.alarm)
         trust = float(month.affinity[self.bloc, slot])
         switching = self.cfg.switching_cost if slot != self.current else 0.0
+        price = self.price_of(slot, month, volume)
         return (d.quality_weight * self.quality * float(month.capability[slot])
-                - self.alpha * math.log(self.price_of(slot, month, volume))
+                + float(month.appeal[slot]) - self.alpha * math.log(price)
                 - privacy * float(month.risk[slot]) + trust - switching)
 
     def probabilities(self, month, volume: float) -> list[float]:

@@ -68,6 +68,10 @@ class VendorConfig:
     release_interval_months: int = param(6, unit="months",
                                          doc="months between releases after the history ends",
                                          lo=1, hi=60, origin="assumption")
+    appeal: float = param(0.0, unit="utils",
+                          doc="what buyers value in the lab's models beyond capability and "
+                              "price (brand, fit, tools: Berry's unobserved quality)",
+                          lo=-10, hi=10, origin="calibrated")
     enters_verticals: bool = param(False, unit="flag",
                                    doc="the lab builds applications and may enter its API "
                                        "customers' verticals", origin="assumption")

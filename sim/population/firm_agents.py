@@ -80,7 +80,7 @@ class FirmAgents:
         for a in picked:
             volume = a.volume(month.growth)
             privacy = d.privacy_weight * a.privacy * (1.0 + month.alarm)
-            base.append([d.quality_weight * a.quality * month.capability[j]
+            base.append([d.quality_weight * a.quality * month.capability[j] + month.appeal[j]
                          - privacy * month.risk[j] + month.affinity[a.bloc, j]
                          for j in range(month.is_api.size)])
             price.append([a.price_of(j, month, volume) for j in range(month.is_api.size)])

@@ -8,12 +8,12 @@ Each month a firm reviews its provider with probability ``review_probability`` (
 when its provider is gone, or it was harmed by its provider's entry into its vertical).
 A reviewing firm draws a provider from the choice rule's probabilities over
 
-    u_ij = b_i q_j - a_i ln P_ij - g_i r_j + A(bloc_i, j) - k 1[j != current_i]
+    u_ij = b_i q_j + xi_j - a_i ln P_ij - g_i r_j + A(bloc_i, j) - k 1[j != current_i]
 
     P_ij = p_j                                         for an API
     P_ij = c_bj * overhead + F / X_i(t)                for self-hosting model j in bloc b
     g_i  = privacy_weight * privacy_i * (1 + alarm)
-    b_i  = quality_weight * (a log-normal draw of mean 1)
+    b_i  = quality_weight * (a log-normal draw of mean 1); xi_j the vendor's appeal
     A    = affinity[buyer bloc][model bloc], times self_host_trust for self-hosting
 
 and then uses x_i = X_i(t) (P_i / P_ref) ** -e tokens at the price of its provider.
@@ -45,6 +45,7 @@ class FirmMonth:
     """The month's inputs for a firm segment's choice, shared by both engines."""
 
     capability: np.ndarray  #: (J,) OOM
+    appeal: np.ndarray  #: (J,) utils
     price: np.ndarray  #: API prices, (J,), nan for self-hosting
     self_cost: np.ndarray  #: self-hosting cost by bloc, (B, J)
     risk: np.ndarray  #: (J,)
@@ -113,7 +114,7 @@ class FirmPopulation:
         d = self.demand
         privacy = d.privacy_weight * self.privacy[rows] * (1.0 + month.alarm)
         quality = d.quality_weight * self.quality[rows]
-        return (quality[:, None] * month.capability[None, :]
+        return (quality[:, None] * month.capability[None, :] + month.appeal[None, :]
                 - privacy[:, None] * month.risk[None, :] + month.affinity[self.bloc[rows]])
 
     def choose(self, month: FirmMonth) -> SegmentDemand:

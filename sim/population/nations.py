@@ -4,7 +4,7 @@ One row per country. Each month a country:
 
 1. scores the offerings its rules allow (bans),
 
-       u_kj = b q_j - a_k ln P_kj + w * leaning_k * s(bloc_j) - penalty * 1[self-hosted]
+       u_kj = b q_j + xi_j - a_k ln P_kj + w * leaning_k * s(bloc_j) - penalty * 1[self-hosted]
 
    with a_k = a * (Y_ref / Y_k) ** eta (poorer countries are more price sensitive) and
    s(CN) = +1, s(US) = -1, s(other) = 0 (leaning runs from -1, US, to +1, China);
@@ -37,6 +37,7 @@ class NationMonth:
     """The month's inputs for the nations' choice, shared by both engines."""
 
     capability: np.ndarray  #: (J,) OOM
+    appeal: np.ndarray  #: (J,) utils
     price: np.ndarray  #: API prices, (J,)
     self_cost: np.ndarray  #: cost of national self-hosting, (J,) (USD per million tokens)
     slot_bloc: np.ndarray  #: (J,)
@@ -79,7 +80,8 @@ def national_base_utility(cfg, demand, leaning: np.ndarray, month: NationMonth) 
     """Utility without the price term, (K, J) (utils)."""
     geo = cfg.geo_weight * leaning[:, None] * LEANING_SIGN[month.slot_bloc][None, :]
     penalty = cfg.self_host_penalty * ~month.is_api
-    return demand.quality_weight * month.capability[None, :] + geo - penalty[None, :]
+    return (demand.quality_weight * month.capability[None, :] + month.appeal[None, :] + geo
+            - penalty[None, :])
 
 
 def nation_panel(cfg, demand, leaning, alpha, users, month: NationMonth) -> dict[str, np.ndarray]:

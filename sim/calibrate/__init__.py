@@ -1,0 +1,1 @@
+"""Calibration to the 2023-2025 market: simulated moments, the fit and the scorecard."""

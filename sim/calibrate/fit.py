@@ -1,0 +1,165 @@
+"""The method of simulated moments (Gourieroux and Monfort; Grazzini and Richiardi 2015).
+
+For parameters theta, the model runs on a fixed set of seeds (common random numbers, so
+the objective is a deterministic function of theta), each in-sample moment is averaged
+over the seeds, and the distance to the targets is
+
+    J(theta) = sum_k w_k ((m_k(theta) - t_k) / h_k) ** 2
+
+with h_k the half-width of target k's tolerance band (a miss of one band counts one).
+``scipy.optimize.differential_evolution`` searches the box of allowed values globally,
+then Nelder-Mead polishes. A profile of J along each parameter, the others at the
+optimum, shows which parameters the targets identify (a flat profile: not identified).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+
+from sim.calibrate.moments import Target, compute
+from sim.config import Config, validate
+from sim.results import run
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A parameter no source pins down, with the box the search may use."""
+
+    path: str  #: dotted config path, e.g. ``world.demand.quality_weight``
+    low: float
+    high: float
+
+
+#: The parameters fitted by default: the weight of capability, the weight of privacy, the
+#: pull of open weights, Western firms' trust in Chinese APIs, and Anthropic's appeal
+#: beyond its capability (its enterprise share is a target of its own).
+DEFAULT_PARAMETERS: tuple[FreeParameter, ...] = (
+    FreeParameter("world.demand.quality_weight", 3.0, 15.0),
+    FreeParameter("world.demand.privacy_weight", 0.0, 6.0),
+    FreeParameter("world.capability.spill_open", 0.05, 0.95),
+    FreeParameter("world.demand.affinity.US.CN", -6.0, 0.0),
+    FreeParameter("world.vendors.anthropic.appeal", -2.0, 8.0),
+)
+
+
+def set_path(cfg: Config, path: str, value: float) -> None:
+    """Set a dotted path on a config of dataclasses and dicts."""
+    parts = path.split(".")
+    node = cfg
+    for part in parts[:-1]:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    if isinstance(node, dict):
+        node[parts[-1]] = value
+    else:
+        setattr(node, parts[-1], type(getattr(node, parts[-1]))(value))
+
+
+def get_path(cfg: Config, path: str) -> float:
+    node = cfg
+    for part in path.split("."):
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    return float(node)
+
+
+@dataclass
+class Problem:
+    """A calibration problem: the base config, the parameters, the targets, the seeds."""
+
+    base: Config
+    parameters: Sequence[FreeParameter]
+    targets: Sequence[Target]  #: the targets fitted (in-sample)
+    scored: Sequence[Target] = ()  #: every target whose moment is computed (for reports)
+    seeds: Sequence[int] = (0, 1)
+    evaluations: int = 0
+    cache: dict = field(default_factory=dict)
+
+    def config(self, theta: Sequence[float], seed: int) -> Config:
+        cfg = copy.deepcopy(self.base)
+        for p, value in zip(self.parameters, theta, strict=True):
+            set_path(cfg, p.path, float(value))
+        cfg.seed = int(seed)
+        return validate(cfg)
+
+    def moments(self, theta: Sequence[float], targets: Sequence[Target] | None = None,
+                ) -> dict[str, np.ndarray]:
+        """Each target's simulated moment on every seed (runs are cached by theta)."""
+        key = tuple(round(float(x), 12) for x in theta)
+        if key not in self.cache:
+            self.evaluations += 1
+            every = {t.id: t for t in [*self.targets, *self.scored] if t.moment}.values()
+            runs = [compute(run(self.config(theta, seed)), every) for seed in self.seeds]
+            self.cache[key] = {t.id: np.array([r[t.id] for r in runs]) for t in every}
+        wanted = targets if targets is not None else self.targets
+        return {t.id: self.cache[key][t.id] for t in wanted}
+
+    def distance(self, theta: Sequence[float]) -> float:
+        """J(theta): squared misses in units of each target's half band, summed."""
+        moments = self.moments(theta)
+        total = 0.0
+        for t in self.targets:
+            value = float(np.mean(moments[t.id]))
+            if not np.isfinite(value):
+                return 1e6
+            total += ((value - t.value) / t.half_width) ** 2
+        return total
+
+
+@dataclass
+class Fit:
+    """The result of a calibration."""
+
+    parameters: list[FreeParameter]
+    theta: np.ndarray
+    distance: float
+    evaluations: int
+    seconds: float
+    profiles: dict[str, tuple[np.ndarray, np.ndarray]]
+    identified: dict[str, bool]
+
+    def values(self) -> dict[str, float]:
+        return {p.path: float(x) for p, x in zip(self.parameters, self.theta, strict=True)}
+
+
+def profile(problem: Problem, theta: np.ndarray, points: int = 7,
+            flat_tolerance: float = 0.05) -> tuple[dict, dict]:
+    """J along each parameter's box, the others at ``theta``.
+
+    A parameter counts as identified when J varies by more than ``flat_tolerance`` (in
+    units of squared half bands) across its box.
+    """
+    profiles, identified = {}, {}
+    for i, p in enumerate(problem.parameters):
+        grid = np.linspace(p.low, p.high, points)
+        values = []
+        for x in grid:
+            trial = np.array(theta, dtype=float)
+            trial[i] = x
+            values.append(problem.distance(trial))
+        values = np.array(values)
+        profiles[p.path] = (grid, values)
+        identified[p.path] = bool(np.ptp(values) > flat_tolerance)
+    return profiles, identified
+
+
+def calibrate(problem: Problem, maxiter: int = 8, popsize: int = 5, polish_evals: int = 40,
+              seed: int = 0, profile_points: int = 7) -> Fit:
+    """Differential evolution over the box, a Nelder-Mead polish, then the profiles."""
+    start = time.perf_counter()
+    bounds = [(p.low, p.high) for p in problem.parameters]
+    global_fit = optimize.differential_evolution(
+        problem.distance, bounds, maxiter=maxiter, popsize=popsize, seed=seed, polish=False,
+        init="sobol", tol=1e-6)
+    local = optimize.minimize(problem.distance, global_fit.x, method="Nelder-Mead",
+                              options={"maxfev": polish_evals, "xatol": 1e-3, "fatol": 1e-4})
+    best = local.x if local.fun <= global_fit.fun else global_fit.x
+    best = np.clip(best, [b[0] for b in bounds], [b[1] for b in bounds])
+    profiles, identified = (profile(problem, best, profile_points) if profile_points
+                            else ({}, {}))
+    return Fit(list(problem.parameters), best, problem.distance(best), problem.evaluations,
+               time.perf_counter() - start, profiles, identified)

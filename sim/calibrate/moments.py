@@ -1,0 +1,212 @@
+"""Simulated moments: the model's counterpart of each calibration target.
+
+Each moment is a function of a run's results (its tidy table and its config) that returns
+one number in the unit of its target in ``sim/data/calibration_targets.csv``. A target
+names its moment in the column ``moment``; its ``role`` says how it is used:
+
+- ``in_sample``: fitted by the method of simulated moments (2023-2024 facts);
+- ``out_of_sample``: scored after the fit, never fitted (2025 facts, and outcomes of
+  assumptions such as funding);
+- ``input``: a fact the model takes as data, checked to be reproduced;
+- ``not_mapped``: no counterpart in the model (said why in ``model_note``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+
+MOMENTS: dict[str, Callable] = {}
+
+
+def moment(name: str):
+    """Register a moment function under ``name``."""
+    def register(func: Callable) -> Callable:
+        MOMENTS[name] = func
+        return func
+    return register
+
+
+@dataclass(frozen=True)
+class Target:
+    """A stylized fact with its tolerance band."""
+
+    id: str
+    quantity: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    period: str
+    source: str
+    moment: str
+    role: str
+    model_note: str
+
+    @property
+    def half_width(self) -> float:
+        """Half the band: the scale of a miss in the distance."""
+        return max((self.high - self.low) / 2.0, 1e-12)
+
+    def inside(self, value: float) -> bool:
+        return bool(np.isfinite(value) and self.low <= value <= self.high)
+
+
+def load_targets(name: str = "calibration_targets.csv") -> list[Target]:
+    """The calibration targets of ``sim/data``."""
+    text = files("sim.data").joinpath(name).read_text(encoding="utf-8")
+    return [Target(id=r["id"], quantity=r["quantity"], value=float(r["value"]),
+                   low=float(r["low"]), high=float(r["high"]), unit=r["unit"],
+                   period=r["period"], source=r["source_url"], moment=r["moment"],
+                   role=r["role"], model_note=r["model_note"])
+            for r in csv.DictReader(io.StringIO(text))]
+
+
+def compute(results, targets: list[Target]) -> dict[str, float]:
+    """Every mapped target's simulated moment for one run."""
+    return {t.id: float(MOMENTS[t.moment](results)) for t in targets if t.moment}
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _value(results, metric: str, entity: str, month: str, segment: str = "all") -> float:
+    return float(results.series(metric, segment)[entity].loc[month])
+
+
+def _cheapest_at_or_above(results, level: float) -> pd.Series:
+    """Each month's lowest price among models of capability ``level`` or more (USD/Mtok)."""
+    price, capability = results.series("price"), results.series("capability")
+    eligible = price.where(capability >= level - 1e-9)
+    return eligible.min(axis=1)
+
+
+def _bloc_open_share(results, segment: str, bloc: str) -> pd.Series:
+    """Share of a segment's tokens answered by a bloc's open (weight or source) models."""
+    shares = results.series("token_share", segment)
+    openness = results.series("openness_level")
+    blocs = {vid: v.bloc for vid, v in results.config.world.vendors.items()}
+    columns = [v for v in shares.columns if blocs[v] == bloc]
+    return (shares[columns] * (openness[columns] >= 1)).sum(axis=1)
+
+
+# -- the moments --------------------------------------------------------------------------------
+
+@moment("fixed_capability_price_decline")
+def fixed_capability_price_decline(results) -> float:
+    """Yearly fall factor of the cheapest price of GPT-4-level capability, 2023-06 to 2024-11."""
+    level = _value(results, "capability", "openai", "2023-03")
+    cheapest = _cheapest_at_or_above(results, level)
+    months = 17
+    return float((cheapest.loc["2023-06"] / cheapest.loc["2024-11"]) ** (12 / months))
+
+
+@moment("gpt35_level_price_fall")
+def gpt35_level_price_fall(results) -> float:
+    """Fall of the cheapest price of the capability on sale in 2023-01, to 2024-10 (fold)."""
+    level = _value(results, "capability", "openai", results.table.month.iloc[0])
+    cheapest = _cheapest_at_or_above(results, level)
+    return float(cheapest.iloc[0] / cheapest.loc["2024-10"])
+
+
+@moment("openai_flagship_price_fall")
+def openai_flagship_price_fall(results) -> float:
+    """OpenAI's blended price at GPT-4's launch over its price at GPT-5's (fold)."""
+    return (_value(results, "price", "openai", "2023-03")
+            / _value(results, "price", "openai", "2025-08"))
+
+
+@moment("o1_r1_price_ratio")
+def o1_r1_price_ratio(results) -> float:
+    """OpenAI's price over DeepSeek's in 2025-01 (o1 against R1)."""
+    return (_value(results, "price", "openai", "2025-01")
+            / _value(results, "price", "deepseek", "2025-01"))
+
+
+@moment("open_closed_lag_months")
+def open_closed_lag_months(results) -> float:
+    """Months the best open model trails the best closed one, 2024-11."""
+    return _value(results, "capability_gap_months", "closed-open", "2024-11")
+
+
+@moment("cn_open_share_startups_late_2024")
+def cn_open_share_startups_late_2024(results) -> float:
+    """Chinese open models' share of startup tokens in 2024-11 (percent)."""
+    return 100.0 * float(_bloc_open_share(results, "startups", "CN").loc["2024-11"])
+
+
+@moment("cn_open_share_startups_2025")
+def cn_open_share_startups_2025(results) -> float:
+    """Chinese open models' mean share of startup tokens, 2024-11 to 2025-11 (percent)."""
+    return 100.0 * float(_bloc_open_share(results, "startups", "CN").loc["2024-11":"2025-11"]
+                         .mean())
+
+
+@moment("open_share_startups_late_2025")
+def open_share_startups_late_2025(results) -> float:
+    """Open models' share of startup tokens in 2025-11 (percent)."""
+    return 100.0 * _value(results, "open_share", "open", "2025-11", "startups")
+
+
+@moment("open_share_enterprises_2024")
+def open_share_enterprises_2024(results) -> float:
+    """Open models' mean share of enterprise tokens in 2024 (percent)."""
+    series = results.series("open_share", "enterprises")["open"].loc["2024-01":"2024-12"]
+    return 100.0 * float(series.mean())
+
+
+@moment("anthropic_enterprise_spend_share_2024")
+def anthropic_enterprise_spend_share_2024(results) -> float:
+    """Anthropic's mean share of enterprise API spend in 2024 (percent)."""
+    series = results.series("revenue_share", "enterprises")["anthropic"].loc["2024-01":"2024-12"]
+    return 100.0 * float(series.mean())
+
+
+@moment("token_price_elasticity")
+def token_price_elasticity(results) -> float:
+    """Elasticity of a buyer's token volume to its price (negative)."""
+    return -results.config.world.demand.price_elasticity
+
+
+@moment("cn_compute_share_2025")
+def cn_compute_share_2025(results) -> float:
+    """China's share of the modelled labs' compute in 2025-05 (percent)."""
+    compute = results.series("compute_bloc").loc["2025-05"]
+    return 100.0 * float(compute["CN"] / compute.sum())
+
+
+@moment("domestic_power_per_flop_ratio")
+def domestic_power_per_flop_ratio(results) -> float:
+    """Power per FLOP of the domestic chip over the advanced one."""
+    chips = results.config.world.chips
+    return ((chips["domestic"].power_kw / chips["domestic"].tflops)
+            / (chips["advanced"].power_kw / chips["advanced"].tflops))
+
+
+@moment("deepseek_v3_active_fraction")
+def deepseek_v3_active_fraction(results) -> float:
+    """Active over total parameters of DeepSeek's model in 2024-12 (percent)."""
+    return 100.0 * (_value(results, "active_params", "deepseek", "2024-12")
+                    / _value(results, "total_params", "deepseek", "2024-12"))
+
+
+@moment("frontier_compute_cost_growth")
+def frontier_compute_cost_growth(results) -> float:
+    """Yearly growth of the cost of the largest lab's compute, 2023-01 to 2025-12 (x/yr).
+
+    The largest fleet's FLOP/s grows; the cost of a FLOP falls with hardware progress.
+    """
+    compute = results.series("compute").max(axis=1)
+    growth = float(compute.loc["2025-12"] / compute.iloc[0]) ** (12 / 35)
+    return growth * (1.0 - results.config.world.compute.hardware_cost_decline_per_year)
+
+
+@moment("cn_device_capacity_share")
+def cn_device_capacity_share(results) -> float:
+    """China's share of manufacturing capacity for embodied AI at the start (percent)."""
+    return 100.0 * results.config.world.devices.capacity_share["CN"]
