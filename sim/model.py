@@ -102,6 +102,7 @@ class AIMarket(mesa.Model):
         self.nation_month: NationMonth | None = None
         self.panel: DemandPanel | None = None
         self.uniforms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._flop_costs: dict[tuple, float] = {}
 
         history = data.load_events(world.history_file) if world.history_file else []
         for i, event in enumerate(history):
@@ -192,6 +193,7 @@ class AIMarket(mesa.Model):
 
     def advance_labs(self) -> None:
         """Vendors buy chips, train, absorb spillovers, release, and cost their serving."""
+        self._flop_costs.clear()
         self.buy_chips()
         for vendor in self.vendors:
             vendor.train()
@@ -332,6 +334,13 @@ class AIMarket(mesa.Model):
     def usd_per_flop(self, kind: str, bloc: str, subsidised: bool = True) -> float:
         """Cost of a delivered serving FLOP on ``kind`` chips in ``bloc`` (USD per FLOP),
         net of the bloc's energy subsidy unless ``subsidised`` is False."""
+        government = self.governments.get(bloc)
+        key = (self.month, kind, bloc, subsidised, government.energy_subsidy if government else 0)
+        if key not in self._flop_costs:
+            self._flop_costs[key] = self._usd_per_flop(kind, bloc, subsidised)
+        return self._flop_costs[key]
+
+    def _usd_per_flop(self, kind: str, bloc: str, subsidised: bool) -> float:
         world = self.cfg.world
         chip, energy = world.chips[kind], world.energy.get(bloc, world.energy["US"])
         government = self.governments.get(bloc)

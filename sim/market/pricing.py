@@ -54,8 +54,15 @@ class DemandPanel:
         self._onehot = (self._nest[:, None] == np.arange(len(NESTS))[None, :]).astype(float)
         own = np.where(self._api[None, :], 1.0, self.own_price[:, cols])
         own = np.where(self._avail, own, 1.0)
-        self._fixed_utility = self.base_utility[:, cols] - self.alpha[:, None] * np.log(own)
-        self._fixed_volume = (own / self.reference_price) ** (-self.price_elasticity)
+        lam = self.nest_lambda
+        # utility over lambda, -inf where unavailable; API columns get -a ln p / lambda later
+        fixed = self.base_utility[:, cols] - self.alpha[:, None] * np.log(own)
+        self._fixed_scaled = np.where(self._avail, fixed, -np.inf) / lam
+        self._alpha_scaled = (self.alpha / lam)[:, None]
+        self._api_index = np.flatnonzero(self._api)
+        self._fixed_volume = self.weight[:, None] * (own / self.reference_price) ** (
+            -self.price_elasticity)
+        self._has_any = self._avail.any(axis=1)
 
     def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
         """Price each buyer pays for each offering, (n, J), USD per million tokens."""
@@ -64,22 +71,25 @@ class DemandPanel:
 
     def _state(self, api_prices: np.ndarray):
         """Probabilities, tokens and within-nest probabilities on the used columns."""
-        p = np.nan_to_num(api_prices[self._api_cols], nan=1.0)
-        lam = self.nest_lambda
-        utility = self._fixed_utility.copy()
-        utility[:, self._api] -= self.alpha[:, None] * np.log(p)[None, :]
-        utility = np.where(self._avail, utility, -np.inf) / lam
+        p = api_prices[self._api_cols]
+        p = np.where(np.isfinite(p), p, 1.0)
+        api = self._api_index
+        utility = self._fixed_scaled.copy()
+        utility[:, api] -= self._alpha_scaled * np.log(p)[None, :]
         top = utility.max(axis=1, keepdims=True)
-        expu = np.exp(utility - np.where(np.isfinite(top), top, 0.0))
+        top[~self._has_any] = 0.0
+        expu = np.exp(utility - top)
         nest_sum = expu @ self._onehot  # (n, G)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            within = np.where(self._avail, expu / nest_sum[:, self._nest], 0.0)
-            nest_weight = nest_sum ** lam
-            p_nest = nest_weight / nest_weight.sum(axis=1, keepdims=True)
-        probabilities = np.nan_to_num(within * p_nest[:, self._nest])
+        nest_sum[nest_sum == 0.0] = np.inf  # empty nests: no share, no division by zero
+        within = expu / nest_sum[:, self._nest]
+        nest_weight = np.where(np.isfinite(nest_sum), nest_sum, 0.0) ** self.nest_lambda
+        total = nest_weight.sum(axis=1, keepdims=True)
+        total[total == 0.0] = 1.0
+        probabilities = within * (nest_weight / total)[:, self._nest]
         volume = self._fixed_volume.copy()
-        volume[:, self._api] = (p / self.reference_price) ** (-self.price_elasticity)
-        tokens = self.weight[:, None] * volume * probabilities
+        volume[:, api] = self.weight[:, None] * (p / self.reference_price) ** (
+            -self.price_elasticity)
+        tokens = volume * probabilities
         return probabilities, tokens, within
 
     def _full(self, values: np.ndarray, fill: float = 0.0) -> np.ndarray:
