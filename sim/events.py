@@ -81,7 +81,11 @@ class Timeline:
             capability = vendor.knowledge
         if e.total_params_b is not None:
             total, active = e.total_params_b, e.active_params_b
-        else:
+        elif vendor.active:  # unpublished: the lab's previous design, grown with capability
+            scale = 10.0 ** (world.active_params_elasticity
+                             * max(0.0, capability - vendor.capability))
+            total, active = vendor.total_params_b * scale, vendor.active_params_b * scale
+        else:  # a first model of unpublished size: a compute-optimal dense model
             physical_flop = 10.0 ** capability / (2.0 ** ((model.month - ref) / halving))
             active = total = compute_optimal_params_b(physical_flop, world.tokens_per_param)
         price = None if e.price_in is None else blended_price(e.price_in, e.price_out)

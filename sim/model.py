@@ -298,8 +298,11 @@ class AIMarket(mesa.Model):
         labs = [v for v in self.vendors if v.parent is None]
         base = np.array([v.base_capability for v in labs])
         absorb = np.array([v.cfg.absorptive_capacity for v in labs])
+        source = max((v.capability for v in self.vendors
+                      if v.active and v.openness == "open_source"), default=-np.inf)
         targets = spillover_target(base, self.open_frontier(), lagged, absorb, cap.spill_open,
-                                   cap.spill_closed)
+                                   cap.spill_closed, source,
+                                   cap.spill_open + cap.spill_source_bonus)
         for vendor, target in zip(labs, targets, strict=True):
             vendor.learn(float(np.nan_to_num(target)))
         for vendor in self.vendors:
@@ -342,7 +345,7 @@ class AIMarket(mesa.Model):
 
     def _usd_per_flop(self, kind: str, bloc: str, subsidised: bool) -> float:
         world = self.cfg.world
-        chip, energy = world.chips[kind], world.energy.get(bloc, world.energy["US"])
+        chip, energy = world.chips[kind], world.energy[bloc]
         government = self.governments.get(bloc)
         subsidy = government.energy_subsidy if (government and subsidised) else 0.0
         per_second = cost.chip_cost_per_second(
@@ -437,6 +440,7 @@ class AIMarket(mesa.Model):
             own_price=np.concatenate([p["own_price"] for p in parts]),
             available=np.concatenate([p["available"] for p in parts]),
             weight=np.concatenate(weights),
+            quality_weight=np.concatenate([p["quality"] for p in parts]),
             is_api=self.menu.is_api, nest=self.menu.nest, nest_lambda=demand.nest_lambda,
             price_elasticity=demand.price_elasticity,
             reference_price=demand.reference_price_usd)

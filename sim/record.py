@@ -97,6 +97,7 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("lerner", "all", "1", ids, lerner_index(price, mc))
     rec.add("nash_price", "all", usd, ids, model.nash[:n])
     rec.add("nash_gap", "all", "1", ids, price / model.nash[:n] - 1.0)
+    rec.add("nash_converged", "all", "flag", ["market"], [float(model.nash_converged)])
     rec.add("dumping", "all", "flag", ids, [float(v.dumping) for v in vs])
     rec.add("state_support", "all", "USD per month", ids, [v.state_support for v in vs])
     rec.add("revenue", "all", "USD per month", ids, [v.revenue for v in vs])
@@ -143,13 +144,18 @@ def _segments(rec: Recorder, model) -> None:
 
 
 def _surplus(rec: Recorder, model) -> None:
-    """Consumer surplus and quality-adjusted price on the demand panel (weighted up)."""
+    """Consumer surplus and quality-adjusted price on the demand panel (weighted up).
+
+    The quality-adjusted price is the price at which one offering of the reference
+    capability would leave buyers as well off as the whole menu (USD per million tokens).
+    """
     panel = model.panel
     demand = model.cfg.world.demand
     prices = np.where(model.menu.is_api, model.menu.price, np.nan)
     price = panel.buyer_prices(prices)
-    utility = panel.base_utility - panel.alpha[:, None] * np.log(np.where(panel.available,
-                                                                          price, 1.0))
+    # capability measured from a reference level, so that the index is a price of that level
+    utility = (panel.base_utility - panel.quality_weight[:, None] * demand.reference_capability
+               - panel.alpha[:, None] * np.log(np.where(panel.available, price, 1.0)))
     value = inclusive_value(utility, panel.available, panel.nest, panel.nest_lambda)
     index = quality_adjusted_price(value, panel.alpha)
     ok = np.isfinite(index) & (index > 0) & (panel.weight > 0)

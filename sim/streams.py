@@ -1,7 +1,7 @@
 """Independent random streams for every role and entity (common random numbers).
 
 Every random draw in the model comes from a generator made here. A stream is
-named by a role and an entity (``("startups", "review")``, ``("entry", "openai")``)
+named by a role and an entity (``("firms.review", "startups")``, ``("entry", "openai")``)
 and is the child of the run's seed with a spawn key derived from those names:
 
     SeedSequence(seed, spawn_key=(crc32(role), crc32(entity)))

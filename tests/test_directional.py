@@ -42,9 +42,14 @@ def test_tighter_export_limits_lower_china_compute_and_raise_its_serving_cost(ba
     assert cn_serving_cost(limited).loc[after].mean() > cn_serving_cost(base).loc[after].mean()
 
 
+#: Buyers alike: one price sensitivity everywhere, no spread in the weight on capability,
+#: no privacy or trust terms.
 HOMOGENEOUS = (END, "world.firms.startups.alpha_sigma=0", "world.firms.startups.quality_sigma=0",
                "world.firms.enterprises.alpha_sigma=0", "world.firms.enterprises.quality_sigma=0",
-               "world.demand.affinity={}", "world.nations.geo_weight=0")
+               "world.firms.enterprises.alpha=1.8", "world.nations.alpha=1.8",
+               "world.nations.income_elasticity_of_alpha=0", "world.devices.alpha=1.8",
+               "world.demand.privacy_weight=0", "world.demand.affinity={}",
+               "world.nations.geo_weight=0")
 
 
 def test_a_price_cut_raises_the_cutters_share_and_lowers_rivals_lerner():

@@ -3,7 +3,7 @@
 A bloc's demand for on-device tokens grows with its manufacturing capacity and with the
 share of devices that embed AI models (a logistic in time):
 
-    D_b(t) = D0 * capacity_b(t) / sum_c capacity_c(start) * E(t) / E(start)
+    D_b(t) = D0 * capacity_b(t) * E(t) / E(start)      (capacity shares sum to one at the start)
     E(t)   = 1 / (1 + exp(-r (t - t_mid) / 12))
 
 Makers prefer efficient models that run on the device (few active parameters), open
@@ -99,4 +99,5 @@ class DeviceMaker(mesa.Agent):
                 + self.cfg.home_bias * (menu.bloc == self.bloc_index))
         return {"base_utility": base[None, :], "alpha": np.array([self.cfg.alpha]),
                 "own_price": np.where(available, price, 1.0)[None, :],
-                "available": available[None, :], "volume": np.array([self.demand])}
+                "available": available[None, :], "volume": np.array([self.demand]),
+                "quality": np.array([demand_cfg.quality_weight])}

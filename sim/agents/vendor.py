@@ -71,6 +71,7 @@ class Vendor(mesa.Agent):
         self.subsidised = False
         self.base_cost = self.marginal_cost = np.nan
         self.energy_subsidy_per_mtok = 0.0
+        self.compliance_per_mtok = 0.0
         self.capacity_mtok = 0.0
         self.utilisation = 0.0
         self.entries = 0
@@ -205,9 +206,11 @@ class Vendor(mesa.Agent):
     # -- 4. cost ---------------------------------------------------------------------------
 
     def update_cost(self) -> None:
-        """Marginal cost of serving on its fleet, with surge pricing above capacity.
+        """Marginal cost of serving on its fleet, with surge pricing above capacity, plus
+        compliance costs per token (at last month's mix of buyers).
 
             mc = 2 N_active 1e6 * c_flop(fleet) * (1 + surge * max(0, utilisation - 1))
+                 + compliance / tokens
         """
         world = self.model.cfg.world
         adv, dom = self.fleet_flops()
@@ -224,8 +227,12 @@ class Vendor(mesa.Agent):
             (adv + dom) * share, self.active_params_b, world.compute.serving_utilisation,
             SECONDS_PER_MONTH))
         self.utilisation = self.tokens_api / self.capacity_mtok if self.capacity_mtok > 0 else 0.0
+        # compliance is a cost per token sold into regulated blocs: last month's mix
+        self.compliance_per_mtok = (self.compliance_cost / self.tokens_api
+                                    if self.tokens_api > 0 else 0.0)
         self.marginal_cost = self.base_cost * float(
-            cost.surge_multiplier(self.utilisation, world.compute.surge_cost))
+            cost.surge_multiplier(self.utilisation, world.compute.surge_cost)
+        ) + self.compliance_per_mtok
 
     def ensure_price(self) -> None:
         """A model put on sale without a price starts at cost plus the cost-plus markup."""
@@ -261,9 +268,10 @@ class Vendor(mesa.Agent):
         """Book the month: revenue, serving and compliance costs, state support, profit (USD)."""
         self.tokens_api, self.tokens_self = tokens_api, tokens_self
         self.revenue = self.price * tokens_api if self.active else 0.0
-        self.serving_cost = self.marginal_cost * tokens_api if self.active else 0.0
+        serving = self.marginal_cost - self.compliance_per_mtok
+        self.serving_cost = serving * tokens_api if self.active else 0.0
         self.compliance_cost = compliance_usd
-        loss = max(0.0, self.serving_cost - self.revenue)
+        loss = max(0.0, self.serving_cost + compliance_usd - self.revenue)
         gov = self.model.governments.get(self.bloc)
         pays = gov is not None and (gov.price_support or self.subsidised)
         self.state_support = loss if pays else 0.0

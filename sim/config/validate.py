@@ -112,6 +112,10 @@ def _check_world(cfg: Config) -> None:
     for name in w.chips:
         if name not in ("advanced", "domestic"):
             raise ConfigError(f"world.chips.{name}", name, "chip kinds are advanced and domestic")
+    missing = [b for b in BLOCS if b not in w.energy]
+    if missing:
+        raise ConfigError("world.energy", sorted(w.energy),
+                          f"an energy price for every bloc (missing: {', '.join(missing)})")
     for key in list(w.energy) + list(w.governments):
         if key not in BLOCS:
             where = "energy" if key in w.energy else "governments"
@@ -230,6 +234,9 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
         raise ConfigError(f"{path}.vendor", None, "a price event names a vendor or a bloc")
     if event.kind in ("export_limit", "subsidy") and not 0 <= event.level <= 1:
         raise ConfigError(f"{path}.level", event.level, f"in [0, 1] for a {event.kind} event")
+    if event.kind == "subsidy" and event.lever == "compute" and event.level >= 1:
+        raise ConfigError(f"{path}.level", event.level,
+                          "below 1 for a compute subsidy (a lab pays part of its chips)")
     for f in fields(event):
         if f.metadata:
             _check_value(f"{path}.{f.name}", getattr(event, f.name), f.metadata)

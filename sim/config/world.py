@@ -233,10 +233,11 @@ class GovernmentConfig:
     energy_subsidy: float = param(0.0, unit="1", doc="share of its labs' power bill paid", lo=0,
                                   hi=1, origin="scenario")
     compute_subsidy: float = param(0.0, unit="1", doc="share of its labs' chip purchases paid",
-                                   lo=0, hi=1, origin="scenario")
+                                   lo=0, hi=1, hi_open=True, origin="scenario")
     price_support: bool = param(False, unit="flag",
-                                doc="pays its labs' losses on subsidised prices (dumping)",
-                                origin="scenario")
+                                doc="pays its labs' losses whenever they sell below cost "
+                                    "(dumping); losses on a subsidised price event are paid "
+                                    "even without it", origin="scenario")
     compliance_cost_usd_per_mtok: float = param(0.0, unit="USD per million tokens",
                                                 doc="compliance cost per token sold to its "
                                                     "buyers", lo=0, origin="scenario")
@@ -256,6 +257,7 @@ class GovernmentConfig:
                                     doc="reactive rule: rise of the compute subsidy per unit "
                                         "of export level lost", lo=0, hi=5, origin="assumption")
     max_subsidy: float = param(0.6, unit="1", doc="reactive rule: cap on subsidies", lo=0, hi=1,
+                               hi_open=True,
                                origin="assumption")
 
 
@@ -269,6 +271,10 @@ class DemandConfig:
     price_elasticity: float = param(unit="1",
                                     doc="elasticity of a buyer's token volume to the price it "
                                         "pays", lo=0, hi=3, origin="calibrated")
+    reference_capability: float = param(25.3, unit="OOM",
+                                        doc="capability the quality-adjusted price is "
+                                            "measured in (GPT-4 at its launch)", lo=15, hi=40,
+                                        origin="data")
     reference_price_usd: float = param(unit="USD per million tokens",
                                        doc="price at which buyers use their base volume", lo=0,
                                        lo_open=True, origin="assumption")
@@ -303,7 +309,9 @@ class CapabilityConfig:
     """Capability growth with diminishing returns, and knowledge spillover."""
 
     reference_month: str = param("2023-01", unit="YYYY-MM",
-                                 doc="month at which effective compute equals physical compute",
+                                 doc="month at which effective compute equals physical compute "
+                                     "(also the base of the hardware cost factor and of "
+                                     "domestic chip supply)",
                                  origin="structural")
     algo_halving_months: float = param(unit="months",
                                        doc="months for algorithmic progress to halve the compute "
@@ -320,6 +328,11 @@ class CapabilityConfig:
                                 doc="share of its gap to the lagged closed frontier a lab "
                                     "can close (leaks of ideas and people)", lo=0, hi=1,
                                 origin="calibrated")
+    spill_source_bonus: float = param(0.2, unit="1",
+                                      doc="extra share of the gap a lab can close from an "
+                                          "open-source release (code and data published) "
+                                          "over an open-weight one", lo=0, hi=1,
+                                      origin="assumption")
     spill_speed: float = param(unit="per month",
                                doc="speed at which spillover knowledge is absorbed", lo=0,
                                hi=1, origin="calibrated")

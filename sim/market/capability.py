@@ -57,15 +57,18 @@ def own_capability(window_flop: np.ndarray) -> np.ndarray:
 
 def spillover_target(base: np.ndarray, open_frontier: float, closed_frontier_lagged: float,
                      absorptive_capacity: np.ndarray, share_open: float,
-                     share_closed: float) -> np.ndarray:
+                     share_closed: float, source_frontier: float = -np.inf,
+                     share_source: float = 0.0) -> np.ndarray:
     """The knowledge a lab can take from others, as a bonus on its own capability (OOM).
 
         b* = min(1, a) * max(s_open * max(0, K_open - base),
+                             s_source * max(0, K_source - base),
                              s_closed * max(0, K_closed(t - L) - base))
 
-    with base its own capability (compute and efficiency), K_open the best open model on
-    sale and K_closed the best closed model of L months ago. A lab can close a share s of
-    its gap to a frontier it can study; open weights can be studied at once and more fully.
+    with base its own capability (compute and efficiency), K_open the best open-weight or
+    open-source model on sale, K_source the best open-source one (code and data
+    published too, so more can be learnt: s_source >= s_open) and K_closed the best closed
+    model of L months ago. A lab can close a share s of its gap to a frontier it can study.
     """
     base = np.asarray(base, dtype=float)
 
@@ -75,8 +78,8 @@ def spillover_target(base: np.ndarray, open_frontier: float, closed_frontier_lag
         return np.maximum(0.0, frontier - base)
 
     absorb = np.minimum(1.0, np.asarray(absorptive_capacity, dtype=float))
-    return absorb * np.maximum(share_open * gap(open_frontier),
-                               share_closed * gap(closed_frontier_lagged))
+    best = np.maximum(share_open * gap(open_frontier), share_closed * gap(closed_frontier_lagged))
+    return absorb * np.maximum(best, min(1.0, share_source) * gap(source_frontier))
 
 
 def absorb(bonus: np.ndarray, target: np.ndarray, speed: float) -> np.ndarray:

@@ -43,6 +43,7 @@ class DemandPanel:
     nest_lambda: float
     price_elasticity: float
     reference_price: float
+    quality_weight: np.ndarray | None = None  #: utils per OOM of each buyer, (n,)
 
     def __post_init__(self) -> None:
         self.cols = np.flatnonzero(self.available.any(axis=0))

@@ -17,6 +17,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import logging
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +28,7 @@ from typing import Any, ParamSpec
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from cycler import cycler
@@ -33,7 +37,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
-from sim.outputs import atomic_write
 
 P = ParamSpec("P")
 
@@ -225,20 +228,35 @@ def paper_context() -> Iterator[None]:
 
 
 def paper_figure(build: Callable[P, Figure]) -> Callable[P, Figure]:
-    """Decorator for figure functions: build under :data:`PAPER_RC`, then lay it out once.
+    """Decorator for figure functions: build under :data:`PAPER_RC`, and keep its ticks.
 
-    matplotlib creates tick labels lazily, at the first draw; drawing once inside the
-    context makes them take the paper font sizes even when the figure is shown elsewhere.
+    matplotlib creates ticks lazily, at the first draw, reading rcParams then; the tick
+    settings of :data:`PAPER_RC` are written into each axis, so that the figure keeps its
+    paper look when it is drawn outside the context (in a notebook, say).
     """
 
     @functools.wraps(build)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
         with paper_context():
             fig = build(*args, **kwargs)
-            fig.draw_without_rendering()
+            for ax in fig.axes:
+                keep_paper_ticks(ax)
         return fig
 
     return wrapper
+
+
+def keep_paper_ticks(ax: Axes) -> None:
+    """Write the tick and grid settings of :data:`PAPER_RC` into the axes' own settings."""
+    for axis in ("x", "y"):
+        for which in ("major", "minor"):
+            ax.tick_params(axis=axis, which=which,
+                           labelsize=PAPER_RC[f"{axis}tick.labelsize"],
+                           size=PAPER_RC[f"{axis}tick.{which}.size"],
+                           width=PAPER_RC.get(f"{axis}tick.{which}.width",
+                                              mpl.rcParams[f"{axis}tick.{which}.width"]),
+                           grid_linewidth=PAPER_RC["grid.linewidth"],
+                           grid_alpha=PAPER_RC["grid.alpha"])
 
 
 def new_figure(width: str | float = "double", height: float = 3.0, nrows: int = 1,
@@ -262,12 +280,17 @@ def new_figure(width: str | float = "double", height: float = 3.0, nrows: int = 
 
 
 def title(fig: Figure, what: str, scenario: str) -> None:
-    """The figure title: what it shows, and under which scenario (or sweep)."""
-    width = fig.get_figwidth()
-    chars = int(width * 13)  # about 13 characters of 9 pt text per inch
-    text = textwrap.fill(what, chars)
-    fig.suptitle(f"{text}\n{scenario}" if scenario.startswith("Sweep")
-                 else f"{text}\nScenario: {scenario}", fontweight="bold")
+    """The figure title: what it shows, and under which scenario.
+
+    Args:
+        fig: the figure.
+        what: what the figure shows.
+        scenario: the scenario's name, or a line starting with "Sweep" for a sweep.
+    """
+    chars = int(fig.get_figwidth() * 13)  # about 13 characters of 9 pt bold text per inch
+    under = scenario if scenario.startswith("Sweep") else f"Scenario: {scenario}"
+    fig.suptitle(f"{textwrap.fill(what, chars)}\n{textwrap.fill(under, chars)}",
+                 fontweight="bold")
 
 
 def wrap(text: str, width: int) -> str:
@@ -316,19 +339,51 @@ def month_number(months: Iterable[str] | pd.Series) -> np.ndarray:
     return (s.str[:4].astype(int) * 12 + s.str[5:7].astype(int) - 1).to_numpy()
 
 
-def date_axis(ax: Axes, label: bool = True) -> None:
-    """Calendar years on the x axis (ticks on 1 January, minor ticks each quarter)."""
-    ax.xaxis.set_major_locator(mdates.YearLocator())
+def date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, label: bool = True) -> None:
+    """Calendar dates on the x axis from ``start`` to ``end``: years, with quarter ticks.
+
+    The ticks are fixed positions (1 January, and each quarter for minor ticks) rather than
+    matplotlib's date locators, which are slow (``dateutil.rrule``) and redrawn often.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    quarters = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
+    years = quarters[quarters.month == 1]
+    ax.set_xlim(start, end)
+    ax.xaxis.set_major_locator(mticker.FixedLocator(mdates.date2num(years)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_minor_locator(mticker.FixedLocator(mdates.date2num(quarters)))
     if label:
         ax.set_xlabel("Month (calendar date)")
 
 
 # -- saving ------------------------------------------------------------------------------------
 
-def save(fig: Figure, stem: str | Path, dpi: int = 300) -> list[Path]:
-    """Write ``stem.png`` (at ``dpi``, at least 200) and ``stem.pdf``, each atomically.
+def write_atomic(path: str | Path, write: Callable[[Path], Any]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    A reader sees either the old file or the whole new one, never half of it. The file
+    gets the usual permissions (0666 less the umask), not the 0600 of a temporary file,
+    so that a web server or a colleague can read a report.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save(fig: Figure, stem: str | Path, dpi: int = 200) -> list[Path]:
+    """Write ``stem.png`` (at ``dpi``, at least 200) and ``stem.pdf`` (vector), atomically.
 
     Each file is written to a temporary name in its folder and renamed into place, so a
     reader never sees half a figure. The PDF carries no creation date, so the same figure
@@ -343,10 +398,22 @@ def save(fig: Figure, stem: str | Path, dpi: int = 300) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png = stem.with_name(stem.name + ".png")
     pdf = stem.with_name(stem.name + ".pdf")
+    engine = fig.get_layout_engine()
     with paper_context():
-        atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
-        atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
-                                                  metadata={"CreationDate": None}))
+        write_atomic(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+        # the PNG has just laid the figure out: keep that layout for the PDF (half the time)
+        fig.set_layout_engine("none")
+        # embedding fonts, fontTools logs every table it prunes at INFO level: hundreds of
+        # lines in a Hydra run's log (whose root logger is at INFO)
+        fonttools = logging.getLogger("fontTools")
+        level = fonttools.level
+        fonttools.setLevel(max(level, logging.WARNING))
+        try:
+            write_atomic(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
+                                                      metadata={"CreationDate": None}))
+        finally:
+            fonttools.setLevel(level)
+            fig.set_layout_engine(engine)
     return [png, pdf]
 
 

@@ -90,4 +90,5 @@ class FirmAgents:
             "own_price": np.array(price),
             "available": month.available[np.array([a.bloc for a in picked], dtype=int)],
             "volume": np.array([a.volume(month.growth) for a in picked]),
+            "quality": d.quality_weight * np.array([a.quality for a in picked]),
         }

@@ -193,4 +193,5 @@ class FirmPopulation:
             "own_price": self.prices(month, volume, rows),
             "available": month.available[self.bloc[rows]],
             "volume": volume[rows],
+            "quality": self.demand.quality_weight * self.quality[rows],
         }

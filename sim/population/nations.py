@@ -92,6 +92,7 @@ def nation_panel(cfg, demand, leaning, alpha, users, month: NationMonth) -> dict
         "own_price": national_prices(cfg, users, month),
         "available": month.available,
         "volume": users * cfg.tokens_per_user_mtok,
+        "quality": np.full(len(users), demand.quality_weight),
     }
 
 

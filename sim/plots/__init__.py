@@ -1,0 +1,10 @@
+"""Figures for papers: one run's standard plots (:mod:`sim.plots.run`), sweep comparisons
+(:mod:`sim.plots.sweep`), and the shared look (:mod:`sim.plots.style`).
+
+Every function takes tidy tables, never the model, so a figure can be redrawn from a
+saved run folder (see docs/outputs.md).
+"""
+
+from sim.plots.style import paper_context, save
+
+__all__ = ["paper_context", "save"]

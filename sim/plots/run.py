@@ -1,0 +1,722 @@
+"""The standard figures of one run, drawn from its tidy tables (never from the model).
+
+Each function takes the run's long table (month, metric, entity, segment, value, unit),
+its events table (month, kind, vendor, bloc, label) and the scenario's name, and returns
+a :class:`matplotlib.figure.Figure` sized for a paper. :func:`draw_run_figures` draws
+them all and saves each as PNG and PDF.
+
+Events are marked on every time axis:
+
+- the scenario's own events (from ``scenario_from``, by default 2026-01, the first month
+  after the recorded history) as dark vertical lines, lettered A, B, C... above the
+  panels, with a key under the figure;
+- price, export-control, subsidy, ban, entry and privacy events of the recorded history
+  as faint dotted lines, without labels (the many model releases of the history are left
+  out: they would cover the panels).
+
+Redraw from a saved run folder::
+
+    table = pd.read_parquet(run_dir / "timeseries.parquet")
+    events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
+    fig = prices(table, events, "token_price_cut")
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.transforms import ScaledTranslation
+
+from sim.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
+from sim.plots.style import (
+    GREY,
+    VENDOR_BLOCS,
+    bloc_style,
+    date_axis,
+    label,
+    nest_style,
+    new_figure,
+    openness_style,
+    paper_figure,
+    save,
+    segment_style,
+    short,
+    title,
+    to_dates,
+    vendor_style,
+    wrap,
+)
+
+log = logging.getLogger("sim.plots")
+
+#: First month of the scenario proper: events from then on are the scenario's own.
+SCENARIO_FROM = "2026-01"
+#: Event kinds marked at any date; releases are marked only from ``SCENARIO_FROM``.
+MARKED_KINDS: tuple[str, ...] = ("price", "export_limit", "subsidy", "ban", "entry", "privacy")
+#: The 2023 US Merger Guidelines call a market with an HHI above 1,800 highly concentrated.
+HHI_HIGHLY_CONCENTRATED = 1800.0
+EVENT_COLOR = "#333333"
+#: Vertical step between stacked event letters (points).
+LETTER_STEP = 7.5
+
+#: One sentence per figure, for reports and docs/outputs.md.
+CAPTIONS: dict[str, str] = {
+    "market_shares": "Share of tokens served, by the model's home bloc (left) and by its "
+                     "openness (right), in each buyer segment; stacked to 100%.",
+    "prices": "Price per million tokens of each vendor's current model (log scale); "
+              "colour gives the vendor's bloc, labels at the right name the vendors.",
+    "lerner": "Lerner index (P − MC)/P by vendor (left) and its average over each bloc's "
+              "vendors weighted by API tokens (right); below zero a vendor sells under "
+              "marginal cost (state-supported dumping).",
+    "hhi": "Herfindahl–Hirschman index of vendors' token shares in each segment; the line "
+           "at 1,800 marks a highly concentrated market (2023 US Merger Guidelines).",
+    "soft_power": "Soft power: the population-weighted share of developing nations' "
+                  "queries answered by each bloc's models (left), and its reach: the share "
+                  "of their people using them (right).",
+    "capability_compute": "US lead over China at the capability frontier and closed lead "
+                          "over open models, in months of frontier progress (left); "
+                          "compute held by each bloc's labs (right, log scale).",
+    "firm_choice": "How startups (left) and enterprises (right) are served: closed APIs, "
+                   "hosted open-weight APIs, or self-hosted open weights (share of firms).",
+}
+
+
+# -- reading the tidy table --------------------------------------------------------------------
+
+def series(table: pd.DataFrame, metric: str, segment: str = "all") -> pd.DataFrame:
+    """One metric of the tidy table, wide: rows are dates, columns entities (in table order).
+
+    Infinite values (a gap to a frontier that does not exist yet) become NaN.
+
+    Raises:
+        KeyError: when the table has no such (metric, segment).
+    """
+    rows = table[(table["metric"] == metric) & (table["segment"] == segment)]
+    if rows.empty:
+        raise KeyError(f"no series {metric!r} for segment {segment!r} in the table")
+    rows = rows.assign(entity=rows["entity"].astype(str), month=rows["month"].astype(str))
+    wide = rows.pivot(index="month", columns="entity", values="value")
+    wide = wide[list(dict.fromkeys(rows["entity"]))].sort_index()
+    wide.index = to_dates(wide.index)
+    wide.columns.name = None
+    return wide.astype(float).replace([np.inf, -np.inf], np.nan)
+
+
+def unit_of(table: pd.DataFrame, metric: str) -> str:
+    """The unit of a metric, as the table records it."""
+    units = table.loc[table["metric"] == metric, "unit"].astype(str).unique()
+    return str(units[0]) if len(units) else ""
+
+
+def _ordered(columns: Sequence[str], order: Sequence[str]) -> list[str]:
+    """Known names in their canonical order, then any others in table order."""
+    return [c for c in order if c in columns] + [c for c in columns if c not in order]
+
+
+def _segments(table: pd.DataFrame, metric: str) -> list[str]:
+    present = set(table.loc[table["metric"] == metric, "segment"].astype(str))
+    return _ordered([s for s in SEGMENTS if s in present] + sorted(present - set(SEGMENTS)),
+                    SEGMENTS)
+
+
+def _months(table: pd.DataFrame) -> tuple[str, str]:
+    months = table["month"].astype(str)
+    return months.min(), months.max()
+
+
+# -- events ------------------------------------------------------------------------------------
+
+def events_to_mark(events: pd.DataFrame | None, first: str, last: str,
+                   scenario_from: str = SCENARIO_FROM) -> pd.DataFrame:
+    """The events worth a line on a time axis between ``first`` and ``last`` (``YYYY-MM``).
+
+    Price, export-limit, subsidy, ban, entry and privacy events at any date; releases only
+    from ``scenario_from`` (the history has dozens). Column ``scenario`` is True for events
+    from ``scenario_from`` on: those get letters and a key.
+    """
+    columns = ["month", "kind", "label", "scenario"]
+    if events is None or len(events) == 0:
+        return pd.DataFrame(columns=columns)
+    ev = events.assign(month=events["month"].astype(str), kind=events["kind"].astype(str),
+                       label=events["label"].fillna("").astype(str))
+    in_range = (ev["month"] >= first) & (ev["month"] <= last)
+    wanted = ev["kind"].isin(MARKED_KINDS) | ((ev["kind"] == "release")
+                                              & (ev["month"] >= scenario_from))
+    ev = ev[in_range & wanted].copy()
+    ev["label"] = ev["label"].where(ev["label"] != "", ev["kind"])
+    ev["scenario"] = ev["month"] >= scenario_from
+    return ev[columns].sort_values("month", kind="stable").reset_index(drop=True)
+
+
+def _letter(i: int) -> str:
+    letters = string.ascii_uppercase
+    return letters[i] if i < len(letters) else letters[i // len(letters) - 1] + letters[
+        i % len(letters)]
+
+
+def mark_events(axes: Sequence[Axes], marks: pd.DataFrame,
+                letter_axes: Sequence[Axes] = ()) -> list[Line2D]:
+    """Draw event lines on ``axes`` and letters above ``letter_axes``; return the key.
+
+    One line per month with events. Letters sit just above the top of the panel, out of
+    the data; letters closer than their own width are stacked, so none overlap, and the
+    panel's title is lifted above them.
+
+    Args:
+        axes: every panel with a calendar time axis.
+        marks: the output of :func:`events_to_mark`.
+        letter_axes: the panels that carry the letters (usually the top row).
+
+    Returns:
+        Handles for the event key: one per lettered month, one for the history events.
+    """
+    handles: list[Line2D] = []
+    if marks.empty or not axes:
+        return handles
+    history = sorted(set(marks.loc[~marks["scenario"], "month"]))
+    own = marks[marks["scenario"]]
+    own_months = sorted(set(own["month"]))
+    for ax in axes:
+        for month in history:
+            ax.axvline(to_dates([month])[0], color=GREY, lw=0.45, ls=":", zorder=1.5,
+                       label="_history event")
+        for month in own_months:
+            ax.axvline(to_dates([month])[0], color=EVENT_COLOR, lw=0.6, ls="-", zorder=2.5,
+                       label="_scenario event")
+    for ax in letter_axes:
+        _letters(ax, own_months)
+    fig = axes[0].figure
+    ncols = 2 if len(own_months) + bool(history) > 2 else 1
+    width = _key_width(fig, ncols if fig.get_figwidth() > 5 else 1)
+    for i, month in enumerate(own_months):
+        names = list(dict.fromkeys(own.loc[own["month"] == month, "label"]))
+        text = "; ".join(short(n, 30) for n in names[:3])
+        if len(names) > 3:
+            text += f" (+{len(names) - 3} more)"
+        handles.append(Line2D([], [], color=EVENT_COLOR, lw=0.6,
+                              label=wrap(f"{_letter(i)}  {month}: {text}", width)))
+    if history:
+        handles.append(Line2D([], [], color=GREY, lw=0.6, ls=":",
+                              label=wrap("Price, export-control, subsidy and ban events of "
+                                         "the recorded history", width)))
+    return handles
+
+
+def _letters(ax: Axes, months: Sequence[str]) -> int:
+    """Letters A, B, ... above the panel at each month, stacked where they would touch.
+
+    Returns:
+        The number of stacked rows of letters (0 when there are none).
+    """
+    if not months:
+        return 0
+    left, right = ax.get_xlim()  # in days (matplotlib dates)
+    # the axes shrink a little under constrained layout: assume 90% of their width now
+    width_in = 0.9 * ax.get_position().width * ax.figure.get_figwidth()
+    min_gap = 0.09 * (right - left) / max(width_in, 0.1)  # a 6.5 pt letter, with air
+    last_at: list[float] = []  # position of the last letter on each row
+    for i, month in enumerate(months):
+        date = to_dates([month])[0]
+        x = float(mdates.date2num(date))
+        level = next((k for k, at in enumerate(last_at) if x - at >= min_gap), len(last_at))
+        if level == len(last_at):
+            last_at.append(x)
+        last_at[level] = x
+        ax.annotate(_letter(i), xy=(date, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 1.5 + LETTER_STEP * level), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=6.5, fontweight="bold",
+                    color=EVENT_COLOR, annotation_clip=False)
+    for loc in ("left", "center", "right"):  # lift the panel's title above the letters
+        text = ax.get_title(loc=loc)
+        if text:
+            ax.set_title(text, loc=loc, pad=3 + LETTER_STEP * len(last_at))
+    return len(last_at)
+
+
+def _key_width(fig: Figure, ncols: int) -> int:
+    """Characters of 6.5 pt text that fit in one column of the event key."""
+    return max(int(fig.get_figwidth() * 17 / ncols) - 8, 30)
+
+
+def legend_below(ax: Axes, handles: Sequence, title_: str | None = None,
+                 ncols: int | None = None) -> None:
+    """A legend under a panel, below its tick labels and x label (out of the data).
+
+    Attached to the panel, so constrained layout makes room for it.
+
+    Args:
+        ax: the panel.
+        handles: the artists to list (lines, areas).
+        title_: the legend's title.
+        ncols: columns (default: as many as fit, at most 4).
+    """
+    if not handles:
+        return
+    fig = ax.figure
+    width_in = ax.get_position().width * fig.get_figwidth()
+    if ncols is None:  # about 1.1 in per entry (handle and a short name)
+        ncols = max(1, min(len(handles), 4, int(width_in / 1.1)))
+    # below the tick labels (about 15 pt) and the x label (about 14 pt) when there is one
+    drop = (30 if ax.get_xlabel() else 17) / 72
+    below = ax.transAxes + ScaledTranslation(0, -drop, fig.dpi_scale_trans)
+    ax.legend(handles=list(handles), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=below, ncols=ncols, title=title_, borderaxespad=0.0)
+
+
+def _event_key(fig: Figure, handles: Sequence[Line2D]) -> None:
+    """The key to the event letters, under the whole figure."""
+    if not handles:
+        return
+    ncols = 2 if fig.get_figwidth() > 5 and len(handles) > 2 else 1
+    fig.legend(handles=list(handles), loc="outside lower center", ncols=ncols, fontsize=6.5,
+               handlelength=1.5, title="Events", alignment="left")
+
+
+def _finish_time_axes(axes: np.ndarray, table: pd.DataFrame, events: pd.DataFrame | None,
+                      scenario_from: str) -> list[Line2D]:
+    """Dates on every time axis (label on the bottom row), event lines and letters.
+
+    Returns:
+        The event key's handles, for :func:`_legends`.
+    """
+    first, last = _months(table)
+    start, end = to_dates([first, last])
+    for ax in axes.flat:
+        date_axis(ax, start, end, label=ax.get_subplotspec().is_last_row())
+    marks = events_to_mark(events, first, last, scenario_from)
+    return mark_events(list(axes.flat), marks, letter_axes=list(axes[0]))
+
+
+def _named(lines: Sequence[Line2D]) -> list[Line2D]:
+    """Lines with a legend label (matplotlib hides labels that start with '_')."""
+    return [line for line in lines if not line.get_label().startswith("_")]
+
+
+def _label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
+                     fontsize: float = 6.0) -> None:
+    """Write each series' name at the right edge, at its last value, spread apart.
+
+    Spacing is worked out in the axis' own scale (linear, log or symmetric log), so that
+    labels one text line apart on the page never overlap; a label moved away from its line
+    gets a thin leader.
+
+    Args:
+        ax: the panel, with everything else of the figure drawn (its layout is final).
+        items: (name, last value, colour) for each line.
+        fontsize: size of the labels (points).
+    """
+    ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
+    scale = ax.yaxis.get_transform()  # data -> the axis' linear scale (log10 for log...)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi)  # freeze the limits, so the labels' spacing holds
+
+    def fwd(values: Sequence[float]) -> np.ndarray:
+        return scale.transform(np.asarray(values, dtype=float).reshape(-1, 1)).ravel()
+
+    def back(values: np.ndarray) -> np.ndarray:
+        return scale.inverted().transform(np.asarray(values).reshape(-1, 1)).ravel()
+
+    items = [(n, y, c) for n, y, c in items if np.isfinite(y) and np.isfinite(fwd([y])[0])]
+    if not items:
+        return
+
+    tlo, thi = fwd([lo, hi])
+    height_in = 0.95 * ax.get_position().height * ax.figure.get_figheight()
+    gap = (thi - tlo) * (fontsize * 1.2 / 72) / max(height_in, 0.1)
+    order = np.argsort(fwd([y for _, y, _ in items]), kind="stable")
+    wanted = fwd([items[i][1] for i in order])
+    placed = wanted.copy()
+    for i in range(1, len(placed)):  # push up where labels would touch
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    if placed[-1] > thi:  # then push down from the top if they ran off it
+        placed[-1] = thi
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    at = back(placed)
+    transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    for k, i in enumerate(order):
+        name, y, color = items[i]
+        moved = abs(placed[k] - wanted[k]) > gap / 2
+        ax.annotate(name, xy=(1.0, y), xycoords=transform, xytext=(1.04, float(at[k])),
+                    textcoords=transform, va="center", ha="left", fontsize=fontsize,
+                    color=color, annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": color, "alpha": 0.7,
+                                "shrinkA": 0, "shrinkB": 0} if moved else None)
+
+
+def _ever_active(wide: pd.DataFrame) -> list[str]:
+    """Columns with at least one finite value."""
+    return [c for c in wide.columns if wide[c].notna().any()]
+
+
+def _line(ax: Axes, x: pd.DatetimeIndex, y: pd.Series, name: str, style: dict,
+          **kwargs) -> Line2D:
+    (line,) = ax.plot(x, y.to_numpy(), label=name, **style, **kwargs)
+    return line
+
+
+# -- the figures -------------------------------------------------------------------------------
+
+@paper_figure
+def market_shares(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+                  scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Token shares by bloc and by openness, per segment, as stacked areas.
+
+    Small multiples: a row per segment (startups, enterprises, nations, devices), a
+    column for blocs (``token_share_bloc``) and one for openness (``token_share_openness``).
+
+    Args:
+        table: the run's tidy table.
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        scenario_from: first month of the scenario's own events (``YYYY-MM``).
+
+    Returns:
+        The figure; shares in per cent of tokens.
+    """
+    segments = _segments(table, "token_share_bloc")
+    fig, axes = new_figure("double", 1.45 * len(segments) + 1.9, len(segments), 2,
+                           sharex=True)
+    panels = (("token_share_bloc", BLOCS, bloc_style, "bloc"),
+              ("token_share_openness", OPENNESS, openness_style, "openness"))
+    handles: dict[str, list] = {"bloc": [], "openness": []}
+    for r, segment in enumerate(segments):
+        for c, (metric, order, style_of, by) in enumerate(panels):
+            ax = axes[r, c]
+            wide = series(table, metric, segment)
+            names = _ordered(list(wide.columns), order)
+            styles = [style_of(n) for n in names]
+            areas = ax.stackplot(wide.index, (wide[names].fillna(0.0).to_numpy() * 100).T,
+                                 labels=[label(n) for n in names],
+                                 colors=[s["color"] for s in styles],
+                                 hatch=[s["hatch"] for s in styles],
+                                 edgecolor="white", linewidth=0.3)
+            if r == 0:
+                handles[by] = areas
+            ax.set_ylim(0, 100)
+            ax.set_title(f"{label(segment)}, by {by}", loc="left")
+            ax.set_ylabel("Share of tokens (%)")
+    title(fig, "Token shares by bloc and by openness of the model, per segment", scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    legend_below(axes[-1, 0], handles["bloc"], "Model's bloc")
+    legend_below(axes[-1, 1], handles["openness"], "Model's openness", ncols=3)
+    _event_key(fig, key)
+    return fig
+
+
+@paper_figure
+def prices(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+           vendor_blocs: Mapping[str, str] | None = None,
+           scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Price per million tokens of every vendor ever active, on a log axis.
+
+    Args:
+        table: the run's tidy table (metric ``price``, USD per million tokens).
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        vendor_blocs: vendor id to bloc, for colours (default: the shipped vendors).
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        The figure: one line per vendor with any price, named at its right end.
+    """
+    wide = series(table, "price")
+    wide = wide.where(wide > 0)  # a log axis cannot show a zero price
+    vendors = _ever_active(wide)
+    fig, axes = new_figure("double", 4.3)
+    ax = axes[0, 0]
+    for i, vendor in enumerate(vendors):
+        _line(ax, wide.index, wide[vendor], vendor, vendor_style(vendor, vendor_blocs),
+              markevery=(i % 12, 12))
+    ax.set_yscale("log")
+    ax.set_ylabel(f"Price ({unit_of(table, 'price')}, log scale)")
+    title(fig, "Token prices by vendor", scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    legend_below(ax, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
+    _event_key(fig, key)
+    _label_line_ends(ax, [(v, wide[v].dropna().iloc[-1],
+                           vendor_style(v, vendor_blocs)["color"]) for v in vendors])
+    return fig
+
+
+def _bloc_handles(vendors: Sequence[str],
+                  vendor_blocs: Mapping[str, str] | None) -> list[Line2D]:
+    """Legend entries for the blocs of these vendors (their lines share the bloc colour)."""
+    blocs_of = dict(VENDOR_BLOCS) if vendor_blocs is None else dict(vendor_blocs)
+    present = _ordered(list(dict.fromkeys(blocs_of.get(v, "?") for v in vendors)), BLOCS)
+    return [Line2D([], [], color=bloc_style(b)["color"] if b != "?" else GREY, lw=2,
+                   label=label(b) if b != "?" else "unknown bloc") for b in present]
+
+
+def _lerner_scale(ax: Axes, values: pd.DataFrame) -> str:
+    """A symmetric-log axis when some Lerner index falls below −1 (deep dumping).
+
+    Returns:
+        A note for the panel's title ('' for a linear axis).
+    """
+    low = np.nanmin(values.to_numpy()) if values.notna().any().any() else 0.0
+    if low < -1:
+        ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
+        ax.yaxis.set_major_formatter(
+            mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
+        return "\n(logarithmic below −1)"
+    return ""
+
+
+@paper_figure
+def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+           vendor_blocs: Mapping[str, str] | None = None,
+           scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Lerner index (P − MC)/P by vendor, and its token-weighted average by bloc.
+
+    Args:
+        table: the run's tidy table (metrics ``lerner`` and ``lerner_bloc``, unit 1).
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        vendor_blocs: vendor id to bloc, for colours (default: the shipped vendors).
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        The figure: vendors left (named at their right end), blocs right.
+    """
+    by_vendor = series(table, "lerner")
+    by_bloc = series(table, "lerner_bloc")
+    vendors = _ever_active(by_vendor)
+    blocs = _ordered(_ever_active(by_bloc), BLOCS)
+    fig, axes = new_figure("double", 4.4, 1, 2, sharex=True)
+    left, right = axes[0]
+    for vendor in vendors:
+        _line(left, by_vendor.index, by_vendor[vendor], vendor,
+              vendor_style(vendor, vendor_blocs), markevery=12)
+    for bloc in blocs:
+        style = bloc_style(bloc)
+        _line(right, by_bloc.index, by_bloc[bloc], label(bloc),
+              {"color": style["color"], "linestyle": style["linestyle"]})
+    for ax, values, what in ((left, by_vendor[vendors], "by vendor"),
+                             (right, by_bloc[blocs], "by bloc (token-weighted)")):
+        note = _lerner_scale(ax, values)
+        ax.axhline(0.0, color=GREY, lw=0.6, label="_zero")
+        ax.set_ylabel("Lerner index (P − MC)/P (dimensionless)")
+        ax.set_title(what.capitalize() + note, loc="left")
+    title(fig, "Market power: the Lerner index by vendor and by bloc", scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    legend_below(left, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
+    legend_below(right, _named(right.lines), "Bloc")
+    _event_key(fig, key)
+    _label_line_ends(left, [(v, by_vendor[v].dropna().iloc[-1],
+                             vendor_style(v, vendor_blocs)["color"]) for v in vendors])
+    return fig
+
+
+@paper_figure
+def hhi(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+        scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Herfindahl–Hirschman index of vendors' token shares, per segment.
+
+    Args:
+        table: the run's tidy table (metric ``hhi``, points from 0 to 10,000).
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        The figure, with the 1,800-point 'highly concentrated' threshold of the 2023 US
+        Merger Guidelines marked.
+    """
+    fig, axes = new_figure("single", 4.4)
+    ax = axes[0, 0]
+    for segment in _segments(table, "hhi"):
+        wide = series(table, "hhi", segment)
+        _line(ax, wide.index, wide["market"], label(segment), segment_style(segment))
+    ax.axhline(HHI_HIGHLY_CONCENTRATED, color=GREY, lw=0.8, ls="--", label="_threshold")
+    ax.annotate("1,800: highly concentrated (2023 Merger Guidelines)",
+                xy=(0.01, HHI_HIGHLY_CONCENTRATED), xycoords=ax.get_yaxis_transform(),
+                xytext=(0, -2), textcoords="offset points", va="top", fontsize=6,
+                color="#555555")
+    ax.set_ylim(0, 10_000)
+    ax.set_ylabel("HHI (points, 0–10,000)")
+    title(fig, "Market concentration (HHI) by segment", scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    legend_below(ax, _named(ax.lines), "Segment", ncols=2)
+    _event_key(fig, key)
+    return fig
+
+
+def _bloc_lines(ax: Axes, wide: pd.DataFrame, scale: float = 1.0) -> None:
+    for bloc in _ordered(_ever_active(wide), BLOCS):
+        style = bloc_style(bloc)
+        _line(ax, wide.index, wide[bloc] * scale, label(bloc),
+              {"color": style["color"], "linestyle": style["linestyle"]})
+
+
+@paper_figure
+def soft_power(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+               scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Soft power of each bloc in developing nations, and its reach.
+
+    Args:
+        table: the run's tidy table (metrics ``soft_power`` and ``soft_power_reach``,
+            segment ``nations``, shares).
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        The figure: population-weighted share of queries (left) and share of people
+        reached (right), in per cent.
+    """
+    fig, axes = new_figure("double", 4.0, 1, 2, sharex=True)
+    left, right = axes[0]
+    _bloc_lines(left, series(table, "soft_power", "nations"), 100.0)
+    _bloc_lines(right, series(table, "soft_power_reach", "nations"), 100.0)
+    left.set_ylabel("Soft power (% of queries)")
+    left.set_title("Share of developing nations' queries (population-weighted)", loc="left")
+    right.set_ylabel("Reach (% of population)")
+    right.set_title("Share of their people using each bloc's models", loc="left")
+    left.set_ylim(0, 100)
+    right.set_ylim(bottom=0)
+    title(fig, "Soft power of each bloc in developing nations", scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    for panel in (left, right):
+        legend_below(panel, _named(panel.lines), "Bloc")
+    _event_key(fig, key)
+    return fig
+
+
+#: Styles of the two capability gaps.
+_GAP_STYLES: dict[str, dict[str, str]] = {
+    "US-CN": {"color": "#000000", "linestyle": "-"},
+    "closed-open": {"color": "#E69F00", "linestyle": "--"},
+}
+_GAP_LABELS = {"US-CN": "US lead over China", "closed-open": "Closed lead over open models"}
+
+
+@paper_figure
+def capability_compute(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+                       scenario_from: str = SCENARIO_FROM) -> Figure:
+    """The US–China capability gap (and the closed–open gap) and compute by bloc.
+
+    Args:
+        table: the run's tidy table (``capability_gap_months`` in months,
+            ``compute_bloc`` in FLOP/s).
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        The figure: gaps in months of frontier progress (left), compute on a log axis
+        (right).
+    """
+    gaps = series(table, "capability_gap_months")
+    compute = series(table, "compute_bloc")
+    compute = compute.where(compute > 0)
+    fig, axes = new_figure("double", 4.0, 1, 2, sharex=True)
+    left, right = axes[0]
+    for gap in _ordered(_ever_active(gaps), list(_GAP_STYLES)):
+        _line(left, gaps.index, gaps[gap], _GAP_LABELS.get(gap, gap),
+              _GAP_STYLES.get(gap, {"color": GREY, "linestyle": ":"}))
+    left.axhline(0.0, color=GREY, lw=0.6, label="_zero")
+    left.set_ylabel(f"Capability gap ({unit_of(table, 'capability_gap_months')})")
+    left.set_title("Lead at the capability frontier", loc="left")
+    _bloc_lines(right, compute)
+    right.set_yscale("log")
+    right.set_ylabel(f"Compute ({unit_of(table, 'compute_bloc')}, log scale)")
+    right.set_title("Compute held by each bloc's labs", loc="left")
+    title(fig, "US–China capability gap and compute by bloc", scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    legend_below(left, _named(left.lines), "Gap", ncols=1)
+    legend_below(right, _named(right.lines), "Bloc")
+    _event_key(fig, key)
+    return fig
+
+
+@paper_figure
+def firm_choice(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+                scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Share of startups and enterprises on closed APIs, hosted open APIs and self-hosting.
+
+    Args:
+        table: the run's tidy table (metric ``firm_share``, share of firms).
+        events: the run's events (or None).
+        scenario: the scenario's name, for the title.
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        The figure: a panel per firm segment, shares in per cent of firms.
+    """
+    segments = _segments(table, "firm_share")
+    fig, axes = new_figure("double", 4.2, 1, len(segments), sharex=True)
+    for ax, segment in zip(axes[0], segments, strict=True):
+        wide = series(table, "firm_share", segment)
+        for nest in _ordered(list(wide.columns), NESTS):
+            _line(ax, wide.index, wide[nest] * 100, label(nest), nest_style(nest))
+        ax.set_ylim(0, 100)
+        ax.set_ylabel(f"Share of {segment} (%)")
+        ax.set_title(label(segment), loc="left")
+    title(fig, "How firms are served: closed APIs, hosted open-weight APIs, self-hosting",
+          scenario)
+    key = _finish_time_axes(axes, table, events, scenario_from)
+    for ax in axes[0]:
+        legend_below(ax, _named(ax.lines), "Served by", ncols=1)
+    _event_key(fig, key)
+    return fig
+
+
+#: The standard figures of a run, by file name, in the order of the report.
+RUN_FIGURES: dict[str, Callable[..., Figure]] = {
+    "market_shares": market_shares,
+    "prices": prices,
+    "lerner": lerner,
+    "hhi": hhi,
+    "soft_power": soft_power,
+    "capability_compute": capability_compute,
+    "firm_choice": firm_choice,
+}
+
+
+def run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
+                scenario_from: str = SCENARIO_FROM) -> Iterator[tuple[str, Figure]]:
+    """The standard figures of a run, one at a time, by name.
+
+    A figure whose series the table lacks (a custom world without a segment) is left out
+    with a warning; the others are still drawn.
+    """
+    for name, draw in RUN_FIGURES.items():
+        try:
+            fig = draw(table, events, scenario, scenario_from=scenario_from)
+        except KeyError as err:
+            log.warning("figure %s left out: %s", name, err)
+            continue
+        yield name, fig
+
+
+def draw_run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
+                     out_dir: str | Path, *, scenario_from: str = SCENARIO_FROM
+                     ) -> dict[str, list[Path]]:
+    """Draw every standard figure of a run and save each as PNG and PDF.
+
+    Args:
+        table: the run's tidy table.
+        events: the run's events (or None).
+        scenario: the scenario's name, for the titles.
+        out_dir: folder for the files (created if missing); each figure is
+            ``<out_dir>/<name>.png`` and ``.pdf``.
+        scenario_from: first month of the scenario's own events.
+
+    Returns:
+        For each figure drawn, its name and its paths (PNG first), in the order of
+        :data:`RUN_FIGURES`.
+    """
+    out_dir = Path(out_dir)
+    return {name: save(fig, out_dir / name)
+            for name, fig in run_figures(table, events, scenario, scenario_from=scenario_from)}

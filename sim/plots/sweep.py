@@ -1,0 +1,654 @@
+"""Comparing scenarios across seeds: bands, paired differences, small multiples, event studies.
+
+Every function takes a *gathered* sweep table: the columns of a run's tidy table (month,
+metric, entity, segment, value, unit) plus ``scenario`` and ``seed``, and one column per
+swept parameter (named by its override key, e.g. ``world.demand.price_elasticity``).
+A ``run`` column (the run's folder) is bookkeeping and ignored; a parameter column with a
+single value is a setting, not a sweep, and is ignored too.
+
+A series is named by a headline key of :data:`sim.headline.HEADLINES` (``"us_lerner"``)
+or by a tuple ``(metric, segment, entity)``. Functions that draw a grid take a *list* of
+them (a tuple is always one series).
+
+Statistics, all across seeds at each month:
+
+- the band is the 5th to 95th percentile of the runs (a 90% band), around their mean;
+- a paired difference is scenario minus baseline *for the same seed* (and the same values
+  of the swept parameters): common random numbers remove most of the noise the two runs
+  share, so the difference is much tighter than the two bands suggest.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.headline import HEADLINES
+from sim.plots.style import (
+    GREY,
+    SCENARIO_ORDER,
+    date_axis,
+    month_number,
+    new_figure,
+    paper_figure,
+    save,
+    scenario_style,
+    title,
+    to_dates,
+    unit_display,
+    wrap,
+)
+
+#: Columns every gathered table has; any other column is a parameter (or bookkeeping).
+STANDARD_COLUMNS: tuple[str, ...] = ("month", "metric", "entity", "segment", "value", "unit",
+                                     "scenario", "seed")
+#: Columns of the gathered table that are neither data nor parameters.
+BOOKKEEPING_COLUMNS: tuple[str, ...] = ("run",)
+BASELINE = "baseline"
+#: Quantiles of the 90% band across seeds.
+BAND: tuple[float, float] = (0.05, 0.95)
+#: First month of the scenarios' own events (the month after the recorded history).
+SCENARIO_FROM = "2026-01"
+
+Key = str | tuple[str, str, str]
+
+CAPTIONS: dict[str, str] = {
+    "bands": "Headline metrics by scenario: mean across seeds (line) and the 5th–95th "
+             "percentile of the runs (band). Thin vertical lines mark each scenario's "
+             "events, in its colour.",
+    "differences": "Each scenario minus the baseline, seed by seed (paired: same seed, same "
+                   "parameter values): mean across seeds (line) and 5th–95th percentile "
+                   "of the paired differences (band).",
+    "event_study": "Event study: each scenario minus the baseline at the same calendar "
+                   "month and seed, against months since the scenario's first event of "
+                   "this kind; mean and 5th–95th percentile across seeds.",
+    "small_multiples": "One panel per value of a swept parameter: mean across seeds and "
+                       "5th–95th percentile band, by scenario.",
+}
+
+
+# -- naming series -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Series:
+    """One series of the tidy table, with its label and unit."""
+
+    key: str
+    metric: str
+    segment: str
+    entity: str
+    label: str
+    unit: str
+
+
+_HEADLINES = {h.key: h for h in HEADLINES}
+
+
+def series_of(key: Key, gathered: pd.DataFrame | None = None) -> Series:
+    """The series a headline key or a (metric, segment, entity) tuple names.
+
+    Args:
+        key: a key of :data:`sim.headline.HEADLINES`, or (metric, segment, entity).
+        gathered: the table, to read the unit of a tuple's series from.
+
+    Raises:
+        KeyError: for an unknown headline key.
+    """
+    if isinstance(key, str):
+        if key not in _HEADLINES:
+            raise KeyError(f"unknown headline {key!r}; known: {sorted(_HEADLINES)}")
+        h = _HEADLINES[key]
+        return Series(h.key, h.metric, h.segment, h.entity, h.label, h.unit)
+    metric, segment, entity = key
+    unit = ""
+    if gathered is not None:
+        units = gathered.loc[gathered["metric"] == metric, "unit"].astype(str).unique()
+        unit = str(units[0]) if len(units) else ""
+    return Series(f"{metric}.{segment}.{entity}", metric, segment, entity,
+                  f"{metric} ({segment}, {entity})", unit)
+
+
+def _keys(keys: Key | Sequence[Key]) -> list[Key]:
+    """One key (a string or a tuple) or a list of them, as a list."""
+    if isinstance(keys, str | tuple):
+        return [keys]
+    return list(keys)
+
+
+def parameter_columns(gathered: pd.DataFrame) -> list[str]:
+    """The swept parameters: extra columns that take more than one value."""
+    extra = [c for c in gathered.columns
+             if c not in STANDARD_COLUMNS and c not in BOOKKEEPING_COLUMNS]
+    return [c for c in extra if gathered[c].nunique(dropna=False) > 1]
+
+
+def parameter_values(values: Sequence) -> list:
+    """The distinct values of a parameter in order: numerically where they are numbers."""
+    unique = list(pd.unique(pd.Series(values)))
+    try:
+        return sorted(unique, key=float)
+    except (TypeError, ValueError):
+        return sorted(unique, key=str)
+
+
+def scenarios_in(gathered: pd.DataFrame) -> list[str]:
+    """The scenarios of a sweep: the shipped ones in their usual order, then the others."""
+    present = set(gathered["scenario"].astype(str))
+    return [s for s in SCENARIO_ORDER if s in present] + sorted(present - set(SCENARIO_ORDER))
+
+
+# -- the numbers behind the figures ------------------------------------------------------------
+
+def runs(gathered: pd.DataFrame, key: Key) -> pd.DataFrame:
+    """One series of every run: scenario, seed, the swept parameters, month, value.
+
+    Infinite values (a gap to a frontier that does not exist yet) become NaN.
+
+    Raises:
+        KeyError: when the sweep has no such series.
+        ValueError: when two runs share scenario, seed and parameters (the sweep then
+            varies something that has no column, and runs cannot be told apart).
+    """
+    s = series_of(key, gathered)
+    rows = gathered[(gathered["metric"] == s.metric) & (gathered["segment"] == s.segment)
+                    & (gathered["entity"] == s.entity)]
+    if rows.empty:
+        raise KeyError(f"no series {s.metric!r} / {s.segment!r} / {s.entity!r} in the sweep")
+    params = parameter_columns(gathered)
+    out = rows[["scenario", "seed", *params, "month", "value"]].copy()
+    out["scenario"] = out["scenario"].astype(str)
+    out["month"] = out["month"].astype(str)
+    out["value"] = out["value"].astype(float).replace([np.inf, -np.inf], np.nan)
+    index = ["scenario", "seed", *params, "month"]
+    if out.duplicated(index).any():
+        raise ValueError("several runs share scenario, seed and parameters "
+                         f"({', '.join(index[:-1])}); add the varied setting as a column")
+    return out.sort_values(index, kind="stable").reset_index(drop=True)
+
+
+def bands(frame: pd.DataFrame, by: Sequence[str], value: str = "value") -> pd.DataFrame:
+    """Mean, 90% band (5th and 95th percentiles) and count of ``value`` across runs.
+
+    Args:
+        frame: one row per run and time (from :func:`runs` or :func:`paired_differences`).
+        by: the grouping columns (e.g. scenario and month).
+        value: the column to summarise.
+
+    Returns:
+        One row per group: ``by`` columns, ``mean``, ``low``, ``high``, ``n`` (runs with a
+        value). With one run the band is that run.
+    """
+    grouped = frame.groupby(list(by), sort=True, observed=True)[value]
+    out = pd.DataFrame({
+        "mean": grouped.mean(),
+        "low": grouped.quantile(BAND[0]),
+        "high": grouped.quantile(BAND[1]),
+        "n": grouped.count(),
+    })
+    return out.reset_index()
+
+
+def band_frame(gathered: pd.DataFrame, key: Key) -> pd.DataFrame:
+    """Mean and 90% band across seeds of one series, per scenario and month."""
+    return bands(runs(gathered, key), ["scenario", "month"])
+
+
+def paired_differences(gathered: pd.DataFrame, key: Key,
+                       baseline: str = BASELINE) -> pd.DataFrame:
+    """Each run minus the baseline run with the same seed and parameters, month by month.
+
+    The baseline is paired with itself too, so its difference is exactly zero.
+
+    Returns:
+        Columns scenario, seed, the parameters, month, value, ``baseline`` (the paired
+        baseline value) and ``difference``.
+
+    Raises:
+        ValueError: when the sweep has no run of ``baseline``.
+    """
+    frame = runs(gathered, key)
+    if baseline not in set(frame["scenario"]):
+        raise ValueError(f"the sweep has no {baseline!r} runs to difference against")
+    pair = ["seed", *parameter_columns(gathered), "month"]
+    base = frame.loc[frame["scenario"] == baseline, [*pair, "value"]].rename(
+        columns={"value": "baseline"})
+    out = frame.merge(base, on=pair, how="inner", validate="many_to_one")
+    out["difference"] = out["value"] - out["baseline"]
+    return out
+
+
+def difference_bands(gathered: pd.DataFrame, key: Key,
+                     baseline: str = BASELINE) -> pd.DataFrame:
+    """Mean and 90% band across seeds of the paired difference, per scenario and month."""
+    return bands(paired_differences(gathered, key, baseline), ["scenario", "month"],
+                 "difference")
+
+
+def scenario_events(events: pd.DataFrame | None,
+                    scenario_from: str = SCENARIO_FROM) -> pd.DataFrame:
+    """The scenarios' own events: from ``scenario_from`` on (the history is shared).
+
+    Returns:
+        Columns scenario, month, kind, label; one row per distinct event (a sweep lists
+        each scenario's events once per run).
+    """
+    columns = ["scenario", "month", "kind", "label"]
+    if events is None or len(events) == 0 or "scenario" not in events:
+        return pd.DataFrame(columns=columns)
+    ev = events.assign(scenario=events["scenario"].astype(str),
+                       month=events["month"].astype(str), kind=events["kind"].astype(str),
+                       label=events["label"].fillna("").astype(str))
+    ev = ev[ev["month"] >= scenario_from]
+    return ev[columns].drop_duplicates().sort_values(["scenario", "month"]).reset_index(
+        drop=True)
+
+
+def first_event_months(events: pd.DataFrame | None, kind: str,
+                       scenario_from: str = SCENARIO_FROM) -> dict[str, str]:
+    """For each scenario, the month of its first own event of ``kind`` (``YYYY-MM``)."""
+    ev = scenario_events(events, scenario_from)
+    ev = ev[ev["kind"] == kind]
+    return {str(s): str(m) for s, m in ev.groupby("scenario")["month"].min().items()}
+
+
+def event_study_frame(gathered: pd.DataFrame, events: pd.DataFrame | None, key: Key,
+                      event_kind: str, window: tuple[int, int] = (-6, 24),
+                      baseline: str = BASELINE,
+                      scenario_from: str = SCENARIO_FROM) -> pd.DataFrame:
+    """Paired differences from the baseline against months since a scenario's first event.
+
+    For each scenario (not the baseline) with an event of ``event_kind``, its difference
+    from the baseline at the same calendar month and seed, at ``months_since`` =
+    month − month of that scenario's first such event, within ``window`` (both ends in).
+
+    Returns:
+        The rows of :func:`paired_differences` with ``event_month`` and ``months_since``.
+
+    Raises:
+        ValueError: when no scenario of the sweep has such an event.
+    """
+    firsts = {s: m for s, m in first_event_months(events, event_kind, scenario_from).items()
+              if s != baseline}
+    diffs = paired_differences(gathered, key, baseline)
+    diffs = diffs[diffs["scenario"].isin(list(firsts))].copy()
+    if diffs.empty:
+        raise ValueError(f"no scenario of the sweep (other than {baseline!r}) has a "
+                         f"{event_kind!r} event from {scenario_from}")
+    diffs["event_month"] = diffs["scenario"].map(firsts)
+    diffs["months_since"] = month_number(diffs["month"]) - month_number(diffs["event_month"])
+    lo, hi = window
+    return diffs[(diffs["months_since"] >= lo) & (diffs["months_since"] <= hi)].reset_index(
+        drop=True)
+
+
+# -- drawing -----------------------------------------------------------------------------------
+
+def _grid(n: int, panel_height: float = 1.9) -> tuple[Figure, np.ndarray]:
+    """A figure for ``n`` panels: one single-column panel, or a double-column grid."""
+    if n == 1:
+        return new_figure("single", 3.9)
+    ncols = 2 if n <= 4 else 3
+    nrows = math.ceil(n / ncols)
+    fig, axes = new_figure("double", panel_height * nrows + 1.5, nrows, ncols, sharex=True)
+    for ax in axes.flat[n:]:  # empty cells of the last row
+        ax.set_visible(False)
+    return fig, axes
+
+
+def _panel_title(ax: Axes, text: str, fig: Figure, ncols: int) -> None:
+    """The series' label over its panel (a lone panel has it in the figure's title)."""
+    if len(fig.axes) == 1:
+        return
+    chars = int(fig.get_figwidth() / ncols * 15)  # 7.5 pt text
+    ax.set_title(wrap(text, chars), loc="left", fontsize=7.5)
+
+
+def _band(ax: Axes, x: Sequence, frame: pd.DataFrame, scale: float, scenario: str) -> Line2D:
+    """A scenario's mean line and its shaded 90% band."""
+    style = scenario_style(scenario)
+    ax.fill_between(x, frame["low"] * scale, frame["high"] * scale, color=style["color"],
+                    alpha=0.18, linewidth=0, label="_band")
+    (line,) = ax.plot(x, frame["mean"] * scale, label=scenario, **style)
+    return line
+
+
+def _symlog_if_deep(ax: Axes, values: pd.DataFrame, s: Series) -> None:
+    """A symmetric-log y axis for a Lerner index that dives below −1 (deep dumping).
+
+    A price cut to a tenth of marginal cost gives a Lerner index of −9; on a linear axis
+    that flattens every other scenario to a line.
+    """
+    if not s.metric.startswith("lerner"):
+        return
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size and finite.min() < -1:
+        ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
+        ax.yaxis.set_major_formatter(
+            mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
+
+
+def _mark_scenario_events(ax: Axes, own: pd.DataFrame, scenarios: Sequence[str]) -> None:
+    """Thin lines at each scenario's own events, in the scenario's colour."""
+    for scenario in scenarios:
+        months = sorted(set(own.loc[own["scenario"] == scenario, "month"]))
+        for month in months:
+            ax.axvline(to_dates([month])[0], color=scenario_style(scenario)["color"],
+                       lw=0.6, ls=(0, (2, 2)), alpha=0.8, zorder=1.5, label="_event")
+
+
+def _scenario_legend(fig: Figure, scenarios: Sequence[str], events_marked: bool,
+                     extra: Sequence[Line2D] = ()) -> None:
+    """One legend under the figure: a line per scenario, the band, the event lines."""
+    handles = [Line2D([], [], label=s, **scenario_style(s)) for s in scenarios]
+    handles.append(Line2D([], [], color=GREY, lw=6, alpha=0.35,
+                          label="5th–95th percentile across seeds"))
+    if events_marked:
+        handles.append(Line2D([], [], color=GREY, lw=0.6, ls=(0, (2, 2)),
+                              label="the scenario's events (its colour)"))
+    handles.extend(extra)
+    ncols = min(len(handles), 3 if fig.get_figwidth() > 5 else 1)
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, title="Scenario")
+
+
+def _sweep_label(gathered: pd.DataFrame) -> str:
+    n_scen = gathered["scenario"].nunique()
+    n_seeds = gathered["seed"].nunique()
+    params = parameter_columns(gathered)
+    text = f"Sweep: {n_scen} scenario{'s' * (n_scen != 1)} × {n_seeds} seed" \
+           f"{'s' * (n_seeds != 1)}"
+    if params:
+        text += " × " + ", ".join(f"{p} ({gathered[p].nunique()} values)" for p in params)
+    return text
+
+
+def _time_axes(axes: np.ndarray, months: Sequence[str]) -> None:
+    start, end = to_dates([min(months), max(months)])
+    for ax in axes.flat:
+        if ax.get_visible():
+            date_axis(ax, start, end, label=_is_bottom(ax, axes))
+
+
+def _is_bottom(ax: Axes, axes: np.ndarray) -> bool:
+    """Whether no visible panel sits below this one (its x label is then shown)."""
+    spec = ax.get_subplotspec()
+    if spec.is_last_row():
+        return True
+    below = [a for a in axes.flat if a.get_visible()
+             and a.get_subplotspec().colspan == spec.colspan
+             and a.get_subplotspec().rowspan.start > spec.rowspan.start]
+    return not below
+
+
+@paper_figure
+def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
+                 events: pd.DataFrame | None = None,
+                 scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Mean across seeds with a 90% band (5th–95th percentile), a colour per scenario.
+
+    Args:
+        gathered: the sweep table.
+        keys: one series (headline key or (metric, segment, entity)) or a list (a grid).
+        events: the sweep's events (with a ``scenario`` column), to mark; or None.
+        scenario_from: first month of the scenarios' own events.
+
+    Returns:
+        The figure; shares in per cent.
+    """
+    keys = _keys(keys)
+    fig, axes = _grid(len(keys))
+    scenarios = scenarios_in(gathered)
+    own = scenario_events(events, scenario_from)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        s = series_of(key, gathered)
+        scale, unit, _ = unit_display(s.unit)
+        frame = band_frame(gathered, key)
+        for scenario in scenarios:
+            part = frame[frame["scenario"] == scenario]
+            _band(ax, to_dates(part["month"]), part, scale, scenario)
+        _mark_scenario_events(ax, own, scenarios)
+        _panel_title(ax, s.label, fig, axes.shape[1])
+        ax.set_ylabel(f"Level ({unit})")
+        _symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
+    _time_axes(axes, gathered["month"].astype(str).unique())
+    title(fig, "Headline metrics by scenario: mean and 90% band across seeds"
+          if len(keys) > 1 else series_of(keys[0], gathered).label, _sweep_label(gathered))
+    _scenario_legend(fig, scenarios, not own.empty)
+    return fig
+
+
+@paper_figure
+def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
+                              events: pd.DataFrame | None = None, baseline: str = BASELINE,
+                              scenario_from: str = SCENARIO_FROM) -> Figure:
+    """Paired difference of each scenario from the baseline (same seed): mean and 90% band.
+
+    Args:
+        gathered: the sweep table (with ``baseline`` runs).
+        keys: one series or a list of them (a grid).
+        events: the sweep's events, to mark; or None.
+        baseline: the reference scenario.
+        scenario_from: first month of the scenarios' own events.
+
+    Returns:
+        The figure; differences of shares in percentage points.
+    """
+    keys = _keys(keys)
+    fig, axes = _grid(len(keys))
+    scenarios = [s for s in scenarios_in(gathered) if s != baseline]
+    own = scenario_events(events, scenario_from)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        s = series_of(key, gathered)
+        scale, _, diff_unit = unit_display(s.unit)
+        frame = difference_bands(gathered, key, baseline)
+        for scenario in scenarios:
+            part = frame[frame["scenario"] == scenario]
+            _band(ax, to_dates(part["month"]), part, scale, scenario)
+        ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
+        _mark_scenario_events(ax, own, scenarios)
+        _panel_title(ax, s.label, fig, axes.shape[1])
+        ax.set_ylabel(f"Difference ({diff_unit})")
+        _symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
+    _time_axes(axes, gathered["month"].astype(str).unique())
+    what = (f"Paired difference from the {baseline}, seed by seed: mean and 90% band"
+            if len(keys) > 1 else f"{series_of(keys[0], gathered).label}: "
+                                  f"difference from the {baseline}")
+    title(fig, what, _sweep_label(gathered))
+    _scenario_legend(fig, scenarios, not own.empty,
+                     [Line2D([], [], color="#000000", lw=0.6, label=f"no difference ({baseline})")])
+    return fig
+
+
+@paper_figure
+def small_multiples(gathered: pd.DataFrame, parameter_column: str, key: Key, *,
+                    events: pd.DataFrame | None = None,
+                    scenario_from: str = SCENARIO_FROM) -> Figure:
+    """One panel per value of a swept parameter: bands across seeds by scenario.
+
+    Panels share the y axis, so the parameter's effect reads across them. Other swept
+    parameters, if any, are pooled within a panel.
+
+    Args:
+        gathered: the sweep table.
+        parameter_column: the swept parameter (a column of ``gathered``).
+        key: the series.
+        events: the sweep's events, to mark; or None.
+        scenario_from: first month of the scenarios' own events.
+
+    Returns:
+        The figure.
+    """
+    if parameter_column not in gathered.columns:
+        raise KeyError(f"no column {parameter_column!r} in the sweep; parameters: "
+                       f"{parameter_columns(gathered)}")
+    s = series_of(key, gathered)
+    scale, unit, _ = unit_display(s.unit)
+    values = parameter_values(gathered[parameter_column])
+    n = len(values)
+    ncols = min(n, 3)
+    nrows = math.ceil(n / ncols)
+    fig, axes = new_figure("double" if n > 1 else "single", 2.0 * nrows + 1.6, nrows, ncols,
+                           sharex=True, sharey=True)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    scenarios = scenarios_in(gathered)
+    own = scenario_events(events, scenario_from)
+    for ax, value in zip(axes.flat, values, strict=False):
+        part = gathered[gathered[parameter_column] == value].drop(columns=[parameter_column])
+        frame = bands(runs(part, key), ["scenario", "month"])
+        for scenario in scenarios:
+            rows = frame[frame["scenario"] == scenario]
+            if len(rows):
+                _band(ax, to_dates(rows["month"]), rows, scale, scenario)
+        _mark_scenario_events(ax, own, scenarios)
+        ax.set_title(f"{parameter_column} = {value}", loc="left", fontsize=7.5)
+        ax.set_ylabel(f"Level ({unit})")
+        ax.yaxis.set_tick_params(labelleft=True)  # sharey hides them; each panel reads alone
+    _time_axes(axes, gathered["month"].astype(str).unique())
+    title(fig, f"{s.label}, by {parameter_column}", _sweep_label(gathered))
+    _scenario_legend(fig, scenarios, not own.empty)
+    return fig
+
+
+@paper_figure
+def event_study(gathered: pd.DataFrame, events: pd.DataFrame | None,
+                keys: Key | Sequence[Key], event_kind: str,
+                window: tuple[int, int] = (-6, 24), *, baseline: str = BASELINE,
+                scenario_from: str = SCENARIO_FROM) -> Figure:
+    """The metric against months since each scenario's first event of a kind.
+
+    Each scenario is paired against the baseline at the same calendar months and seeds;
+    the line is the mean paired difference across seeds, the band its 5th–95th percentile.
+
+    Args:
+        gathered: the sweep table (with ``baseline`` runs).
+        events: the sweep's events, with a ``scenario`` column.
+        keys: one series or a list of them (a grid).
+        event_kind: release, price, export_limit, subsidy, ban, entry or privacy.
+        window: months before and after the event to show (both ends included).
+        baseline: the reference scenario.
+        scenario_from: events before this month (the shared history) are not the
+            scenario's own.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: when no scenario has such an event.
+    """
+    keys = _keys(keys)
+    fig, axes = _grid(len(keys))
+    firsts = first_event_months(events, event_kind, scenario_from)
+    shown: list[str] = []
+    for ax, key in zip(axes.flat, keys, strict=False):
+        s = series_of(key, gathered)
+        scale, _, diff_unit = unit_display(s.unit)
+        frame = event_study_frame(gathered, events, key, event_kind, window, baseline,
+                                  scenario_from)
+        summary = bands(frame, ["scenario", "months_since"], "difference")
+        for scenario in [x for x in scenarios_in(gathered) if x in set(summary["scenario"])]:
+            part = summary[summary["scenario"] == scenario]
+            _band(ax, part["months_since"].to_numpy(), part, scale, scenario)
+            if scenario not in shown:
+                shown.append(scenario)
+        ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
+        ax.axvline(0.0, color=GREY, lw=0.8, ls="--", label="_event")
+        ax.set_xlim(*window)
+        ax.xaxis.set_major_locator(mticker.MultipleLocator(6))
+        _panel_title(ax, s.label, fig, axes.shape[1])
+        ax.set_ylabel(f"Difference ({diff_unit})")
+        _symlog_if_deep(ax, summary[["low", "high"]] * scale, s)
+        if _is_bottom(ax, axes):
+            ax.set_xlabel("Time since the event (months)")
+    when = ", ".join(f"{s} {firsts[s]}" for s in shown)
+    what = (f"Event study: difference from the {baseline} around the first {event_kind} "
+            f"event ({when})" if len(keys) > 1
+            else f"{series_of(keys[0], gathered).label}: difference from the {baseline} "
+                 f"around the first {event_kind} event ({when})")
+    title(fig, what, _sweep_label(gathered))
+    _scenario_legend(fig, shown, False, [Line2D([], [], color=GREY, lw=0.8, ls="--",
+                                                label="the event (month 0)")])
+    return fig
+
+
+def _slug(text: str) -> str:
+    """A file-name-safe version of a parameter name or key."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", str(text)).strip("_")
+
+
+def sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None, *,
+                  keys: Sequence[Key] | None = None, baseline: str = BASELINE,
+                  scenario_from: str = SCENARIO_FROM) -> Iterator[tuple[str, Figure]]:
+    """The comparison figures of a sweep, one at a time, by name (see
+    :func:`draw_sweep_figures`)."""
+    keys = list(keys) if keys is not None else [h.key for h in HEADLINES]
+    # keep only the rows the figures read: a sweep table can hold millions of rows
+    mask = pd.Series(False, index=gathered.index)
+    for s in {series_of(k, gathered) for k in keys}:
+        mask |= ((gathered["metric"] == s.metric) & (gathered["segment"] == s.segment)
+                 & (gathered["entity"] == s.entity))
+    data = gathered[mask]
+    yield "bands", metric_bands(data, keys, events=events, scenario_from=scenario_from)
+    scenarios = set(data["scenario"].astype(str))
+    if baseline in scenarios and len(scenarios) > 1:
+        yield "differences", differences_from_baseline(
+            data, keys, events=events, baseline=baseline, scenario_from=scenario_from)
+        own = scenario_events(events, scenario_from)
+        own = own[own["scenario"].isin(scenarios - {baseline})]
+        for kind in sorted(set(own["kind"])):
+            yield f"event_study_{kind}", event_study(data, events, keys, kind,
+                                                     baseline=baseline,
+                                                     scenario_from=scenario_from)
+    for parameter in parameter_columns(data):
+        for key in keys:
+            name = f"small_multiples_{_slug(parameter)}_{_slug(series_of(key).key)}"
+            yield name, small_multiples(data, parameter, key, events=events,
+                                        scenario_from=scenario_from)
+
+
+def caption(name: str) -> str:
+    """The caption of a sweep figure, from its name."""
+    for prefix, text in CAPTIONS.items():
+        if name == prefix or name.startswith(prefix + "_"):
+            return text
+    return ""
+
+
+def draw_sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None,
+                       out_dir: str | Path, *, keys: Sequence[Key] | None = None,
+                       baseline: str = BASELINE,
+                       scenario_from: str = SCENARIO_FROM) -> dict[str, list[Path]]:
+    """Draw the comparison figures of a sweep and save each as PNG and PDF.
+
+    - ``bands``: every series in a grid, mean and 90% band per scenario;
+    - ``differences``: every series, paired difference from the baseline (when the sweep
+      has a baseline and another scenario);
+    - ``event_study_<kind>``: for each kind of event the scenarios bring (from
+      ``scenario_from``), every series around it (needs the baseline);
+    - ``small_multiples_<parameter>_<key>``: for each swept parameter, each series.
+
+    Args:
+        gathered: the sweep table.
+        events: the sweep's events (with a ``scenario`` column), or None.
+        out_dir: folder for the files (created if missing).
+        keys: the series to draw (default: every headline).
+        baseline: the reference scenario.
+        scenario_from: first month of the scenarios' own events.
+
+    Returns:
+        For each figure, its name and its paths (PNG first).
+    """
+    out_dir = Path(out_dir)
+    return {name: save(fig, out_dir / name)
+            for name, fig in sweep_figures(gathered, events, keys=keys, baseline=baseline,
+                                           scenario_from=scenario_from)}
