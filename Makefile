@@ -20,7 +20,7 @@ run: $(STAMP)            ## run the baseline scenario (pass Hydra overrides with
 
 test: $(STAMP)           ## lint, then the whole test suite (browser and notebook tests included)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

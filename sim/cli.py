@@ -79,8 +79,12 @@ def write_outputs(results: Results, out_dir: Path) -> None:
         from sim.plots.run import draw_run_figures
 
         log.info("drawing plots")
-        figures = draw_run_figures(results.table, results.events, config.scenario.name,
-                                   out_dir / "plots")
+        from sim.calendar import format_month, parse_month
+
+        figures = draw_run_figures(
+            results.table, results.events, config.scenario.name, out_dir / "plots",
+            scenario_from=format_month(parse_month(config.world.history_until) + 1),
+            vendor_blocs={vid: v.bloc for vid, v in config.world.vendors.items()})
         if config.output.report:
             from sim.report import write_run_report
 

@@ -186,8 +186,10 @@ def _blocs(rec: Recorder, model) -> None:
     oom = model.cfg.world.capability.oom_per_year
     us_cn = frontier[BLOCS.index("US")] - frontier[BLOCS.index("CN")]
     rec.add("capability_gap", "all", "OOM", ["US-CN"], [us_cn])
-    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"],
-            [12 * us_cn / oom, 12 * (model.closed_frontier() - model.open_frontier()) / oom])
+    gaps = np.array([12 * us_cn / oom,
+                     12 * (model.closed_frontier() - model.open_frontier()) / oom])
+    gaps[~np.isfinite(gaps)] = np.nan  # a bloc or a kind with no model on sale yet
+    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"], gaps)
 
 
 def _firms(rec: Recorder, model) -> None:

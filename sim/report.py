@@ -441,8 +441,9 @@ def write_run_report(table: pd.DataFrame, events: pd.DataFrame | None, config: A
         captions = run_plots.CAPTIONS
         fig_html = "\n".join(
             _img(png_bytes(fig), name.replace("_", " ").capitalize(), captions.get(name, ""))
-            for name, fig in run_plots.run_figures(table, events, scenario.name,
-                                                   scenario_from=scenario_from))
+            for name, fig in run_plots.run_figures(
+                table, events, scenario.name, scenario_from=scenario_from,
+                vendor_blocs={v: c.bloc for v, c in config.world.vendors.items()}))
     else:
         fig_html = _figures_html(figures, lambda n: run_plots.CAPTIONS.get(n, ""))
 

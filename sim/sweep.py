@@ -65,7 +65,7 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         overrides = overrides_of(run_dir)
         table["scenario"] = config["scenario"]["name"]
         table["seed"] = int(config["seed"])
-        table["run"] = run_dir.name
+        table["run"] = str(run_dir.relative_to(sweep_dir))
         for key, value in overrides.items():
             if key not in ("scenario", "seed"):
                 table[key] = value
@@ -86,6 +86,12 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return gathered, all_events
 
 
+def swept_columns(gathered: pd.DataFrame) -> list[str]:
+    """Override columns with more than one value (the parameters a sweep varies)."""
+    fixed = {"month", "metric", "entity", "segment", "value", "unit", "scenario", "seed", "run"}
+    return [c for c in gathered.columns if c not in fixed and gathered[c].nunique() > 1]
+
+
 def paired_differences(gathered: pd.DataFrame, months: list[str],
                        baseline: str = "baseline", level: float = 0.90) -> pd.DataFrame:
     """Each scenario's difference from the baseline, seed by seed, for every headline.
@@ -95,10 +101,12 @@ def paired_differences(gathered: pd.DataFrame, months: list[str],
     the standard error, the ``level`` confidence interval (Student t) and n.
     """
     rows = []
+    pairs = ["month", "seed", *swept_columns(gathered)]  # a pair: same seed, same parameters
     for h in HEADLINES:
         series = gathered[(gathered.metric == h.metric) & (gathered.segment == h.segment)
                           & (gathered.entity == h.entity) & gathered.month.isin(months)]
-        wide = series.pivot_table(index=["month", "seed"], columns="scenario", values="value")
+        wide = series.pivot_table(index=pairs, columns="scenario", values="value",
+                                  aggfunc="first")
         if baseline not in wide.columns:
             continue
         for scenario in wide.columns:
@@ -107,7 +115,8 @@ def paired_differences(gathered: pd.DataFrame, months: list[str],
             for month in months:
                 if month not in wide.index.get_level_values("month"):
                     continue
-                diff = (wide.loc[month, scenario] - wide.loc[month, baseline]).dropna()
+                at = wide.xs(month, level="month")
+                diff = (at[scenario] - at[baseline]).dropna()
                 n = len(diff)
                 mean = float(diff.mean()) if n else np.nan
                 se = float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan

@@ -74,7 +74,7 @@ def mean_after(gathered, scenario, metric, segment, entity, start="2026-06"):
     ("chip_export_limits", "export_level", "all", "CN", -1),
     ("open_weight_release", "open_share", "enterprises", "open", +1),
     ("asymmetric_strategy", "token_share_bloc", "nations", "CN", +1),
-    ("us_open_response", "token_share_openness", "startups", "open_weight", +1),
+    ("us_open_response", "firm_share", "startups", "closed_api", -1),
     ("privacy_shift", "token_share_kind", "enterprises", "self_host", +1),
     ("embodied_ai", "tokens", "devices", "market", +1),
 ])

@@ -207,8 +207,8 @@ def mark_events(axes: Sequence[Axes], marks: pd.DataFrame,
                               label=wrap(f"{_letter(i)}  {month}: {text}", width)))
     if history:
         handles.append(Line2D([], [], color=GREY, lw=0.6, ls=":",
-                              label=wrap("Price, export-control, subsidy and ban events of "
-                                         "the recorded history", width)))
+                              label=wrap("Price, export-control, subsidy, ban and other "
+                                         "policy events of the recorded history", width)))
     return handles
 
 
@@ -287,7 +287,7 @@ def _finish_time_axes(axes: np.ndarray, table: pd.DataFrame, events: pd.DataFram
     """Dates on every time axis (label on the bottom row), event lines and letters.
 
     Returns:
-        The event key's handles, for :func:`_legends`.
+        The event key's handles, for :func:`_event_key`.
     """
     first, last = _months(table)
     start, end = to_dates([first, last])
@@ -539,11 +539,13 @@ def hhi(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
         wide = series(table, "hhi", segment)
         _line(ax, wide.index, wide["market"], label(segment), segment_style(segment))
     ax.axhline(HHI_HIGHLY_CONCENTRATED, color=GREY, lw=0.8, ls="--", label="_threshold")
-    ax.annotate("1,800: highly concentrated (2023 Merger Guidelines)",
+    ax.annotate("1,800: highly concentrated (2023 US Merger Guidelines)",
                 xy=(0.01, HHI_HIGHLY_CONCENTRATED), xycoords=ax.get_yaxis_transform(),
-                xytext=(0, -2), textcoords="offset points", va="top", fontsize=6,
-                color="#555555")
+                xytext=(0, -3), textcoords="offset points", va="top", fontsize=6,
+                color="#444444", zorder=3,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.8})
     ax.set_ylim(0, 10_000)
+    ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
     ax.set_ylabel("HHI (points, 0–10,000)")
     title(fig, "Market concentration (HHI) by segment", scenario)
     key = _finish_time_axes(axes, table, events, scenario_from)
@@ -685,15 +687,18 @@ RUN_FIGURES: dict[str, Callable[..., Figure]] = {
 
 
 def run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
-                scenario_from: str = SCENARIO_FROM) -> Iterator[tuple[str, Figure]]:
+                scenario_from: str = SCENARIO_FROM,
+                vendor_blocs: Mapping[str, str] | None = None
+                ) -> Iterator[tuple[str, Figure]]:
     """The standard figures of a run, one at a time, by name.
 
     A figure whose series the table lacks (a custom world without a segment) is left out
     with a warning; the others are still drawn.
     """
     for name, draw in RUN_FIGURES.items():
+        extra = {"vendor_blocs": vendor_blocs} if name in ("prices", "lerner") else {}
         try:
-            fig = draw(table, events, scenario, scenario_from=scenario_from)
+            fig = draw(table, events, scenario, scenario_from=scenario_from, **extra)
         except KeyError as err:
             log.warning("figure %s left out: %s", name, err)
             continue
@@ -701,8 +706,8 @@ def run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
 
 
 def draw_run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
-                     out_dir: str | Path, *, scenario_from: str = SCENARIO_FROM
-                     ) -> dict[str, list[Path]]:
+                     out_dir: str | Path, *, scenario_from: str = SCENARIO_FROM,
+                     vendor_blocs: Mapping[str, str] | None = None) -> dict[str, list[Path]]:
     """Draw every standard figure of a run and save each as PNG and PDF.
 
     Args:
@@ -712,6 +717,8 @@ def draw_run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario:
         out_dir: folder for the files (created if missing); each figure is
             ``<out_dir>/<name>.png`` and ``.pdf``.
         scenario_from: first month of the scenario's own events.
+        vendor_blocs: vendor id to bloc, for the vendors' colours (default: the shipped
+            vendors, :data:`sim.plots.style.VENDOR_BLOCS`).
 
     Returns:
         For each figure drawn, its name and its paths (PNG first), in the order of
@@ -719,4 +726,5 @@ def draw_run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario:
     """
     out_dir = Path(out_dir)
     return {name: save(fig, out_dir / name)
-            for name, fig in run_figures(table, events, scenario, scenario_from=scenario_from)}
+            for name, fig in run_figures(table, events, scenario, scenario_from=scenario_from,
+                                         vendor_blocs=vendor_blocs)}

@@ -376,7 +376,10 @@ def _time_axes(axes: np.ndarray, months: Sequence[str]) -> None:
     start, end = to_dates([min(months), max(months)])
     for ax in axes.flat:
         if ax.get_visible():
-            date_axis(ax, start, end, label=_is_bottom(ax, axes))
+            bottom = _is_bottom(ax, axes)
+            date_axis(ax, start, end, label=bottom)
+            if bottom:  # above an empty cell, sharex would have hidden its dates
+                ax.xaxis.set_tick_params(labelbottom=True)
 
 
 def _is_bottom(ax: Axes, axes: np.ndarray) -> bool:
@@ -395,6 +398,9 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
                  events: pd.DataFrame | None = None,
                  scenario_from: str = SCENARIO_FROM) -> Figure:
     """Mean across seeds with a 90% band (5th–95th percentile), a colour per scenario.
+
+    Runs of every value of a swept parameter are pooled in a scenario's band; draw
+    :func:`small_multiples` to see them one value at a time.
 
     Args:
         gathered: the sweep table.
