@@ -127,11 +127,12 @@ class Fit:
 
 
 def profile(problem: Problem, theta: np.ndarray, points: int = 7,
-            flat_tolerance: float = 0.05) -> tuple[dict, dict]:
+            flat_tolerance: float = 1.0) -> tuple[dict, dict]:
     """J along each parameter's box, the others at ``theta``.
 
-    A parameter counts as identified when J varies by more than ``flat_tolerance`` (in
-    units of squared half bands) across its box.
+    A parameter counts as identified when J varies by more than ``flat_tolerance`` across
+    its box: by default one squared half band, that is moving the parameter anywhere in
+    its box cannot push a target by more than about one band.
     """
     profiles, identified = {}, {}
     for i, p in enumerate(problem.parameters):
