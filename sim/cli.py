@@ -8,7 +8,8 @@ A run writes into Hydra's output folder:
 - ``summary.json``: end-state and averages of the headline metrics;
 - ``manifest.json``: package version, git commit, seed, start and end, wall time,
   Python and library versions;
-- the standard plots (PNG and PDF) and ``report.html``;
+- the standard plots (PNG and PDF) and ``report.html`` (inside a sweep only with
+  ``output.plots_in_sweeps=true``: the gathered report covers the sweep);
 - ``DONE``, last. A folder with ``DONE`` is skipped when a sweep is resumed.
 
 A config that fails validation writes nothing: the folder Hydra made for it is removed.
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, to_config
@@ -53,7 +55,8 @@ def run_job(cfg: DictConfig) -> float | None:
              config.world.name, config.seed, config.engine)
     results = run(config, progress=config.output.progress)
     wall = time.perf_counter() - clock
-    write_outputs(results, out_dir)
+    in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
+    write_outputs(results, out_dir, figures=not in_sweep or config.output.plots_in_sweeps)
     write_json(out_dir / "manifest.json", manifest(
         config.seed, started.isoformat(), datetime.now(UTC).isoformat(), wall,
         scenario=config.scenario.name, world=config.world.name, engine=config.engine,
@@ -64,8 +67,9 @@ def run_job(cfg: DictConfig) -> float | None:
     return results.value("token_share_bloc", "CN", "startups")
 
 
-def write_outputs(results: Results, out_dir: Path) -> None:
-    """The tables, the summary, the plots and the report of one run."""
+def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None:
+    """The tables, the summary and, unless ``figures`` is False, the plots and the report
+    of one run."""
     config = results.config
     log.info("writing tables to %s", out_dir)
     write_table(results.table, out_dir, TABLE, config.output.formats)
@@ -75,7 +79,7 @@ def write_outputs(results: Results, out_dir: Path) -> None:
         "scenario": config.scenario.name, "world": config.world.name, "seed": config.seed,
         "headlines": summary(results.table, config.world.history_until),
     })
-    if config.output.plots or config.output.report:
+    if figures and (config.output.plots or config.output.report):
         from sim.plots.run import draw_run_figures
 
         log.info("drawing plots")
@@ -86,10 +90,15 @@ def write_outputs(results: Results, out_dir: Path) -> None:
             scenario_from=format_month(parse_month(config.world.history_until) + 1),
             vendor_blocs={vid: v.bloc for vid, v in config.world.vendors.items()})
         if config.output.report:
+            from sim.calibrate.moments import load_targets
+            from sim.calibrate.scorecard import scorecard, to_html
             from sim.report import write_run_report
 
+            card = scorecard([results], load_targets())
+            write_table(card, out_dir, "scorecard", ["csv"])
             write_run_report(results.table, results.events, config, out_dir, figures=figures,
-                             report_dates=tuple(config.output.report_dates))
+                             report_dates=tuple(config.output.report_dates),
+                             extra_html=to_html(card))
         if not config.output.plots:
             shutil.rmtree(out_dir / "plots", ignore_errors=True)
 

@@ -146,11 +146,20 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         "seeds": sorted(int(s) for s in gathered.seed.unique()),
     })
     if plots:
+        from sim.calibrate.moments import load_targets
+        from sim.calibrate.scorecard import scorecard, to_html
         from sim.plots.sweep import draw_sweep_figures
         from sim.report import write_sweep_report
+        from sim.results import Results
 
         figures = draw_sweep_figures(gathered, events, out / "plots")
-        write_sweep_report(gathered, events, out, report_dates=tuple(dates), figures=figures)
+        done = run_folders(sweep_dir)[0]
+        baseline = [Results.load(p) for p in done if p.relative_to(sweep_dir).parts[0]
+                    == "baseline"] or [Results.load(p) for p in done]
+        card = scorecard(baseline, load_targets())
+        write_table(card, out, "scorecard", ["csv"])
+        write_sweep_report(gathered, events, out, report_dates=tuple(dates), figures=figures,
+                           extra_html=to_html(card))
     log.info("gathered %d runs into %s", gathered["run"].nunique(), out)
     return out
 

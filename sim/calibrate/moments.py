@@ -69,8 +69,17 @@ def load_targets(name: str = "calibration_targets.csv") -> list[Target]:
 
 
 def compute(results, targets: list[Target]) -> dict[str, float]:
-    """Every mapped target's simulated moment for one run."""
-    return {t.id: float(MOMENTS[t.moment](results)) for t in targets if t.moment}
+    """Every mapped target's simulated moment for one run (nan where the run does not
+    cover the target's period)."""
+    values = {}
+    for t in targets:
+        if not t.moment:
+            continue
+        try:
+            values[t.id] = float(MOMENTS[t.moment](results))
+        except (KeyError, IndexError, ZeroDivisionError):
+            values[t.id] = float("nan")
+    return values
 
 
 # -- helpers ----------------------------------------------------------------------------------

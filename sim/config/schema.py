@@ -42,6 +42,10 @@ class OutputConfig:
     plots: bool = param(True, unit="flag", doc="draw the standard plots", origin="structural")
     report: bool = param(True, unit="flag", doc="write the HTML report", origin="structural")
     progress: bool = param(True, unit="flag", doc="show a progress bar", origin="structural")
+    plots_in_sweeps: bool = param(False, unit="flag",
+                                  doc="also draw each run's plots and report inside a sweep "
+                                      "(the gathered report covers the sweep)",
+                                  origin="structural")
     report_dates: list[str] = param(unit="YYYY-MM", doc="dates of the report's table",
                                     factory=lambda: ["2026-12", "2030-12"], origin="structural")
 
