@@ -221,7 +221,9 @@ class Vendor(mesa.Agent):
             return float(cost.serving_cost_per_mtok(self.active_params_b, usd_per_flop))
 
         self.base_cost = fleet_cost(True)
-        self.energy_subsidy_per_mtok = fleet_cost(False) - self.base_cost
+        gov = self.model.governments.get(self.bloc)
+        subsidised = gov is not None and gov.energy_subsidy > 0
+        self.energy_subsidy_per_mtok = fleet_cost(False) - self.base_cost if subsidised else 0.0
         share = world.compute.max_serving_share
         self.capacity_mtok = float(compute.serving_capacity_mtok(
             (adv + dom) * share, self.active_params_b, world.compute.serving_utilisation,
