@@ -19,8 +19,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import data
-from sim.agents.device_maker import DeviceMaker, embodiment
+from sim import data, entry, views
+from sim.agents.device_maker import DeviceMaker
 from sim.agents.government import Government
 from sim.agents.vendor import Vendor
 from sim.bans import Bans
@@ -371,111 +371,26 @@ class AIMarket(mesa.Model):
     # -- what buyers see -------------------------------------------------------------------
 
     def refresh_menu(self) -> None:
-        """Rebuild the menu and each segment's view of it for this month."""
-        world = self.cfg.world
-        self.menu.refresh(self.vendors, self.cloud_usd_per_flop(), world.demand.risk_closed_api,
-                          world.demand.risk_open_api, world.entry.risk_per_entry)
-        covers = world.demand.ban_covers_self_hosting
-        menu = self.menu
-        firm_available = self.bans.availability([(b,) for b in BLOCS], menu, self.vendor_ids,
-                                                covers)
-        months = self.month - self.start
-        affinity = self.firm_affinity()
-        for segment in self.firms:
-            u_review, u_choice = self.uniforms[segment]
-            self.firm_month[segment] = FirmMonth(
-                capability=menu.capability, appeal=menu.appeal, price=menu.price,
-                self_cost=menu.self_cost, risk=menu.risk, affinity=affinity,
-                slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
-                available=firm_available,
-                growth=world.firms[segment].volume_growth_per_year ** (months / 12.0),
-                alarm=self.alarm, u_review=u_review, u_choice=u_choice)
-        nation_codes = [(code, "developing") for code in self.nations.iso3]
-        self.nation_month = NationMonth(
-            capability=menu.capability, appeal=menu.appeal, price=menu.price,
-            self_cost=menu.self_cost[BLOCS.index("ROW")], slot_bloc=menu.bloc,
-            is_api=menu.is_api, nest=menu.nest,
-            available=self.bans.availability(nation_codes, menu, self.vendor_ids, covers))
-        devices = world.devices
-        embodied = embodiment(self.month, parse_month(devices.embodiment_midpoint),
-                              devices.embodiment_rate_per_year)
-        embodied0 = embodiment(self.start, parse_month(devices.embodiment_midpoint),
-                               devices.embodiment_rate_per_year)
-        for maker in self.device_makers:
-            maker.update_demand(months, embodied, embodied0)
+        """Rebuild the menu and each segment's view of it (:func:`sim.views.refresh_menu`)."""
+        views.refresh_menu(self)
 
-    def firm_affinity(self) -> np.ndarray:
-        """Firms' trust in each slot by buyer bloc, (B, J): the affinity of the buyer's bloc
-        for the model's bloc, scaled by ``self_host_trust`` for self-hosted weights."""
-        demand = self.cfg.world.demand
-        table = np.array([[demand.affinity.get(b, {}).get(m, 0.0) for m in BLOCS]
-                          for b in BLOCS])
-        scale = np.where(self.menu.is_api, 1.0, demand.self_host_trust)
-        return table[:, self.menu.bloc] * scale[None, :]
+    def build_panel(self) -> DemandPanel:
+        """The demand panel vendors price against (:func:`sim.views.build_panel`)."""
+        return views.build_panel(self)
 
     def device_available(self, maker: DeviceMaker) -> np.ndarray:
         """What a bloc's device makers may use."""
-        return self.bans.availability([(maker.bloc,)], self.menu, self.vendor_ids,
-                                      self.cfg.world.demand.ban_covers_self_hosting)[0]
-
-    def build_panel(self) -> DemandPanel:
-        """The demand panel: sampled firms (weighted up), every nation, every device maker."""
-        parts, weights = [], []
-        for segment, firms in self.firms.items():
-            rows = firms.panel_index
-            part = firms.panel_rows(rows, self.firm_month[segment])
-            parts.append(part)
-            weights.append(part["volume"] * firms.n / rows.size)
-        nation_part = self.nations.panel_rows(self.nation_month)
-        parts.append(nation_part)
-        weights.append(nation_part["volume"])
-        for maker in self.device_makers:
-            part = maker.panel_row(self.menu, self.cfg.world.demand, self.device_available(maker))
-            parts.append(part)
-            weights.append(part["volume"])
-        demand = self.cfg.world.demand
-        return DemandPanel(
-            base_utility=np.concatenate([p["base_utility"] for p in parts]),
-            alpha=np.concatenate([p["alpha"] for p in parts]),
-            own_price=np.concatenate([p["own_price"] for p in parts]),
-            available=np.concatenate([p["available"] for p in parts]),
-            weight=np.concatenate(weights),
-            quality_weight=np.concatenate([p["quality"] for p in parts]),
-            is_api=self.menu.is_api, nest=self.menu.nest, nest_lambda=demand.nest_lambda,
-            price_elasticity=demand.price_elasticity,
-            reference_price=demand.reference_price_usd)
+        return views.device_available(self, maker)
 
     # -- vertical entry ----------------------------------------------------------------------
 
     def enter_verticals(self) -> None:
-        """Closed labs that build applications may enter their customers' biggest vertical."""
-        entry = self.cfg.world.entry
-        self.alarm *= 1.0 - entry.alarm_decay
-        for vendor in self.vendors:
-            draw = self.streams("entry", vendor.vid).random()
-            if (vendor.cfg.enters_verticals and vendor.active and vendor.openness == "closed"
-                    and draw < entry.hazard_per_month):
-                self.enter_vertical(vendor, None)
+        """Closed labs may enter their customers' biggest vertical (:mod:`sim.entry`)."""
+        entry.enter_verticals(self)
 
     def enter_vertical(self, vendor: Vendor, vertical: int | None) -> None:
-        """``vendor`` enters ``vertical`` (its API customers' largest if None): the firms
-        of that vertical on its API lose business and review; everyone grows warier."""
-        entry = self.cfg.world.entry
-        if vertical is None:
-            seen = [f.vertical_tokens(vendor.index, self.firm_month[s].growth)
-                    for s, f in self.firms.items() if s in self.firm_month]
-            width = max((len(x) for x in seen), default=0)
-            totals = np.zeros(width)
-            for x in seen:
-                totals[:len(x)] += x
-            if totals.sum() <= 0:
-                return
-            vertical = int(np.argmax(totals))
-        harmed = sum(f.harm(vendor.index, vertical, entry.harm_volume_loss,
-                            entry.harm_privacy_jump) for f in self.firms.values())
-        vendor.entries += 1
-        self.alarm += entry.alarm_per_event
-        self.entries.append((self.month, vendor.vid, vertical, harmed))
+        """``vendor`` enters ``vertical`` (its API customers' largest if None)."""
+        entry.enter_vertical(self, vendor, vertical)
 
     # -- helpers ---------------------------------------------------------------------------
 
