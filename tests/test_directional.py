@@ -80,13 +80,17 @@ def test_a_price_cut_raises_the_cutters_share_in_the_default_world(base):
 
 
 def test_an_open_weight_release_raises_the_open_share_and_self_hosting(base):
+    """In the year after the release (2026-03): more open tokens, more of them self-hosted.
+    (Later, the release's own cheap hosted API draws some enterprises back from running
+    weights themselves: see the README's notes on results.)"""
     release = cached_run(END, "scenario=open_weight_release")
-    window = slice("2026-06", "2028-12")
-    assert (release.series("open_share", "startups")["open"].loc[window].mean()
-            > base.series("open_share", "startups")["open"].loc[window].mean())
-    for segment in ("startups", "enterprises"):  # the share of tokens run on own clouds
-        assert (release.series("token_share_kind", segment)["self_host"].loc[window].mean()
-                > base.series("token_share_kind", segment)["self_host"].loc[window].mean())
+    year = slice("2026-04", "2027-03")
+    for segment in ("startups", "enterprises"):
+        assert (release.series("open_share", segment)["open"].loc[year].mean()
+                > base.series("open_share", segment)["open"].loc[year].mean()), segment
+        # the share of tokens run on own clouds
+        assert (release.series("token_share_kind", segment)["self_host"].loc[year].mean()
+                > base.series("token_share_kind", segment)["self_host"].loc[year].mean()), segment
 
 
 def firms_on(model, vendor_id):
@@ -108,11 +112,19 @@ def test_a_vertical_entry_moves_startups_off_that_provider():
     assert entered.alarm > plain.alarm
 
 
-def test_higher_privacy_concern_raises_self_hosting(base):
-    wary = run(with_events(EventConfig(date="2026-01", kind="privacy", level=0.3)))
+def test_higher_privacy_concern_raises_self_hosting():
+    """Privacy concern weighs on closed APIs (risk 0.6) more than on hosted open APIs (0.3)
+    and not at all on self-hosting. Both runs weigh privacy at 3 utils per unit of risk,
+    so that a shift of concern moves choices in a small world."""
+    weighed = (END, "world.demand.privacy_weight=3")
+    base = cached_run(*weighed)
+    wary = run(with_events(EventConfig(date="2026-01", kind="privacy", level=0.3),
+                           overrides=weighed))
     window = slice("2026-06", "2028-12")
     for segment in ("startups", "enterprises"):
         wary_share = wary.series("firm_share", segment)["self_host"].loc[window]
         base_share = base.series("firm_share", segment)["self_host"].loc[window]
         assert wary_share.mean() > base_share.mean(), segment
-        assert np.all(wary_share.to_numpy() >= base_share.to_numpy() - 0.02)
+        closed_wary = wary.series("firm_share", segment)["closed_api"].loc[window]
+        closed_base = base.series("firm_share", segment)["closed_api"].loc[window]
+        assert closed_wary.mean() < closed_base.mean(), segment
