@@ -4,7 +4,6 @@ Same seed, so both runs see the same random draws (common random numbers) and th
 difference is the lever's effect.
 """
 
-import numpy as np
 import pytest
 from conftest import cached_run, small_config
 
