@@ -103,6 +103,7 @@ class AIMarket(mesa.Model):
         self.panel: DemandPanel | None = None
         self.uniforms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._flop_costs: dict[tuple, float] = {}
+        self.served_share = np.ones(len(self.vendors))
 
         history = data.load_events(world.history_file) if world.history_file else []
         for i, event in enumerate(history):
@@ -258,7 +259,25 @@ class AIMarket(mesa.Model):
         demand["devices"] = SegmentDemand(
             sum(d.tokens for d in devices), sum(d.spend for d in devices),
             sum(d.tokens_by_bloc for d in devices), np.zeros(self.menu.n_slots))
-        return demand
+        return self.ration(demand)
+
+    def ration(self, demand: dict[str, SegmentDemand]) -> dict[str, SegmentDemand]:
+        """Market clearing under capacity: a lab serves at most ``1 + max_overload`` times its
+        serving capacity; beyond that every buyer of its API gets the same share of what it
+        asked for (the rest goes unserved and unpaid)."""
+        overload = self.cfg.world.compute.max_overload
+        wanted = sum(d.tokens[:self.menu.n_vendors] for d in demand.values())
+        self.served_share = np.ones(self.menu.n_vendors)
+        for v, vendor in enumerate(self.vendors):
+            limit = vendor.capacity_mtok * (1.0 + overload)
+            if vendor.active and wanted[v] > limit > 0:
+                self.served_share[v] = limit / wanted[v]
+        if np.all(self.served_share == 1.0):
+            return demand
+        scale = np.concatenate([self.served_share, np.ones(self.menu.n_vendors)])
+        return {segment: SegmentDemand(d.tokens * scale, d.spend * scale,
+                                       d.tokens_by_bloc * scale[None, :], d.buyers)
+                for segment, d in demand.items()}
 
     def settle(self) -> None:
         """Book every vendor's month: API revenue, self-hosted use of its weights, compliance."""

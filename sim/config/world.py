@@ -382,6 +382,10 @@ class ComputeConfig:
     surge_cost: float = param(unit="1",
                               doc="cost increase per unit of demand above capacity", lo=0,
                               hi=20, origin="assumption")
+    max_overload: float = param(0.5, unit="1",
+                                doc="demand above capacity a lab can still serve by renting "
+                                    "chips at surge cost; beyond it buyers are rationed",
+                                lo=0, hi=10, origin="assumption")
     domestic_supply_kchips_per_month: float = param(unit="thousand chips per month",
                                                     doc="domestic accelerators the bloc's fabs "
                                                         "make for its labs at the reference "

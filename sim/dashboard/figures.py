@@ -1,0 +1,118 @@
+"""The page's figures: the standard run figures of :mod:`sim.plots.run`, drawn from the
+model's tidy table so far and turned into PNG bytes.
+
+The page draws one figure at a time (a figure takes 0.2-0.9 s to lay out and render,
+a month of the small world a few milliseconds to simulate); market shares can be drawn
+for one buyer segment (two panels) instead of all four (eight panels).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.calendar import format_month
+from sim.constants import SEGMENTS
+from sim.model import AIMarket
+from sim.plots import run as run_plots
+from sim.plots.style import png_bytes
+from sim.results import event_rows
+
+#: Resolution of the page's images (a double-column figure is 7 in wide: 770 px).
+DPI = 110
+#: Segment choices of the market-share figure ("all": the four rows).
+SHARE_SEGMENTS: tuple[str, ...] = (*SEGMENTS, "all")
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """A figure the page offers: its key, its tab label and the function that draws it."""
+
+    key: str
+    label: str
+    draw: Callable[..., Figure]
+
+
+#: The page's figures, in the order of the tabs (the report's order).
+FIGURES: tuple[PageFigure, ...] = (
+    PageFigure("market_shares", "Market shares", run_plots.market_shares),
+    PageFigure("prices", "Prices", run_plots.prices),
+    PageFigure("lerner", "Lerner index", run_plots.lerner),
+    PageFigure("hhi", "HHI", run_plots.hhi),
+    PageFigure("soft_power", "Soft power", run_plots.soft_power),
+    PageFigure("capability_compute", "Capability gap", run_plots.capability_compute),
+    PageFigure("firm_choice", "Firm choice", run_plots.firm_choice),
+)
+FIGURE_KEYS: tuple[str, ...] = tuple(f.key for f in FIGURES)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A figure drawn for the page: the PNG, the month it shows, and what it cost."""
+
+    png: bytes
+    month: str
+    seconds: float
+
+
+def scenario_title(model: AIMarket) -> str:
+    """The scenario line of the figures' titles: the scenario, and the levers if any."""
+    levers = getattr(model, "levers", None)
+    name = model.cfg.scenario.name
+    if levers is not None and levers.events():
+        name += " + dashboard levers"
+    return f"{name} (world {model.cfg.world.name}, seed {model.cfg.seed})"
+
+
+def build_figure(model: AIMarket, key: str, segment: str = "all") -> Figure | None:
+    """The figure ``key`` of the months simulated so far (None before the first month).
+
+    Args:
+        model: a model that has stepped.
+        key: one of :data:`FIGURE_KEYS`.
+        segment: for ``market_shares``, one buyer segment or ``"all"``.
+    """
+    table = model.recorder.to_frame()
+    if table.empty:
+        return None
+    figure = {f.key: f for f in FIGURES}[key]
+    if key == "market_shares" and segment != "all":
+        table = table[table["segment"].astype(str) == segment]
+    extra = {}
+    if key in ("prices", "lerner"):
+        extra["vendor_blocs"] = {vid: v.bloc for vid, v in model.cfg.world.vendors.items()}
+    scenario_from = format_month(model.history_until + 1)
+    return figure.draw(table, event_rows(model), scenario_title(model),
+                       scenario_from=scenario_from, **extra)
+
+
+def draw_png(model: AIMarket, key: str, segment: str = "all", dpi: int = DPI) -> Drawn | None:
+    """:func:`build_figure` as PNG bytes, with the wall time it took."""
+    clock = time.perf_counter()
+    fig = build_figure(model, key, segment)
+    if fig is None:
+        return None
+    png = png_bytes(fig, dpi=dpi)
+    return Drawn(png, model.recorder.months[-1], time.perf_counter() - clock)
+
+
+def latest_values(model: AIMarket) -> pd.DataFrame:
+    """The headline metrics at the last simulated month (label, value, unit)."""
+    from sim.headline import HEADLINES
+
+    table = model.recorder.to_frame()
+    rows = []
+    if table.empty:
+        return pd.DataFrame(columns=["headline", "value", "unit"])
+    last = table[table["month"].astype(str) == model.recorder.months[-1]]
+    for h in HEADLINES:
+        hit = last[(last["metric"] == h.metric) & (last["segment"] == h.segment)
+                   & (last["entity"] == h.entity)]
+        if not hit.empty:
+            rows.append({"headline": h.label, "value": float(hit["value"].iloc[0]),
+                         "unit": h.unit})
+    return pd.DataFrame(rows, columns=["headline", "value", "unit"])

@@ -1,0 +1,55 @@
+"""The model the dashboard runs: :class:`sim.model.AIMarket` built from the page's levers.
+
+SolaraViz's Reset rebuilds the model as ``model.__class__(**model_params)`` (Mesa 3.3), so
+every lever is a keyword of :class:`DashboardModel`; the keywords are the fields of
+:class:`sim.dashboard.levers.Levers`, with the same defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import time
+from typing import Any
+
+from sim.dashboard.levers import Levers, build_config, make_levers
+from sim.model import AIMarket
+
+
+class DashboardModel(AIMarket):
+    """The AI market of the page's levers.
+
+    Args:
+        **levers: any field of :class:`~sim.dashboard.levers.Levers` (world, scenario,
+            seed, export_limit, export_level, ...); the others keep their defaults.
+
+    Raises:
+        ConfigError: a lever value the command line would refuse (same message);
+            nothing is built.
+
+    Attributes:
+        levers: the settings it was built from.
+        step_seconds: wall time of the last :meth:`step`.
+    """
+
+    def __init__(self, **levers: Any) -> None:
+        settings = make_levers(**levers)
+        super().__init__(build_config(settings))
+        self.levers = settings
+        self.step_seconds = 0.0
+
+    def step(self) -> None:
+        """Simulate one month (and time it); past the last month, do nothing."""
+        if self.month > self.end:
+            self.running = False
+            return
+        clock = time.perf_counter()
+        super().step()
+        self.step_seconds = time.perf_counter() - clock
+
+
+# inspect.signature(DashboardModel) (and SolaraViz's parameter check) lists every lever
+DashboardModel.__init__.__signature__ = inspect.Signature(
+    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    + [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default)
+       for f in dataclasses.fields(Levers)])
