@@ -39,7 +39,8 @@ def bass_step(adopted, potential, p, q):
     """
     adopted = np.asarray(adopted, dtype=float)
     potential = np.asarray(potential, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        imitation = np.where(potential > 0, q * adopted / potential, 0.0)
+    share = np.divide(adopted, potential, out=np.zeros(np.broadcast(adopted, potential).shape),
+                      where=potential > 0)
+    imitation = q * np.minimum(share, 1.0)
     grown = adopted + (p + imitation) * (potential - adopted)
     return np.where(adopted < potential, np.minimum(grown, potential), potential)
