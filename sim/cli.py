@@ -53,7 +53,13 @@ def run_job(cfg: DictConfig) -> float | None:
     clock = time.perf_counter()
     log.info("running scenario=%s world=%s seed=%s engine=%s", config.scenario.name,
              config.world.name, config.seed, config.engine)
-    results = run(config, progress=config.output.progress)
+    try:
+        results = run(config, progress=config.output.progress)
+    except (ConfigError, RuleError) as err:  # found once the world is built, or by a rule
+        _discard(out_dir)
+        log.error("refused: %s", err)
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
     wall = time.perf_counter() - clock
     in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
     write_outputs(results, out_dir, figures=not in_sweep or config.output.plots_in_sweeps)

@@ -52,6 +52,10 @@ def rule(decision: str, name: str) -> Callable[[Callable[..., Any]], Callable[..
         raise RuleError(f"unknown decision {decision!r}; decisions are {', '.join(DECISIONS)}")
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        shipped = _REGISTRY[pool].get(name)
+        if (shipped is not None and shipped.__module__.startswith("sim.")
+                and not func.__module__.startswith("sim.")):
+            raise RuleError(f"{name!r} is a shipped {decision} rule; give yours another name")
         _REGISTRY[pool][name] = func
         func.rule_name = name  # type: ignore[attr-defined]
         return func

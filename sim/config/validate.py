@@ -180,19 +180,10 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     if event.kind not in EVENT_FIELDS:
         raise ConfigError(f"{path}.kind", event.kind, "one of " + ", ".join(EVENT_FIELDS))
     required, optional = EVENT_FIELDS[event.kind]
-    present = {
-        name for name in ("vendor", "bloc", "model", "openness", "training_flop", "capability",
-                          "frontier_lag_months", "total_params_b", "active_params_b",
-                          "price_in", "price_out", "factor", "duration_months", "level",
-                          "lever", "vertical", "segment")
-        if getattr(event, name) is not None
-    }
-    if event.countries:
-        present.add("countries")
-    if event.subsidised:
-        present.add("subsidised")
-    if event.lift:
-        present.add("lift")
+    # the fields this event sets (text labels and the date and kind aside)
+    present = {f.name for f in fields(event)
+               if f.name not in ("date", "kind", "label", "source")
+               and getattr(event, f.name) not in (None, False, [], "")}
     groups = {
         "capability": {"training_flop", "capability", "frontier_lag_months"},
         "price": {"price_in", "price_out", "factor"},
@@ -204,7 +195,7 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
                               "either factor, or price_in with price_out "
                               f"(given: {', '.join(sorted(given)) or 'none'})")
         if need not in groups and need not in present:
-            raise ConfigError(f"{path}.{need}", None, f"required for a {event.kind} event")
+            raise ConfigError(f"{path}.{need}", None, f"required for an event of kind {event.kind}")
     capability_given = present & groups["capability"]
     if len(capability_given) > 1:
         raise ConfigError(path, f"kind={event.kind}",
@@ -215,7 +206,7 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
         allowed |= groups.get(need, set())
     for name in present - allowed:
         raise ConfigError(f"{path}.{name}", getattr(event, name),
-                          f"not used by a {event.kind} event (it uses "
+                          f"not used by an event of kind {event.kind} (it uses "
                           f"{', '.join(sorted(allowed))})")
     if event.vendor is not None and event.vendor not in vendors:
         raise ConfigError(f"{path}.vendor", event.vendor,
@@ -233,7 +224,8 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     if event.kind == "price" and event.vendor is None and event.bloc is None:
         raise ConfigError(f"{path}.vendor", None, "a price event names a vendor or a bloc")
     if event.kind in ("export_limit", "subsidy") and not 0 <= event.level <= 1:
-        raise ConfigError(f"{path}.level", event.level, f"in [0, 1] for a {event.kind} event")
+        raise ConfigError(f"{path}.level", event.level,
+                          f"in [0, 1] for an event of kind {event.kind}")
     if event.kind == "subsidy" and event.lever == "compute" and event.level >= 1:
         raise ConfigError(f"{path}.level", event.level,
                           "below 1 for a compute subsidy (a lab pays part of its chips)")
