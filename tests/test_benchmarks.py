@@ -16,6 +16,6 @@ def test_a_measurement_has_every_column():
 def test_the_quick_suite_writes_its_table(tmp_path, capsys):
     assert main(["--quick", "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "benchmarks.json").read_text())
-    assert len(result["rows"]) == 4
+    assert len(result["rows"]) == 6
     assert result["vector_to_reference_speedup_buyers"] > 0
     assert "agent-steps/s" in capsys.readouterr().out
