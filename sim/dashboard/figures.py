@@ -1,13 +1,15 @@
 """The page's figures: the standard run figures of :mod:`sim.plots.run`, drawn from the
 model's tidy table so far and turned into PNG bytes.
 
-The page draws one figure at a time (a figure takes 0.2-0.9 s to lay out and render,
-a month of the small world a few milliseconds to simulate); market shares can be drawn
-for one buyer segment (two panels) instead of all four (eight panels).
+The page draws one figure at a time (a figure takes 0.2-0.7 s to lay out and render,
+a month of the small world a few milliseconds to simulate); market shares are drawn for
+one buyer segment (two panels) unless all four (eight panels) are asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from matplotlib.figure import Figure
 
 from sim.calendar import format_month
 from sim.constants import SEGMENTS
+from sim.headline import HEADLINES
 from sim.model import AIMarket
 from sim.plots import run as run_plots
 from sim.plots.style import png_bytes
@@ -51,6 +54,29 @@ FIGURE_KEYS: tuple[str, ...] = tuple(f.key for f in FIGURES)
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """What the page shows of a model at one moment: its tables so far.
+
+    Taken under the model's lock (when it has one), so that the page can draw while the
+    model simulates the next month in another thread.
+    """
+
+    months: tuple[str, ...]
+    table: pd.DataFrame
+    events: pd.DataFrame
+    step_seconds: float
+    running: bool
+
+
+def snapshot(model: AIMarket) -> Snapshot:
+    """The model's tables so far (a few tens of milliseconds)."""
+    with getattr(model, "lock", contextlib.nullcontext()):
+        return Snapshot(tuple(model.recorder.months), model.recorder.to_frame(),
+                        event_rows(model), getattr(model, "step_seconds", math.nan),
+                        bool(model.running))
+
+
+@dataclass(frozen=True)
 class Drawn:
     """A figure drawn for the page: the PNG, the month it shows, and what it cost."""
 
@@ -68,15 +94,18 @@ def scenario_title(model: AIMarket) -> str:
     return f"{name} (world {model.cfg.world.name}, seed {model.cfg.seed})"
 
 
-def build_figure(model: AIMarket, key: str, segment: str = "all") -> Figure | None:
+def build_figure(model: AIMarket, key: str, segment: str = "all",
+                 snap: Snapshot | None = None) -> Figure | None:
     """The figure ``key`` of the months simulated so far (None before the first month).
 
     Args:
         model: a model that has stepped.
         key: one of :data:`FIGURE_KEYS`.
         segment: for ``market_shares``, one buyer segment or ``"all"``.
+        snap: the model's tables, if already taken (:func:`snapshot`).
     """
-    table = model.recorder.to_frame()
+    snap = snapshot(model) if snap is None else snap
+    table = snap.table
     if table.empty:
         return None
     figure = {f.key: f for f in FIGURES}[key]
@@ -86,29 +115,30 @@ def build_figure(model: AIMarket, key: str, segment: str = "all") -> Figure | No
     if key in ("prices", "lerner"):
         extra["vendor_blocs"] = {vid: v.bloc for vid, v in model.cfg.world.vendors.items()}
     scenario_from = format_month(model.history_until + 1)
-    return figure.draw(table, event_rows(model), scenario_title(model),
-                       scenario_from=scenario_from, **extra)
+    return figure.draw(table, snap.events, scenario_title(model), scenario_from=scenario_from,
+                       **extra)
 
 
-def draw_png(model: AIMarket, key: str, segment: str = "all", dpi: int = DPI) -> Drawn | None:
+def draw_png(model: AIMarket, key: str, segment: str = "all", dpi: int = DPI,
+             snap: Snapshot | None = None) -> Drawn | None:
     """:func:`build_figure` as PNG bytes, with the wall time it took."""
     clock = time.perf_counter()
-    fig = build_figure(model, key, segment)
+    snap = snapshot(model) if snap is None else snap
+    fig = build_figure(model, key, segment, snap)
     if fig is None:
         return None
     png = png_bytes(fig, dpi=dpi)
-    return Drawn(png, model.recorder.months[-1], time.perf_counter() - clock)
+    return Drawn(png, snap.months[-1], time.perf_counter() - clock)
 
 
-def latest_values(model: AIMarket) -> pd.DataFrame:
+def latest_values(model: AIMarket, snap: Snapshot | None = None) -> pd.DataFrame:
     """The headline metrics at the last simulated month (label, value, unit)."""
-    from sim.headline import HEADLINES
-
-    table = model.recorder.to_frame()
+    snap = snapshot(model) if snap is None else snap
+    table = snap.table
     rows = []
     if table.empty:
         return pd.DataFrame(columns=["headline", "value", "unit"])
-    last = table[table["month"].astype(str) == model.recorder.months[-1]]
+    last = table[table["month"].astype(str) == snap.months[-1]]
     for h in HEADLINES:
         hit = last[(last["metric"] == h.metric) & (last["segment"] == h.segment)
                    & (last["entity"] == h.entity)]

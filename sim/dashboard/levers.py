@@ -22,16 +22,17 @@ price_support, subsidy_month  ``price``; ``level``, ``date``)
 the five rules                ``rules.<decision>=<rule>``
 ============================  ====================================================
 
-:data:`CONTROLS` describes the page's input for each lever (kind, label, range), with
-ranges and units read from the config fields' metadata (:func:`sim.config.fields.param`).
+:func:`controls` describes the page's input for each lever (kind, label, range), with
+ranges, units and meanings read from the config fields' metadata
+(:func:`sim.config.fields.param`).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,11 +90,10 @@ class Levers:
                 if getattr(self, f.name) != f.default}
 
     def overrides(self) -> list[str]:
-        """The Hydra overrides of the world, scenario, seed and rules (as on the command line)."""
-        out = [f"world={self.world}", f"scenario={self.scenario}", f"seed={self.seed}"]
-        out += [f"rules.{d}={getattr(self, d)}" for d in DECISIONS
-                if getattr(self, d) != _rule_default(d)]
-        return out
+        """The Hydra overrides of the world, scenario, seed and rules (as on the command
+        line; every rule is named, so that the page's choice wins over a scenario's)."""
+        return [f"world={self.world}", f"scenario={self.scenario}", f"seed={self.seed}",
+                *(f"rules.{d}={getattr(self, d)}" for d in DECISIONS)]
 
     def rules(self) -> dict[str, str]:
         """The rules that differ from the defaults, by decision."""
@@ -158,6 +158,11 @@ def _pct(value: float) -> str:
     return f"{100 * _number(value):g}%"
 
 
+@functools.lru_cache(maxsize=32)
+def _composed(overrides: tuple[str, ...]) -> Config:
+    return compose_config(list(overrides))
+
+
 def build_config(levers: Levers) -> Config:
     """The validated config of ``levers``: the composed scenario plus the lever events.
 
@@ -167,9 +172,14 @@ def build_config(levers: Levers) -> Config:
         hydra.errors.HydraException, omegaconf.errors.OmegaConfBaseException: an override
             Hydra cannot compose (an unknown world or scenario, a seed that is no integer).
     """
-    cfg = compose_config(levers.overrides())
+    cfg = copy.deepcopy(_composed(tuple(levers.overrides())))  # composing takes 0.2 s
     cfg.scenario.events = [*cfg.scenario.events, *levers.events()]
     return validate(cfg)
+
+
+def forget_composed() -> None:
+    """Compose again from now on (after a scenario file changed)."""
+    _composed.cache_clear()
 
 
 def make_levers(**values: Any) -> Levers:
@@ -216,16 +226,18 @@ class Control:
 
     Attributes:
         lever: the :class:`Levers` field (and the model's keyword) it sets.
-        kind: Mesa's input type: Select, SliderInt, SliderFloat, Checkbox or InputText.
-        label: what the page shows.
+        kind: select, slider_int, slider_float, checkbox or month (typed text).
+        label: what the page shows (a slider's value is added to it).
+        group: the heading it is shown under.
         maps_to: the config it sets, as written in the docs.
         doc: the meaning, from the field's metadata.
-        values: choices of a Select; min, max, step: a slider's range.
+        values: choices of a select; min, max, step: a slider's range.
     """
 
     lever: str
     kind: str
     label: str
+    group: str
     maps_to: str
     doc: str
     values: tuple[str, ...] = ()
@@ -233,87 +245,78 @@ class Control:
     max: float | None = None
     step: float | None = None
 
-    def user_param(self) -> dict[str, Any]:
-        """The entry of SolaraViz's ``model_params`` for this input."""
-        value = getattr(Levers(), self.lever)
-        spec: dict[str, Any] = {"type": self.kind, "value": value, "label": self.label}
-        if self.kind == "Select":
-            spec["values"] = list(self.values)
-        if self.kind.startswith("Slider"):
-            spec.update(min=self.min, max=self.max, step=self.step)
-        return spec
 
-
-def _slider(lever: str, kind: str, title: str, maps_to: str, meta: dict[str, Any], step: float,
-            lo: float | None = None, hi: float | None = None) -> Control:
+def _slider(lever: str, label: str, group: str, maps_to: str, meta: dict[str, Any],
+            step: float, lo: float | None = None, hi: float | None = None,
+            doc: str | None = None) -> Control:
     """A slider over the field's allowed range (an open bound moves in by one step),
     narrowed to [lo, hi] where the allowed range is wider than is useful on a page."""
     low = meta["lo"] + (step if meta.get("lo_open") else 0)
     high = meta["hi"] - (step if meta.get("hi_open") else 0)
     low = low if lo is None else max(low, lo)
     high = high if hi is None else min(high, hi)
-    if kind == "SliderInt":
-        low, high, step = int(low), int(high), int(step)
+    kind = "slider_int" if isinstance(step, int) else "slider_float"
+    if kind == "slider_int":
+        low, high = int(low), int(high)
     unit = "" if meta["unit"] in ("1", "seed") else f" ({meta['unit']})"
-    return Control(lever, kind, f"{title}{unit}", maps_to, meta["doc"],
+    return Control(lever, kind, f"{label}{unit}", group, maps_to, doc or meta["doc"],
                    min=round(low, 6), max=round(high, 6), step=step)
 
 
-def _month(lever: str, what: str, maps_to: str) -> Control:
+def _month(lever: str, group: str, maps_to: str) -> Control:
     meta = field_meta(EventConfig, "date")
-    return Control(lever, "InputText", f"{what}: month ({meta['unit']})", maps_to,
-                   f"month of the {what.lower()} event")
+    return Control(lever, "month", f"Month ({meta['unit']})", group, maps_to,
+                   f"when the event takes effect ({meta['unit']}, typed)")
 
 
+@functools.cache
 def controls() -> tuple[Control, ...]:
-    """The page's inputs, in the order shown."""
+    """The page's inputs, in the order shown, with ranges and meanings from the metadata."""
     event, gov, root = (functools.partial(field_meta, EventConfig),
                         functools.partial(field_meta, GovernmentConfig),
                         functools.partial(field_meta, Config))
-    release_choices = ("none", *vendors())
+    run, export, price, release = "Run", "Export limit on China", "Chinese price cut", \
+        "Open-weight release"
+    privacy, subsidy, rules = "Privacy concern", "Chinese subsidies", "Rules"
     out = [
-        Control("world", "Select", "World", "world=<name>", "the world (scenarios/world/)",
-                values=tuple(worlds())),
-        Control("scenario", "Select", "Scenario", "scenario=<name>",
-                "the scenario whose events the levers add to (scenarios/scenario/)",
+        Control("world", "select", "World", run, "world=<name>",
+                "the world (scenarios/world/)", values=tuple(worlds())),
+        Control("scenario", "select", "Scenario", run, "scenario=<name>",
+                "the scenario the levers add events to (scenarios/scenario/)",
                 values=tuple(scenarios())),
-        _slider("seed", "SliderInt", "Seed", "seed", root("seed"), 1, hi=999),
-        Control("export_limit", "Checkbox", "Export limit on China: set it",
-                "an export_limit event on CN", "adds the export-limit event below"),
-        _slider("export_level", "SliderFloat", "Export limit: share of demand allowed",
-                "export_limit event level",
+        _slider("seed", "Seed", run, "seed", root("seed"), 1, hi=999),
+        Control("export_limit", "checkbox", "Set an export limit", export,
+                "adds an export_limit event (bloc CN)", "adds the event below"),
+        _slider("export_level", "Level", export, "export_limit event: level",
                 gov("export_level"), 0.01),
-        _month("export_month", "Export limit", "export_limit event date"),
-        _slider("price_cut_factor", "SliderFloat", "CN price cut: factor (1: none)",
-                "price event factor (bloc CN)", event("factor"), 0.05, hi=1.0),
-        Control("price_cut_subsidised", "Checkbox", "CN price cut: the state pays losses",
-                "price event subsidised", field_meta(EventConfig, "subsidised")["doc"]),
-        _month("price_cut_month", "CN price cut", "price event date"),
-        Control("release_vendor", "Select", "Open-weight release: vendor (none: off)",
-                "release event vendor (openness open_weight)",
-                field_meta(EventConfig, "vendor")["doc"], values=release_choices),
-        _slider("release_lag_months", "SliderFloat", "Open-weight release: lag",
-                "release event frontier_lag_months", event("frontier_lag_months"), 1.0,
+        _month("export_month", export, "export_limit event: date"),
+        _slider("price_cut_factor", "Factor (1: no cut)", price,
+                "price event (bloc CN): factor", event("factor"), 0.05, hi=1.0),
+        Control("price_cut_subsidised", "checkbox", "The state pays the losses", price,
+                "price event: subsidised", event("subsidised")["doc"]),
+        _month("price_cut_month", price, "price event: date"),
+        Control("release_vendor", "select", "Vendor (none: no release)", release,
+                "release event (open_weight): vendor", event("vendor")["doc"],
+                values=("none", *vendors())),
+        _slider("release_lag_months", "Lag behind the frontier", release,
+                "release event: frontier_lag_months", event("frontier_lag_months"), 1.0,
                 lo=-12, hi=36),
-        _month("release_month", "Open-weight release", "release event date"),
-        _slider("privacy_shift", "SliderFloat", "Privacy concern shift, on 0-1 (0: none)",
-                "privacy event level", event("level"), 0.05),
-        _month("privacy_month", "Privacy shift", "privacy event date"),
-        _slider("compute_subsidy", "SliderFloat", "CN compute subsidy, share paid (0: none)",
-                "subsidy event, lever compute", gov("compute_subsidy"), 0.05),
-        _slider("energy_subsidy", "SliderFloat", "CN energy subsidy, share paid (0: none)",
-                "subsidy event, lever energy", gov("energy_subsidy"), 0.05),
-        Control("price_support", "Checkbox", "CN price support (pays losses below cost)",
-                "subsidy event, lever price, level 1", gov("price_support")["doc"]),
-        _month("subsidy_month", "CN subsidies", "subsidy events' date"),
+        _month("release_month", release, "release event: date"),
+        _slider("privacy_shift", "Shift (0: none)", privacy, "privacy event: level",
+                event("level"), 0.05,
+                doc="change of every firm's concern for its data and autonomy (0-1 scale)"),
+        _month("privacy_month", privacy, "privacy event: date"),
+        _slider("compute_subsidy", "Compute subsidy (0: none)", subsidy,
+                "subsidy event (CN, lever compute): level", gov("compute_subsidy"), 0.05),
+        _slider("energy_subsidy", "Energy subsidy (0: none)", subsidy,
+                "subsidy event (CN, lever energy): level", gov("energy_subsidy"), 0.05),
+        Control("price_support", "checkbox", "Price support", subsidy,
+                "subsidy event (CN, lever price): level 1", gov("price_support")["doc"]),
+        _month("subsidy_month", subsidy, "subsidy events: date"),
     ]
     for decision in DECISIONS:
-        meta = field_meta(RulesConfig, decision)
-        out.append(Control(decision, "Select", f"Rule: {decision}", f"rules.{decision}",
-                           meta["doc"], values=tuple(known_rules(decision))))
+        out.append(Control(decision, "select", decision.replace("_", " ").capitalize(), rules,
+                           f"rules.{decision}", field_meta(RulesConfig, decision)["doc"],
+                           values=tuple(known_rules(decision))))
     return tuple(out)
 
-
-def model_params(names: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
-    """SolaraViz's ``model_params``: one user input per lever (all, or those named)."""
-    return {c.lever: c.user_param() for c in controls() if names is None or c.lever in names}

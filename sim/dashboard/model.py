@@ -2,14 +2,18 @@
 
 SolaraViz's Reset rebuilds the model as ``model.__class__(**model_params)`` (Mesa 3.3), so
 every lever is a keyword of :class:`DashboardModel`; the keywords are the fields of
-:class:`sim.dashboard.levers.Levers`, with the same defaults.
+:class:`sim.dashboard.levers.Levers`, with the same defaults. The page builds through
+:func:`with_settings`: a subclass whose levers not given come from the settings the page
+last accepted, so that Reset runs them at the moment it is pressed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sim.dashboard.levers import Levers, build_config, make_levers
@@ -30,6 +34,8 @@ class DashboardModel(AIMarket):
     Attributes:
         levers: the settings it was built from.
         step_seconds: wall time of the last :meth:`step`.
+        lock: held while a month is simulated; the page reads the tables under it, so
+            that it can draw while the model plays on in another thread.
     """
 
     def __init__(self, **levers: Any) -> None:
@@ -37,15 +43,17 @@ class DashboardModel(AIMarket):
         super().__init__(build_config(settings))
         self.levers = settings
         self.step_seconds = 0.0
+        self.lock = threading.RLock()
 
     def step(self) -> None:
         """Simulate one month (and time it); past the last month, do nothing."""
-        if self.month > self.end:
-            self.running = False
-            return
-        clock = time.perf_counter()
-        super().step()
-        self.step_seconds = time.perf_counter() - clock
+        with self.lock:
+            if self.month > self.end:
+                self.running = False
+                return
+            clock = time.perf_counter()
+            super().step()
+            self.step_seconds = time.perf_counter() - clock
 
 
 # inspect.signature(DashboardModel) (and SolaraViz's parameter check) lists every lever
@@ -53,3 +61,19 @@ DashboardModel.__init__.__signature__ = inspect.Signature(
     [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     + [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default)
        for f in dataclasses.fields(Levers)])
+
+
+def with_settings(current: Callable[[], Levers]) -> type[DashboardModel]:
+    """A subclass of :class:`DashboardModel` whose levers not given are ``current()``'s.
+
+    SolaraViz reads its ``model_params`` once, when it is mounted; the page passes none,
+    and Reset's ``model.__class__()`` builds from the settings of the moment.
+    """
+
+    class PageModel(DashboardModel):
+        def __init__(self, **levers: Any) -> None:
+            super().__init__(**{**dataclasses.asdict(current()), **levers})
+
+    PageModel.__init__.__signature__ = DashboardModel.__init__.__signature__
+    PageModel.__name__ = PageModel.__qualname__ = "DashboardModel"
+    return PageModel
