@@ -39,8 +39,10 @@ def bass_step(adopted, potential, p, q):
     """
     adopted = np.asarray(adopted, dtype=float)
     potential = np.asarray(potential, dtype=float)
-    share = np.divide(adopted, potential, out=np.zeros(np.broadcast(adopted, potential).shape),
-                      where=potential > 0)
+    with np.errstate(over="ignore"):  # a vanishing potential: the share is capped below
+        share = np.divide(adopted, potential,
+                          out=np.zeros(np.broadcast(adopted, potential).shape),
+                          where=potential > 0)
     imitation = q * np.minimum(share, 1.0)
     grown = adopted + (p + imitation) * (potential - adopted)
     return np.where(adopted < potential, np.minimum(grown, potential), potential)
