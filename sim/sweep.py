@@ -11,6 +11,7 @@ Runs without ``DONE`` (unfinished or failed) are left out and counted.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -27,6 +28,8 @@ from sim.outputs import DONE, TABLE, write_json, write_table
 
 log = logging.getLogger("sim.sweep")
 GATHERED = "gathered"
+SCORED_RUNS = 10  #: baseline runs read back for the sweep's validation scorecard
+CSV_ROWS = 3_000_000  #: above this, the gathered table is written as Parquet only
 
 
 def run_folders(sweep_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -58,12 +61,12 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise FileNotFoundError(f"no finished run (with a {DONE} file) under {sweep_dir}")
     tables, events, swept = [], [], set()
     for run_dir in done:
-        config = yaml.safe_load((run_dir / ".hydra" / "config.yaml").read_text())
+        config = json.loads((run_dir / "summary.json").read_text())  # scenario and seed
         table = pd.read_parquet(run_dir / f"{TABLE}.parquet")
         for column in ("metric", "entity", "segment", "unit"):
             table[column] = table[column].astype(str)
         overrides = overrides_of(run_dir)
-        table["scenario"] = config["scenario"]["name"]
+        table["scenario"] = config["scenario"]
         table["seed"] = int(config["seed"])
         table["run"] = str(run_dir.relative_to(sweep_dir))
         for key, value in overrides.items():
@@ -72,7 +75,7 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 swept.add(key)
         tables.append(table)
         run_events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
-        run_events["scenario"] = config["scenario"]["name"]
+        run_events["scenario"] = config["scenario"]
         events.append(run_events)
     gathered = pd.concat(tables, ignore_index=True)
     for key in swept:  # numeric sweeps (a parameter) become numbers
@@ -135,7 +138,10 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     out = sweep_dir / GATHERED
     months = sorted(gathered.month.unique())
     dates = [d for d in (report_dates or ["2026-12", "2030-12"]) if d in months] or months[-1:]
-    write_table(gathered, out, TABLE, ["parquet", "csv"])
+    formats = ["parquet", "csv"] if len(gathered) <= CSV_ROWS else ["parquet"]
+    if "csv" not in formats:
+        log.info("%d rows: gathered table written as Parquet only", len(gathered))
+    write_table(gathered, out, TABLE, formats)
     write_table(events, out, "events", ["csv"])
     differences = paired_differences(gathered, dates)
     write_table(differences, out, "paired_differences", ["csv"])
@@ -154,9 +160,9 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
 
         figures = draw_sweep_figures(gathered, events, out / "plots")
         done = run_folders(sweep_dir)[0]
-        baseline = [Results.load(p) for p in done if p.relative_to(sweep_dir).parts[0]
-                    == "baseline"] or [Results.load(p) for p in done]
-        card = scorecard(baseline, load_targets())
+        scored = [p for p in done if p.relative_to(sweep_dir).parts[0] == "baseline"] or done
+        # the scorecard's spread needs a few seeds, not thousands of runs
+        card = scorecard([Results.load(p) for p in scored[:SCORED_RUNS]], load_targets())
         write_table(card, out, "scorecard", ["csv"])
         write_sweep_report(gathered, events, out, report_dates=tuple(dates), figures=figures,
                            extra_html=to_html(card))
