@@ -1,0 +1,305 @@
+"""Reading a run's tidy table and annotating its figures: series, units, the events marked
+on the time axes (lettered scenario events, faint history events), legends below the
+panels, and names at the ends of lines. Used by :mod:`sim.plots.run`.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.transforms import ScaledTranslation
+
+from sim.constants import SEGMENTS
+from sim.plots.style import GREY, date_axis, short, to_dates, wrap
+
+#: First month of the scenario proper: events from then on are the scenario's own.
+SCENARIO_FROM = "2026-01"
+#: Event kinds marked at any date; releases are marked only from ``SCENARIO_FROM``.
+MARKED_KINDS: tuple[str, ...] = ("price", "export_limit", "subsidy", "ban", "entry", "privacy")
+EVENT_COLOR = "#333333"
+#: Vertical step between stacked event letters (points).
+LETTER_STEP = 7.5
+
+
+# -- reading the tidy table --------------------------------------------------------------------
+
+def series(table: pd.DataFrame, metric: str, segment: str = "all") -> pd.DataFrame:
+    """One metric of the tidy table, wide: rows are dates, columns entities (in table order).
+
+    Infinite values (a gap to a frontier that does not exist yet) become NaN.
+
+    Raises:
+        KeyError: when the table has no such (metric, segment).
+    """
+    rows = table[(table["metric"] == metric) & (table["segment"] == segment)]
+    if rows.empty:
+        raise KeyError(f"no series {metric!r} for segment {segment!r} in the table")
+    rows = rows.assign(entity=rows["entity"].astype(str), month=rows["month"].astype(str))
+    wide = rows.pivot(index="month", columns="entity", values="value")
+    wide = wide[list(dict.fromkeys(rows["entity"]))].sort_index()
+    wide.index = to_dates(wide.index)
+    wide.columns.name = None
+    return wide.astype(float).replace([np.inf, -np.inf], np.nan)
+
+
+def unit_of(table: pd.DataFrame, metric: str) -> str:
+    """The unit of a metric, as the table records it."""
+    units = table.loc[table["metric"] == metric, "unit"].astype(str).unique()
+    return str(units[0]) if len(units) else ""
+
+
+def _ordered(columns: Sequence[str], order: Sequence[str]) -> list[str]:
+    """Known names in their canonical order, then any others in table order."""
+    return [c for c in order if c in columns] + [c for c in columns if c not in order]
+
+
+def _segments(table: pd.DataFrame, metric: str) -> list[str]:
+    present = set(table.loc[table["metric"] == metric, "segment"].astype(str))
+    return _ordered([s for s in SEGMENTS if s in present] + sorted(present - set(SEGMENTS)),
+                    SEGMENTS)
+
+
+def _months(table: pd.DataFrame) -> tuple[str, str]:
+    months = table["month"].astype(str)
+    return months.min(), months.max()
+
+
+# -- events ------------------------------------------------------------------------------------
+
+def events_to_mark(events: pd.DataFrame | None, first: str, last: str,
+                   scenario_from: str = SCENARIO_FROM) -> pd.DataFrame:
+    """The events worth a line on a time axis between ``first`` and ``last`` (``YYYY-MM``).
+
+    Price, export-limit, subsidy, ban, entry and privacy events at any date; releases only
+    from ``scenario_from`` (the history has dozens). Column ``scenario`` is True for events
+    from ``scenario_from`` on: those get letters and a key.
+    """
+    columns = ["month", "kind", "label", "scenario"]
+    if events is None or len(events) == 0:
+        return pd.DataFrame(columns=columns)
+    ev = events.assign(month=events["month"].astype(str), kind=events["kind"].astype(str),
+                       label=events["label"].fillna("").astype(str))
+    in_range = (ev["month"] >= first) & (ev["month"] <= last)
+    wanted = ev["kind"].isin(MARKED_KINDS) | ((ev["kind"] == "release")
+                                              & (ev["month"] >= scenario_from))
+    ev = ev[in_range & wanted].copy()
+    ev["label"] = ev["label"].where(ev["label"] != "", ev["kind"])
+    ev["scenario"] = ev["month"] >= scenario_from
+    return ev[columns].sort_values("month", kind="stable").reset_index(drop=True)
+
+
+def _letter(i: int) -> str:
+    letters = string.ascii_uppercase
+    return letters[i] if i < len(letters) else letters[i // len(letters) - 1] + letters[
+        i % len(letters)]
+
+
+def mark_events(axes: Sequence[Axes], marks: pd.DataFrame,
+                letter_axes: Sequence[Axes] = ()) -> list[Line2D]:
+    """Draw event lines on ``axes`` and letters above ``letter_axes``; return the key.
+
+    One line per month with events. Letters sit just above the top of the panel, out of
+    the data; letters closer than their own width are stacked, so none overlap, and the
+    panel's title is lifted above them.
+
+    Args:
+        axes: every panel with a calendar time axis.
+        marks: the output of :func:`events_to_mark`.
+        letter_axes: the panels that carry the letters (usually the top row).
+
+    Returns:
+        Handles for the event key: one per lettered month, one for the history events.
+    """
+    handles: list[Line2D] = []
+    if marks.empty or not axes:
+        return handles
+    history = sorted(set(marks.loc[~marks["scenario"], "month"]))
+    own = marks[marks["scenario"]]
+    own_months = sorted(set(own["month"]))
+    for ax in axes:
+        for month in history:
+            ax.axvline(to_dates([month])[0], color=GREY, lw=0.45, ls=":", zorder=1.5,
+                       label="_history event")
+        for month in own_months:
+            ax.axvline(to_dates([month])[0], color=EVENT_COLOR, lw=0.6, ls="-", zorder=2.5,
+                       label="_scenario event")
+    for ax in letter_axes:
+        _letters(ax, own_months)
+    fig = axes[0].figure
+    ncols = 2 if len(own_months) + bool(history) > 2 else 1
+    width = _key_width(fig, ncols if fig.get_figwidth() > 5 else 1)
+    for i, month in enumerate(own_months):
+        names = list(dict.fromkeys(own.loc[own["month"] == month, "label"]))
+        text = "; ".join(short(n, 30) for n in names[:3])
+        if len(names) > 3:
+            text += f" (+{len(names) - 3} more)"
+        handles.append(Line2D([], [], color=EVENT_COLOR, lw=0.6,
+                              label=wrap(f"{_letter(i)}  {month}: {text}", width)))
+    if history:
+        handles.append(Line2D([], [], color=GREY, lw=0.6, ls=":",
+                              label=wrap("Price, export-control, subsidy, ban and other "
+                                         "policy events of the recorded history", width)))
+    return handles
+
+
+def _letters(ax: Axes, months: Sequence[str]) -> int:
+    """Letters A, B, ... above the panel at each month, stacked where they would touch.
+
+    Returns:
+        The number of stacked rows of letters (0 when there are none).
+    """
+    if not months:
+        return 0
+    left, right = ax.get_xlim()  # in days (matplotlib dates)
+    # the axes shrink a little under constrained layout: assume 90% of their width now
+    width_in = 0.9 * ax.get_position().width * ax.figure.get_figwidth()
+    min_gap = 0.09 * (right - left) / max(width_in, 0.1)  # a 6.5 pt letter, with air
+    last_at: list[float] = []  # position of the last letter on each row
+    for i, month in enumerate(months):
+        date = to_dates([month])[0]
+        x = float(mdates.date2num(date))
+        level = next((k for k, at in enumerate(last_at) if x - at >= min_gap), len(last_at))
+        if level == len(last_at):
+            last_at.append(x)
+        last_at[level] = x
+        ax.annotate(_letter(i), xy=(date, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 1.5 + LETTER_STEP * level), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=6.5, fontweight="bold",
+                    color=EVENT_COLOR, annotation_clip=False)
+    for loc in ("left", "center", "right"):  # lift the panel's title above the letters
+        text = ax.get_title(loc=loc)
+        if text:
+            ax.set_title(text, loc=loc, pad=3 + LETTER_STEP * len(last_at))
+    return len(last_at)
+
+
+def _key_width(fig: Figure, ncols: int) -> int:
+    """Characters of 6.5 pt text that fit in one column of the event key."""
+    return max(int(fig.get_figwidth() * 17 / ncols) - 8, 30)
+
+
+def legend_below(ax: Axes, handles: Sequence, title_: str | None = None,
+                 ncols: int | None = None) -> None:
+    """A legend under a panel, below its tick labels and x label (out of the data).
+
+    Attached to the panel, so constrained layout makes room for it.
+
+    Args:
+        ax: the panel.
+        handles: the artists to list (lines, areas).
+        title_: the legend's title.
+        ncols: columns (default: as many as fit, at most 4).
+    """
+    if not handles:
+        return
+    fig = ax.figure
+    width_in = ax.get_position().width * fig.get_figwidth()
+    if ncols is None:  # about 1.1 in per entry (handle and a short name)
+        ncols = max(1, min(len(handles), 4, int(width_in / 1.1)))
+    # below the tick labels (about 15 pt) and the x label (about 14 pt) when there is one
+    drop = (30 if ax.get_xlabel() else 17) / 72
+    below = ax.transAxes + ScaledTranslation(0, -drop, fig.dpi_scale_trans)
+    ax.legend(handles=list(handles), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=below, ncols=ncols, title=title_, borderaxespad=0.0)
+
+
+def _event_key(fig: Figure, handles: Sequence[Line2D]) -> None:
+    """The key to the event letters, under the whole figure."""
+    if not handles:
+        return
+    ncols = 2 if fig.get_figwidth() > 5 and len(handles) > 2 else 1
+    fig.legend(handles=list(handles), loc="outside lower center", ncols=ncols, fontsize=6.5,
+               handlelength=1.5, title="Events", alignment="left")
+
+
+def _finish_time_axes(axes: np.ndarray, table: pd.DataFrame, events: pd.DataFrame | None,
+                      scenario_from: str) -> list[Line2D]:
+    """Dates on every time axis (label on the bottom row), event lines and letters.
+
+    Returns:
+        The event key's handles, for :func:`_event_key`.
+    """
+    first, last = _months(table)
+    start, end = to_dates([first, last])
+    for ax in axes.flat:
+        date_axis(ax, start, end, label=ax.get_subplotspec().is_last_row())
+    marks = events_to_mark(events, first, last, scenario_from)
+    return mark_events(list(axes.flat), marks, letter_axes=list(axes[0]))
+
+
+def _named(lines: Sequence[Line2D]) -> list[Line2D]:
+    """Lines with a legend label (matplotlib hides labels that start with '_')."""
+    return [line for line in lines if not line.get_label().startswith("_")]
+
+
+def _label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
+                     fontsize: float = 6.0) -> None:
+    """Write each series' name at the right edge, at its last value, spread apart.
+
+    Spacing is worked out in the axis' own scale (linear, log or symmetric log), so that
+    labels one text line apart on the page never overlap; a label moved away from its line
+    gets a thin leader.
+
+    Args:
+        ax: the panel, with everything else of the figure drawn (its layout is final).
+        items: (name, last value, colour) for each line.
+        fontsize: size of the labels (points).
+    """
+    ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
+    scale = ax.yaxis.get_transform()  # data -> the axis' linear scale (log10 for log...)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi)  # freeze the limits, so the labels' spacing holds
+
+    def fwd(values: Sequence[float]) -> np.ndarray:
+        return scale.transform(np.asarray(values, dtype=float).reshape(-1, 1)).ravel()
+
+    def back(values: np.ndarray) -> np.ndarray:
+        return scale.inverted().transform(np.asarray(values).reshape(-1, 1)).ravel()
+
+    items = [(n, y, c) for n, y, c in items if np.isfinite(y) and np.isfinite(fwd([y])[0])]
+    if not items:
+        return
+
+    tlo, thi = fwd([lo, hi])
+    height_in = 0.95 * ax.get_position().height * ax.figure.get_figheight()
+    gap = (thi - tlo) * (fontsize * 1.2 / 72) / max(height_in, 0.1)
+    order = np.argsort(fwd([y for _, y, _ in items]), kind="stable")
+    wanted = fwd([items[i][1] for i in order])
+    placed = wanted.copy()
+    for i in range(1, len(placed)):  # push up where labels would touch
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    if placed[-1] > thi:  # then push down from the top if they ran off it
+        placed[-1] = thi
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    at = back(placed)
+    transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    for k, i in enumerate(order):
+        name, y, color = items[i]
+        moved = abs(placed[k] - wanted[k]) > gap / 2
+        ax.annotate(name, xy=(1.0, y), xycoords=transform, xytext=(1.04, float(at[k])),
+                    textcoords=transform, va="center", ha="left", fontsize=fontsize,
+                    color=color, annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": color, "alpha": 0.7,
+                                "shrinkA": 0, "shrinkB": 0} if moved else None)
+
+
+def _ever_active(wide: pd.DataFrame) -> list[str]:
+    """Columns with at least one finite value."""
+    return [c for c in wide.columns if wide[c].notna().any()]
+
+
+def _line(ax: Axes, x: pd.DatetimeIndex, y: pd.Series, name: str, style: dict,
+          **kwargs) -> Line2D:
+    (line,) = ax.plot(x, y.to_numpy(), label=name, **style, **kwargs)
+    return line
+
+
+# -- the figures -------------------------------------------------------------------------------
