@@ -1,0 +1,195 @@
+"""How the world behaves: demand, capability and spillover, compute, pricing, vertical entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.config.fields import param
+
+
+@dataclass
+class DemandConfig:
+    """Discrete-choice demand shared by all segments (McFadden; Berry 1994)."""
+
+    quality_weight: float = param(unit="utils per OOM",
+                                  doc="utility of one order of magnitude of effective compute",
+                                  lo=0, hi=20, origin="calibrated")
+    price_elasticity: float = param(unit="1",
+                                    doc="elasticity of a buyer's token volume to the price it "
+                                        "pays", lo=0, hi=3, origin="calibrated")
+    reference_capability: float = param(25.3, unit="OOM",
+                                        doc="capability the quality-adjusted price is "
+                                            "measured in (GPT-4 at its launch)", lo=15, hi=40,
+                                        origin="data")
+    reference_price_usd: float = param(unit="USD per million tokens",
+                                       doc="price at which buyers use their base volume", lo=0,
+                                       lo_open=True, origin="assumption")
+    affinity: dict[str, dict[str, float]] = param(
+        unit="utils", doc="firms' trust in each bloc's APIs: buyer bloc -> model bloc -> utils "
+                          "(missing pairs: 0)", factory=dict, origin="calibrated")
+    self_host_trust: float = param(unit="1",
+                                   doc="share of that (dis)trust that applies to running a "
+                                       "bloc's open weights on one's own cloud", lo=0, hi=1,
+                                   origin="assumption")
+    risk_closed_api: float = param(unit="1", doc="strategic risk of a closed API", lo=0, hi=1,
+                                   origin="assumption")
+    risk_open_api: float = param(unit="1",
+                                 doc="strategic risk of a hosted open-weight API", lo=0, hi=1,
+                                 origin="assumption")
+    privacy_weight: float = param(unit="utils", doc="utility lost per unit of risk at full "
+                                                    "privacy concern", lo=0, hi=20,
+                                  origin="calibrated")
+    adequacy_gap_oom: float = param(0.5, unit="OOM",
+                                    doc="cheapest-adequate rule: capability shortfall accepted",
+                                    lo=0, hi=5, origin="assumption")
+    nest_lambda: float = param(1.0, unit="1",
+                               doc="nested-logit dissimilarity (1: plain logit)", lo=0,
+                               lo_open=True, hi=1, origin="assumption")
+    ban_covers_self_hosting: bool = param(False, unit="flag",
+                                          doc="a ban of a bloc's models also forbids running "
+                                              "its open weights", origin="scenario")
+
+
+@dataclass
+class CapabilityConfig:
+    """Capability growth with diminishing returns, and knowledge spillover."""
+
+    reference_month: str = param("2023-01", unit="YYYY-MM",
+                                 doc="month at which effective compute equals physical compute "
+                                     "(also the base of the hardware cost factor and of "
+                                     "domestic chip supply)",
+                                 origin="structural")
+    algo_halving_months: float = param(unit="months",
+                                       doc="months for algorithmic progress to halve the compute "
+                                           "a capability needs", lo=1, hi=120, origin="data")
+    training_window_months: int = param(unit="months",
+                                        doc="months of compute that go into one model", lo=1,
+                                        hi=48, origin="assumption")
+    training_utilisation: float = param(unit="1", doc="model FLOP utilisation in training",
+                                        lo=0, lo_open=True, hi=1, origin="data")
+    spill_open: float = param(unit="1",
+                              doc="share of its gap to the open frontier a lab can close by "
+                                  "studying open weights", lo=0, hi=1, origin="calibrated")
+    spill_closed: float = param(unit="1",
+                                doc="share of its gap to the lagged closed frontier a lab "
+                                    "can close (leaks of ideas and people)", lo=0, hi=1,
+                                origin="calibrated")
+    spill_source_bonus: float = param(0.2, unit="1",
+                                      doc="extra share of the gap a lab can close from an "
+                                          "open-source release (code and data published) "
+                                          "over an open-weight one", lo=0, hi=1,
+                                      origin="assumption")
+    spill_speed: float = param(unit="per month",
+                               doc="speed at which spillover knowledge is absorbed", lo=0,
+                               hi=1, origin="calibrated")
+    closed_leak_lag_months: int = param(unit="months",
+                                        doc="delay before closed advances leak", lo=0, hi=60,
+                                        origin="calibrated")
+    initial_open_lag_months: float | None = param(None, unit="months",
+                                                  doc="lag of the best open lab behind the "
+                                                      "closed frontier at the start (empty: "
+                                                      "from the data)", lo=0, hi=60,
+                                                  origin="calibrated")
+    oom_per_year: float = param(unit="OOM per year",
+                                doc="frontier growth of effective compute, to read gaps in months",
+                                lo=0, lo_open=True, hi=5, origin="data")
+    tokens_per_param: float = param(unit="tokens per parameter",
+                                    doc="training tokens per parameter when a model's size is "
+                                        "unpublished (compute-optimal)", lo=1, hi=10000,
+                                    origin="data")
+    release_threshold_oom: float = param(0.25, unit="OOM",
+                                         doc="threshold release rule: knowledge gain that "
+                                             "triggers a release", lo=0, lo_open=True, hi=5,
+                                         origin="assumption")
+    active_params_elasticity: float = param(unit="1",
+                                            doc="growth of active parameters per unit growth of "
+                                                "log compute in new releases", lo=0, hi=1,
+                                            origin="assumption")
+
+
+@dataclass
+class ComputeConfig:
+    """Chips, export limits, superclusters, serving capacity."""
+
+    serving_utilisation: float = param(unit="1", doc="utilisation of chips when serving", lo=0,
+                                       lo_open=True, hi=1, origin="data")
+    supercluster_penalty: float = param(unit="1",
+                                        doc="efficiency lost when many domestic chips are "
+                                            "clustered", lo=0, hi=0.9, origin="data")
+    hardware_cost_decline_per_year: float = param(unit="per year",
+                                                  doc="fall in the cost of a FLOP (purchase, "
+                                                      "rental and energy) from better chips",
+                                                  lo=0, hi=0.9, origin="data")
+    depreciation_per_month: float = param(unit="per month", doc="share of chips retired",
+                                          lo=0, hi=0.5, origin="assumption")
+    max_serving_share: float = param(unit="1",
+                                     doc="most of a lab's compute that serving may take", lo=0,
+                                     lo_open=True, hi=1, origin="assumption")
+    surge_cost: float = param(unit="1",
+                              doc="cost increase per unit of demand above capacity", lo=0,
+                              hi=20, origin="assumption")
+    max_overload: float = param(0.5, unit="1",
+                                doc="demand above capacity a lab can still serve by renting "
+                                    "chips at surge cost; beyond it buyers are rationed",
+                                lo=0, hi=10, origin="assumption")
+    domestic_supply_kchips_per_month: float = param(unit="thousand chips per month",
+                                                    doc="domestic accelerators the bloc's fabs "
+                                                        "make for its labs at the reference "
+                                                        "month", lo=0, origin="data")
+    domestic_supply_growth_per_year: float = param(unit="x per year",
+                                                   doc="growth of that production", lo=0.1,
+                                                   hi=10, origin="assumption")
+    domestic_chip_blocs: list[str] = param(unit="blocs",
+                                           doc="blocs that make domestic accelerators",
+                                           factory=list, origin="data")
+
+
+@dataclass
+class PricingConfig:
+    """Vendors' pricing rules and the Bertrand-Nash benchmark."""
+
+    inertia: float = param(unit="1",
+                           doc="share of the gap to the rule's target price closed each month",
+                           lo=0, lo_open=True, hi=1, origin="calibrated")
+    max_markup: float = param(unit="1", doc="highest price over marginal cost", lo=1,
+                              lo_open=True, hi=1000, origin="assumption")
+    cost_plus_markup: float = param(unit="1",
+                                    doc="cost-plus rule: price = (1 + markup) x marginal cost",
+                                    lo=0, hi=100, origin="assumption")
+    penetration_discount: float = param(unit="1",
+                                        doc="penetration rule: discount on rivals' mean price",
+                                        lo=0, hi=1, origin="assumption")
+    penetration_floor: float = param(unit="1",
+                                     doc="penetration rule: lowest price over marginal cost "
+                                         "(below 1 only with a subsidy)", lo=0, lo_open=True,
+                                     hi=10, origin="assumption")
+    panel_size: int = param(unit="buyers per segment",
+                            doc="firms sampled to represent demand when pricing", lo=10,
+                            hi=1_000_000, origin="structural")
+    nash_tolerance: float = param(1e-9, unit="1", doc="relative tolerance of the Nash solver",
+                                  lo=0, lo_open=True, hi=0.1, origin="structural")
+    nash_max_iter: int = param(100, unit="iterations", doc="iterations of the Nash solver",
+                               lo=1, hi=100_000, origin="structural")
+
+
+@dataclass
+class EntryConfig:
+    """Closed providers entering their customers' verticals (strategic risk)."""
+
+    hazard_per_month: float = param(unit="per month",
+                                    doc="chance that a closed lab enters a vertical in a month",
+                                    lo=0, hi=1, origin="calibrated")
+    harm_volume_loss: float = param(unit="1",
+                                    doc="share of a harmed firm's business lost", lo=0, hi=1,
+                                    origin="assumption")
+    harm_privacy_jump: float = param(unit="1",
+                                     doc="rise of a harmed firm's privacy concern", lo=0, hi=1,
+                                     origin="assumption")
+    alarm_per_event: float = param(unit="1",
+                                   doc="rise of everyone's weight on autonomy per entry", lo=0,
+                                   hi=10, origin="calibrated")
+    alarm_decay: float = param(unit="per month", doc="decay of that alarm", lo=0, hi=1,
+                               origin="assumption")
+    risk_per_entry: float = param(unit="1",
+                                  doc="rise of a lab's API risk per vertical it has entered",
+                                  lo=0, hi=10, origin="assumption")
