@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sim import compose_config
 from sim.model import AIMarket
-from sim.results import release_model
+from sim.model.results import release_model
 
 
 @dataclass

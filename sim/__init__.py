@@ -10,7 +10,7 @@ Quick start::
 
 from sim.config import Config, ConfigError, compose_config
 from sim.model import AIMarket
-from sim.results import Results, run
+from sim.model.results import Results, run
 
 __version__ = "0.1.0"
 

@@ -10,8 +10,8 @@ Examples::
 import hydra
 from omegaconf import DictConfig
 
-from sim.cli import run_job
 from sim.config import register_configs
+from sim.tools.cli import run_job
 
 register_configs()
 

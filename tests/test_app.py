@@ -30,7 +30,7 @@ from sim.dashboard.scenario_file import (
     save_scenario,
     scenario_yaml,
 )
-from sim.results import release_model
+from sim.model.results import release_model
 from sim.rules import RuleError
 from tests.browser import helpers
 

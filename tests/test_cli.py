@@ -157,7 +157,7 @@ def test_an_interrupted_sweep_resumes_without_redoing_finished_runs(tmp_path):
 def test_a_failed_run_exits_non_zero_and_the_others_keep_their_results(tmp_path):
     plugin = tmp_path / "fragile.py"
     plugin.write_text(
-        "from sim.market.pricing import best_response\n"
+        "from sim.rules.pricing import best_response\n"
         "from sim.rules import rule\n\n\n"
         "@rule('vendor_pricing', 'fragile')\n"
         "def fragile(vendor, market):\n"
@@ -170,7 +170,7 @@ def test_a_failed_run_exits_non_zero_and_the_others_keep_their_results(tmp_path)
     assert result.returncode != 0
     finished = [p.parent.relative_to(sweep).parts for p in sweep.rglob("DONE")]
     assert [parts[:2] for parts in finished] == [("baseline", "seed=0")]
-    gathered = subprocess.run([sys.executable, "-m", "sim.sweep", str(sweep), "--no-plots"],
+    gathered = subprocess.run([sys.executable, "-m", "sim.tools.gather", str(sweep), "--no-plots"],
                               cwd=ROOT, capture_output=True, text=True)
     assert gathered.returncode == 0
     runs = json.loads((sweep / "gathered" / "runs.json").read_text())

@@ -12,7 +12,7 @@ import pytest
 
 from sim import compose_config, run
 from sim.config import Config
-from sim.docs import MODEL_MD, extract_block, main, parameter_tables, splice
+from sim.tools.docs import MODEL_MD, extract_block, main, parameter_tables, splice
 
 TEXT = MODEL_MD.read_text(encoding="utf-8")
 
@@ -24,7 +24,7 @@ def tables() -> str:
 
 def test_the_generated_block_is_what_the_code_generates(tables):
     assert extract_block(TEXT) == tables, (
-        "docs/MODEL.md's parameter tables are out of date: run python -m sim.docs")
+        "docs/MODEL.md's parameter tables are out of date: run python -m sim.tools.docs")
 
 
 def test_check_mode_passes_on_the_document_and_fails_on_a_stale_copy(tmp_path, tables):

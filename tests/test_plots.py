@@ -20,11 +20,11 @@ from matplotlib.text import Annotation, Text
 from PIL import Image
 
 from sim import compose_config, run
-from sim.constants import BLOCS
-from sim.headline import HEADLINES
-from sim.plots import run as run_plots
+from sim.analysis.headline import HEADLINES
+from sim.core.constants import BLOCS
+from sim.plots import run_figures as run_plots
 from sim.plots import style
-from sim.plots import sweep as sweep_plots
+from sim.plots import sweep_figures as sweep_plots
 
 pytestmark = pytest.mark.xdist_group("plots")  # one worker builds the module's runs
 

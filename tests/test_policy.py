@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 from conftest import small_config
 
-from sim.agents.government import reactive
-from sim.bans import Bans
 from sim.config import EventConfig, validate
-from sim.events import blended_price
-from sim.menu import Menu
 from sim.model import AIMarket
+from sim.model.bans import Bans
+from sim.model.events import blended_price
+from sim.model.menu import Menu
+from sim.rules.policy import reactive
 
 
 def model_at(month: str, *overrides: str, events=()):

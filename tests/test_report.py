@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from sim import compose_config, run
-from sim.headline import HEADLINES
-from sim.plots import run as run_plots
-from sim.plots import sweep as sweep_plots
-from sim.report import (
+from sim.analysis.headline import HEADLINES
+from sim.plots import run_figures as run_plots
+from sim.plots import sweep_figures as sweep_plots
+from sim.report.html import (
     REPORT,
     changed_parameters,
     headline_table,

@@ -35,9 +35,9 @@ HISTORY_UNTIL = "2023-06"
 def restore_registry():
     """Rules registered by a test are forgotten after it (the registry is process-wide)."""
     known_rules("vendor_pricing")  # load the shipped rules before taking the copy
-    saved = {pool: dict(rules) for pool, rules in sim.rules._REGISTRY.items()}
+    saved = {pool: dict(rules) for pool, rules in sim.rules.registry._REGISTRY.items()}
     yield
-    for pool, rules in sim.rules._REGISTRY.items():
+    for pool, rules in sim.rules.registry._REGISTRY.items():
         rules.clear()
         rules.update(saved[pool])
 
@@ -83,7 +83,7 @@ def test_a_plugin_is_found_by_relative_path_and_by_module_name(monkeypatch):
                           "rules.vendor_pricing=my_rule"])
     assert cfg.rules.vendor_pricing == "my_rule"
     assert "my_rule" in known_rules("vendor_pricing")
-    sim.rules._REGISTRY["vendor_pricing"].pop("my_rule")
+    sim.rules.registry._REGISTRY["vendor_pricing"].pop("my_rule")
     monkeypatch.syspath_prepend(str(PLUGIN.parent))
     sys.modules.pop("my_rules", None)  # imported afresh, so that it registers its rule
     try:

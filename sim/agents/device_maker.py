@@ -21,9 +21,9 @@ import math
 import mesa
 import numpy as np
 
-from sim.constants import BLOCS
-from sim.market.choice import ChoiceProblem, checked_probabilities
-from sim.population.firms import SegmentDemand
+from sim.core.constants import BLOCS
+from sim.population.segment import SegmentDemand
+from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 
 def embodiment(month: int, midpoint: int, rate_per_year: float) -> float:

@@ -13,7 +13,7 @@ import math
 
 import mesa
 
-from sim.constants import BLOCS, NESTS
+from sim.core.constants import BLOCS, NESTS
 
 _SIGN = {"US": -1.0, "CN": 1.0}
 

@@ -23,7 +23,7 @@ import math
 
 import mesa
 
-from sim.constants import NESTS
+from sim.core.constants import NESTS
 
 
 class Startup(mesa.Agent):

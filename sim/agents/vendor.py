@@ -24,10 +24,10 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.constants import SECONDS_PER_MONTH
+from sim.core.constants import SECONDS_PER_MONTH
 from sim.market import capability as cap
 from sim.market import compute, cost
-from sim.rules import RuleError, rule
+from sim.rules import RuleError
 
 
 class Vendor(mesa.Agent):
@@ -287,20 +287,3 @@ class Vendor(mesa.Agent):
     def dumping(self) -> bool:
         """Selling below marginal cost this month."""
         return bool(self.active and self.price < self.marginal_cost)
-
-
-# -- release rules (registered for rules.vendor_release) --------------------------------------
-
-@rule("vendor_release", "cadence")
-def cadence(vendor: Vendor, model) -> bool:
-    """Release every ``release_interval_months`` months after the last release."""
-    return model.month - vendor.release_month >= vendor.cfg.release_interval_months
-
-
-@rule("vendor_release", "threshold")
-def threshold(vendor: Vendor, model) -> bool:
-    """Release once the lab's knowledge exceeds its current model by ``release_threshold_oom``
-    (world.capability), and no sooner than three months after the last release."""
-    return (vendor.knowledge - vendor.capability
-            >= model.cfg.world.capability.release_threshold_oom
-            and model.month - vendor.release_month >= 3)

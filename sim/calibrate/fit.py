@@ -24,7 +24,7 @@ from scipy import optimize
 
 from sim.calibrate.moments import Target, compute
 from sim.config import Config, validate
-from sim.results import run
+from sim.model.results import run
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every numeric field of the schema is declared with :func:`param`. The metadata is the
 single source of truth for three things: validation (:mod:`sim.config.validate`), the
-parameter tables of ``docs/MODEL.md`` (:mod:`sim.docs`) and the dashboard's sliders.
+parameter tables of ``docs/MODEL.md`` (:mod:`sim.tools.docs`) and the dashboard's sliders.
 """
 
 from __future__ import annotations

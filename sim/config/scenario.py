@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.config.fields import param
-from sim.constants import BLOCS, OPENNESS
+from sim.core.constants import BLOCS, OPENNESS
 
 EVENT_KINDS: tuple[str, ...] = (
     "release", "price", "export_limit", "subsidy", "ban", "entry", "privacy",

@@ -14,11 +14,11 @@ import re
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from sim.calendar import parse_month
 from sim.config.fields import describe_range
 from sim.config.scenario import EVENT_FIELDS, EventConfig
 from sim.config.schema import Config
-from sim.constants import BLOCS
+from sim.core.calendar import parse_month
+from sim.core.constants import BLOCS
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 

@@ -18,7 +18,7 @@ from sim.config.behaviour import (
 )
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
 from sim.config.fields import param
-from sim.constants import BLOCS
+from sim.core.constants import BLOCS
 
 
 @dataclass

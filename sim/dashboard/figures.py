@@ -1,4 +1,4 @@
-"""The page's figures: the standard run figures of :mod:`sim.plots.run`, drawn from the
+"""The page's figures: the standard run figures of :mod:`sim.plots.run_figures`, drawn from the
 model's tidy table so far and turned into PNG bytes.
 
 The page draws one figure at a time (a figure takes 0.2-0.7 s to lay out and render,
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.calendar import format_month
-from sim.constants import SEGMENTS
-from sim.headline import HEADLINES
+from sim.analysis.headline import HEADLINES
+from sim.core.calendar import format_month
+from sim.core.constants import SEGMENTS
 from sim.model import AIMarket
-from sim.plots import run as run_plots
+from sim.model.results import event_rows
+from sim.plots import run_figures as run_plots
 from sim.plots.style import png_bytes
-from sim.results import event_rows
 
 #: Resolution of the page's images (a double-column figure is 7 in wide: 770 px).
 DPI = 110

@@ -48,7 +48,7 @@ from sim.dashboard.levers import (
 )
 from sim.dashboard.model import DashboardModel, with_settings
 from sim.dashboard.scenario_file import save_scenario, scenario_yaml
-from sim.results import release_model
+from sim.model.results import release_model
 
 log = logging.getLogger("sim.dashboard")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.constants import NESTS
+from sim.core.constants import NESTS
 
 
 def choice_probabilities(utility: np.ndarray, available: np.ndarray, nest: np.ndarray,

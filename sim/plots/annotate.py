@@ -1,6 +1,6 @@
 """Reading a run's tidy table and annotating its figures: series, units, the events marked
 on the time axes (lettered scenario events, faint history events), legends below the
-panels, and names at the ends of lines. Used by :mod:`sim.plots.run`.
+panels, and names at the ends of lines. Used by :mod:`sim.plots.run_figures`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
 
-from sim.constants import SEGMENTS
+from sim.core.constants import SEGMENTS
 from sim.plots.style import GREY, date_axis, short, to_dates, wrap
 
 #: First month of the scenario proper: events from then on are the scenario's own.

@@ -36,7 +36,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
+from sim.core.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
 
 P = ParamSpec("P")
 

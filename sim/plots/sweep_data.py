@@ -1,6 +1,6 @@
 """The numbers behind the sweep figures, from a gathered sweep table: each series by run,
 bands across seeds, paired differences from the baseline, event studies. Figures are in
-:mod:`sim.plots.sweep`.
+:mod:`sim.plots.sweep_figures`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.headline import HEADLINES
+from sim.analysis.headline import HEADLINES
 from sim.plots.style import SCENARIO_ORDER, month_number
 
 #: Columns every gathered table has; any other column is a parameter (or bookkeeping).
@@ -46,7 +46,7 @@ def series_of(key: Key, gathered: pd.DataFrame | None = None) -> Series:
     """The series a headline key or a (metric, segment, entity) tuple names.
 
     Args:
-        key: a key of :data:`sim.headline.HEADLINES`, or (metric, segment, entity).
+        key: a key of :data:`sim.analysis.headline.HEADLINES`, or (metric, segment, entity).
         gathered: the table, to read the unit of a tuple's series from.
 
     Raises:

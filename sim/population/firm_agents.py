@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.startup import Startup
-from sim.constants import BLOCS
-from sim.population.firms import FirmMonth, SegmentDemand
+from sim.core.constants import BLOCS
+from sim.population.firms import FirmMonth
+from sim.population.segment import SegmentDemand
 
 
 class FirmAgents:

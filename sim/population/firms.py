@@ -25,19 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.constants import BLOCS
-from sim.market.choice import ChoiceProblem, checked_probabilities
+from sim.core.constants import BLOCS
 from sim.market.demand import sample_choices
-
-
-@dataclass
-class SegmentDemand:
-    """What one buyer segment bought this month (J slots, B blocs)."""
-
-    tokens: np.ndarray  #: million tokens per slot, (J,)
-    spend: np.ndarray  #: USD per slot, (J,)
-    tokens_by_bloc: np.ndarray  #: million tokens by buyer bloc and slot, (B, J)
-    buyers: np.ndarray  #: buyers on each slot, (J,) (firms; zeros for nations and devices)
+from sim.population.segment import SegmentDemand
+from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 
 @dataclass

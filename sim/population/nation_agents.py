@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.nation import Nation
-from sim.constants import BLOCS
-from sim.population.firms import SegmentDemand
+from sim.core.constants import BLOCS
 from sim.population.nations import bloc_shares_of, nation_panel
+from sim.population.segment import SegmentDemand
 
 
 class NationAgents:

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.constants import BLOCS
-from sim.market.choice import ChoiceProblem, checked_probabilities
+from sim.core.constants import BLOCS
 from sim.market.diffusion import affordability, bass_step
-from sim.population.firms import SegmentDemand
+from sim.population.segment import SegmentDemand
+from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 #: Sign of a bloc's models on the leaning axis: China +1, the US -1, others 0.
 LEANING_SIGN = np.array([{"US": -1.0, "CN": 1.0}.get(b, 0.0) for b in BLOCS])

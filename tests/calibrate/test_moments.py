@@ -10,7 +10,7 @@ from conftest import cached_run
 from sim.calibrate import moments as mom
 from sim.calibrate.moments import Target, load_targets
 from sim.calibrate.scorecard import scorecard, verdict
-from sim.results import Results
+from sim.model.results import Results
 
 MONTHS = [f"{y}-{m:02d}" for y in (2023, 2024, 2025) for m in range(1, 13)]
 

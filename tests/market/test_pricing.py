@@ -5,15 +5,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sim.market.pricing import (
-    DemandPanel,
-    MarketView,
-    best_response,
-    cost_plus,
-    markup_factor,
-    nash_prices,
-    penetration,
-)
+from sim.market.pricing import DemandPanel, markup_factor, nash_prices
+from sim.rules.pricing import MarketView, best_response, cost_plus, penetration
 
 
 def make_panel(n_firms, alpha, quality=None, n_buyers=50, eps=0.0, lam=1.0, nest=None,

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from sim.constants import BLOCS
+from sim.core.constants import BLOCS
 
 
 class Bans:
@@ -40,7 +40,7 @@ class Bans:
 
         Args:
             jurisdictions: for each buyer (or buyer group), the codes whose bans apply to it.
-            menu: the :class:`sim.menu.Menu`.
+            menu: the :class:`sim.model.menu.Menu`.
             vendor_ids: vendor ids in slot order.
             covers_self_hosting: whether bans also forbid self-hosting the banned weights.
         """

@@ -34,7 +34,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.constants import BLOCS, NESTS, OPENNESS
+from sim.core.constants import BLOCS, NESTS, OPENNESS
 from sim.plots.annotate import (  # noqa: F401 (re-exported for redrawing)
     EVENT_COLOR,
     LETTER_STEP,

@@ -36,8 +36,8 @@ DECISIONS: tuple[str, ...] = (
 #: Rules that share a signature share a pool: a choice rule serves firms and nations alike.
 _POOL = {"adopter_choice": "startup_choice"}
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {d: {} for d in DECISIONS if d not in _POOL}
-_BUILTINS = ("sim.market.pricing", "sim.market.choice", "sim.agents.vendor",
-             "sim.agents.government")
+_BUILTINS = ("sim.rules.pricing", "sim.rules.choice", "sim.rules.release",
+             "sim.rules.policy")
 _loaded = False
 
 

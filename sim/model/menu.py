@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.constants import BLOCS, NESTS, OPENNESS
+from sim.core.constants import BLOCS, NESTS, OPENNESS
 
 
 class Menu:

@@ -71,7 +71,7 @@ class Results:
 
 def event_rows(model: AIMarket) -> pd.DataFrame:
     """The events the model applied, as a table (for plots and reports)."""
-    from sim.calendar import format_month
+    from sim.core.calendar import format_month
 
     rows = [{"month": format_month(m), "kind": e.kind, "vendor": e.vendor or "",
              "bloc": e.bloc or "", "label": e.label or e.model or e.kind}
@@ -90,7 +90,7 @@ def run(cfg: Config, progress: bool = False) -> Results:
             months = tqdm(months, desc=f"{cfg.scenario.name} seed={cfg.seed}", unit="month")
         for _ in months:
             model.step()
-        from sim.calendar import format_month
+        from sim.core.calendar import format_month
 
         entries = pd.DataFrame(
             [{"month": format_month(m), "vendor": v, "vertical": k, "harmed": h}

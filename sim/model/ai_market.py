@@ -19,28 +19,31 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import data, entry, views
+from sim import data
 from sim.agents.device_maker import DeviceMaker
 from sim.agents.government import Government
 from sim.agents.vendor import Vendor
-from sim.bans import Bans
-from sim.calendar import format_month, parse_month
 from sim.config import Config, ConfigError, validate
 from sim.config.validate import check_event
-from sim.constants import BLOCS
-from sim.events import Timeline
+from sim.core.calendar import format_month, parse_month
+from sim.core.constants import BLOCS
+from sim.core.streams import Streams
 from sim.market import cost
 from sim.market.capability import algo_multiplier, spillover_target
 from sim.market.compute import ration
-from sim.market.pricing import DemandPanel, MarketView, nash_prices
-from sim.menu import Menu
+from sim.market.pricing import DemandPanel, nash_prices
+from sim.model import entry, views
+from sim.model.bans import Bans
+from sim.model.events import Timeline
+from sim.model.menu import Menu
+from sim.model.record import Recorder
 from sim.population.firm_agents import FirmAgents
-from sim.population.firms import FirmMonth, FirmPopulation, SegmentDemand, draw_firms
+from sim.population.firms import FirmMonth, FirmPopulation, draw_firms
 from sim.population.nation_agents import NationAgents
 from sim.population.nations import NationMonth, NationPopulation, draw_nations
-from sim.record import Recorder
+from sim.population.segment import SegmentDemand
 from sim.rules import get_rule
-from sim.streams import Streams
+from sim.rules.pricing import MarketView
 
 
 class AIMarket(mesa.Model):
@@ -50,7 +53,7 @@ class AIMarket(mesa.Model):
         cfg: a validated :class:`sim.config.Config` (see :func:`sim.config.compose_config`).
 
     Attributes:
-        month: the current month number (see :mod:`sim.calendar`).
+        month: the current month number (see :mod:`sim.core.calendar`).
         vendors: the vendor agents, in the order of ``world.vendors``.
         governments: government agents by bloc.
         firms: firm segments (startups, enterprises), vectorized or as agents.
@@ -390,11 +393,11 @@ class AIMarket(mesa.Model):
     # -- what buyers see -------------------------------------------------------------------
 
     def refresh_menu(self) -> None:
-        """Rebuild the menu and each segment's view of it (:func:`sim.views.refresh_menu`)."""
+        """Rebuild the menu and each segment's view of it (:func:`sim.model.views.refresh_menu`)."""
         views.refresh_menu(self)
 
     def build_panel(self) -> DemandPanel:
-        """The demand panel vendors price against (:func:`sim.views.build_panel`)."""
+        """The demand panel vendors price against (:func:`sim.model.views.build_panel`)."""
         return views.build_panel(self)
 
     def device_available(self, maker: DeviceMaker) -> np.ndarray:
@@ -404,7 +407,7 @@ class AIMarket(mesa.Model):
     # -- vertical entry ----------------------------------------------------------------------
 
     def enter_verticals(self) -> None:
-        """Closed labs may enter their customers' biggest vertical (:mod:`sim.entry`)."""
+        """Closed labs may enter their customers' biggest vertical (:mod:`sim.model.entry`)."""
         entry.enter_verticals(self)
 
     def enter_vertical(self, vendor: Vendor, vertical: int | None) -> None:

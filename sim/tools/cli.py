@@ -29,8 +29,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, to_config
-from sim.outputs import DONE, TABLE, manifest, summary, write_json, write_table, write_text
-from sim.results import Results, run
+from sim.model.results import Results, run
+from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table, write_text
 from sim.rules import RuleError
 
 log = logging.getLogger("sim")
@@ -86,10 +86,10 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
         "headlines": summary(results.table, config.world.history_until),
     })
     if figures and (config.output.plots or config.output.report):
-        from sim.plots.run import draw_run_figures
+        from sim.plots.run_figures import draw_run_figures
 
         log.info("drawing plots")
-        from sim.calendar import format_month, parse_month
+        from sim.core.calendar import format_month, parse_month
 
         figures = draw_run_figures(
             results.table, results.events, config.scenario.name, out_dir / "plots",
@@ -98,7 +98,7 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
         if config.output.report:
             from sim.calibrate.moments import load_targets
             from sim.calibrate.scorecard import scorecard, to_html
-            from sim.report import write_run_report
+            from sim.report.html import write_run_report
 
             card = scorecard([results], load_targets())
             write_table(card, out_dir, "scorecard", ["csv"])

@@ -29,9 +29,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.headline import HEADLINES
+from sim.analysis.headline import HEADLINES
 from sim.plots.style import png_bytes, unit_display, write_atomic
-from sim.report_tables import (  # noqa: F401 (re-exported)
+from sim.report.tables import (  # noqa: F401 (re-exported)
     CI_LEVEL,
     DEFAULT_DATES,
     _calibrated,
@@ -48,7 +48,7 @@ from sim.report_tables import (  # noqa: F401 (re-exported)
     sweep_headline_table,
 )
 
-log = logging.getLogger("sim.report")
+log = logging.getLogger("sim.report.html")
 
 REPORT = "report.html"
 
@@ -169,7 +169,7 @@ def write_run_report(table: pd.DataFrame, events: pd.DataFrame | None, config: A
         events: the run's events (or None).
         config: the run's :class:`sim.config.Config`.
         out_dir: the run's folder.
-        figures: name -> paths from :func:`sim.plots.run.draw_run_figures`; None draws
+        figures: name -> paths from :func:`sim.plots.run_figures.draw_run_figures`; None draws
             them in memory (no files besides the report).
         report_dates: months (``YYYY-MM``) of the headline table.
         extra_html: HTML inserted verbatim as its own section (e.g. a scorecard).
@@ -181,7 +181,7 @@ def write_run_report(table: pd.DataFrame, events: pd.DataFrame | None, config: A
     Returns:
         The path of the report.
     """
-    from sim.plots import run as run_plots
+    from sim.plots import run_figures as run_plots
 
     out_dir = Path(out_dir)
     scenario = config.scenario
@@ -331,7 +331,7 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
         events: the sweep's events, with a ``scenario`` column (or None).
         out_dir: the folder of the gathered sweep.
         report_dates: months (``YYYY-MM``) of the tables.
-        figures: name -> paths from :func:`sim.plots.sweep.draw_sweep_figures`; None
+        figures: name -> paths from :func:`sim.plots.sweep_figures.draw_sweep_figures`; None
             draws them in memory.
         extra_html: HTML inserted verbatim as its own section.
         baseline: the scenario the others are paired with.
@@ -342,7 +342,7 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
     Returns:
         The path of the report.
     """
-    from sim.plots import sweep as sweep_plots
+    from sim.plots import sweep_figures as sweep_plots
 
     out_dir = Path(out_dir)
     dates = [str(d) for d in report_dates]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from sim.calendar import parse_month
 from sim.config.scenario import EventConfig
 from sim.config.validate import ConfigError
+from sim.core.calendar import parse_month
 from sim.market.capability import capability_of, compute_optimal_params_b
 
 

@@ -6,7 +6,7 @@ swept parameter (named by its override key, e.g. ``world.demand.price_elasticity
 A ``run`` column (the run's folder) is bookkeeping and ignored; a parameter column with a
 single value is a setting, not a sweep, and is ignored too.
 
-A series is named by a headline key of :data:`sim.headline.HEADLINES` (``"us_lerner"``)
+A series is named by a headline key of :data:`sim.analysis.headline.HEADLINES` (``"us_lerner"``)
 or by a tuple ``(metric, segment, entity)``. Functions that draw a grid take a *list* of
 them (a tuple is always one series).
 
@@ -32,7 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.headline import HEADLINES
+from sim.analysis.headline import HEADLINES
 from sim.plots.style import (
     GREY,
     date_axis,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.headline import HEADLINES, headline_frame
+from sim.analysis.headline import HEADLINES, headline_frame
 
 DONE = "DONE"
 TABLE = "timeseries"

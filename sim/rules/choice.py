@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.market.demand import choice_probabilities
-from sim.rules import RuleError, rule
+from sim.rules.registry import RuleError, rule
 
 
 @dataclass

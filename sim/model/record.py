@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.calendar import format_month
-from sim.constants import BLOCS, OPENNESS
+from sim.core.calendar import format_month
+from sim.core.constants import BLOCS, OPENNESS
 from sim.market.demand import inclusive_value
 from sim.market.metrics import (
     consumer_surplus,

@@ -1,6 +1,6 @@
 """The tables of the reports: headline metrics at chosen dates, their spread across seeds,
 paired differences from the baseline, and the parameters a run changed. Plain pandas
-tables; :mod:`sim.report` renders them as HTML.
+tables; :mod:`sim.report.html` renders them as HTML.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.headline import HEADLINES
+from sim.analysis.headline import HEADLINES
 
-log = logging.getLogger("sim.report")
+log = logging.getLogger("sim.report.html")
 
 DEFAULT_DATES: tuple[str, ...] = ("2026-12", "2030-12")
 #: Level of the confidence interval of a mean paired difference.
@@ -84,14 +84,14 @@ def headline_table(table: pd.DataFrame,
 
 
 def _parameter_columns(gathered: pd.DataFrame) -> list[str]:
-    from sim.plots.sweep import parameter_columns
+    from sim.plots.sweep_figures import parameter_columns
 
     return parameter_columns(gathered)
 
 
 def _headline_runs(gathered: pd.DataFrame, dates: Sequence[str]) -> pd.DataFrame:
     """Headline values of every run at the dates: headline, scenario, seed, params, month."""
-    from sim.plots.sweep import runs
+    from sim.plots.sweep_figures import runs
 
     frames = []
     for h in HEADLINES:
@@ -115,7 +115,7 @@ def sweep_headline_table(gathered: pd.DataFrame,
         ``low`` and ``high`` (5th and 95th percentiles across seeds) and ``n`` (seeds with
         a value). Units as the table stores them.
     """
-    from sim.plots.sweep import bands
+    from sim.plots.sweep_figures import bands
 
     params = _parameter_columns(gathered)
     values = _headline_runs(gathered, report_dates)
@@ -135,7 +135,7 @@ def sweep_difference_table(gathered: pd.DataFrame,
         Long table: ``headline``, ``scenario``, the parameters, ``month``, ``mean``,
         ``ci_low``, ``ci_high``, ``low``, ``high``, ``n``; empty without a baseline.
     """
-    from sim.plots.sweep import bands, paired_differences
+    from sim.plots.sweep_figures import bands, paired_differences
 
     params = _parameter_columns(gathered)
     columns = ["headline", "scenario", *params, "month", "mean", "ci_low", "ci_high", "low",

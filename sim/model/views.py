@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.device_maker import DeviceMaker, embodiment
-from sim.calendar import parse_month
-from sim.constants import BLOCS
+from sim.core.calendar import parse_month
+from sim.core.constants import BLOCS
 from sim.market.pricing import DemandPanel
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth

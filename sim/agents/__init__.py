@@ -1,0 +1,2 @@
+"""Mesa agents: vendors, governments, device makers, and the per-agent buyers (startups,
+nations) of the reference engine."""

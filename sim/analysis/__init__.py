@@ -1,0 +1,1 @@
+"""Pure functions of tidy tables: headline series, sweep statistics. No model imports."""

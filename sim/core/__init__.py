@@ -1,0 +1,1 @@
+"""What every layer shares: the calendar, the named random streams, the constants."""

@@ -1,0 +1,1 @@
+"""Writing a run's files: atomic writes, tidy tables, summary and manifest."""
