@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)            ## run the baseline scenario (pass Hydra overrides with ARGS="scenario=token_price_cut seed=7")
 	$(BIN)/python -m sim $(ARGS)
 
-test: $(STAMP)           ## lint, then the whole test suite (browser and notebook tests included)
+test: $(STAMP)           ## lint, the import contract, then the whole test suite (browser and notebook tests included)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)          ## speed and memory benchmark; writes benchmarks/results/
 	$(BIN)/python -m benchmarks $(ARGS)
