@@ -87,3 +87,23 @@ def test_an_export_limit_on_a_bloc_nobody_limits_is_refused():
 def test_an_unknown_event_kind_is_refused():
     with pytest.raises(ConfigError, match=r"kind.*one of release, price"):
         validate(event(date="2026-01", kind="earthquake"))
+
+
+@pytest.mark.parametrize("override", [
+    "scenario.events.0.level=0",       # a full embargo
+    "scenario.events.0.level=0.0",
+])
+def test_a_level_of_zero_is_a_value_not_a_missing_one(override):
+    """0.0 == False in Python: a full embargo must not be refused as 'required'."""
+    cfg = small_config("scenario=chip_export_limits", override)
+    assert cfg.scenario.events[0].kind == "export_limit"
+    assert cfg.scenario.events[0].level == 0.0
+
+
+def test_zero_subsidy_and_zero_privacy_shift_are_accepted():
+    validate_ok = [EventConfig(date="2026-01", kind="subsidy", bloc="CN", lever="energy",
+                               level=0.0),
+                   EventConfig(date="2026-01", kind="privacy", level=0.0)]
+    cfg = small_config()
+    cfg.scenario.events = validate_ok
+    validate(cfg)

@@ -174,6 +174,17 @@ def _check_world(cfg: Config) -> None:
 
 # -- events ---------------------------------------------------------------------------------
 
+def is_set(value: Any) -> bool:
+    """Whether an event field was given: not None, not False, not empty.
+
+    Compared by identity and type, not by ``==``: ``0.0 == False``, and a level of zero
+    (a full embargo, no subsidy) is a value, not a missing one.
+    """
+    if value is None or value is False:
+        return False
+    return not (isinstance(value, str | list) and len(value) == 0)
+
+
 def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     """Check that one event carries what its kind needs, and nothing it cannot use."""
     _month(f"{path}.date", event.date)
@@ -183,7 +194,7 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     # the fields this event sets (text labels and the date and kind aside)
     present = {f.name for f in fields(event)
                if f.name not in ("date", "kind", "label", "source")
-               and getattr(event, f.name) not in (None, False, [], "")}
+               and is_set(getattr(event, f.name))}
     groups = {
         "capability": {"training_flop", "capability", "frontier_lag_months"},
         "price": {"price_in", "price_out", "factor"},
