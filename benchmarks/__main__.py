@@ -1,7 +1,9 @@
 """``python -m benchmarks``: the speed and memory table of the simulation.
 
-Cases: the small world in both engines (the vectorized-to-reference ratio), 10,000 and
-100,000 startups with every country for 96 months, and a parallel sweep of small-world
+Cases: the small world in the vectorized engine, in the frozen per-agent reference
+(:mod:`benchmarks.reference_agents`, the speed yardstick of the engine ratio) and in the
+live per-agent engine; 10,000 and 100,000 startups with every country for 96 months; the
+default world in the vectorized engine and the frozen reference; and a parallel sweep of small-world
 runs through the joblib launcher. Writes ``benchmarks/results/benchmarks.json``, a
 profile of the largest world, and prints the table.
 
@@ -12,6 +14,7 @@ profile of the largest world, and prints the table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import subprocess
@@ -20,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.reference_agents import reference_firms
 from benchmarks.suite import as_dict, config_for, measure, profile
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -73,30 +77,36 @@ def main(argv: list[str] | None = None) -> int:
 
     repeats = 1 if args.quick else args.repeats
     end = "2023-06" if args.quick else None
+    # (name, config, engine label, context of the runs): the reference is the agent engine
+    # with the firms' procedure frozen in benchmarks/reference_agents.py
     cases = [
-        ("small world", config_for(None, "small", "vector", end)),
-        ("small world", config_for(None, "small", "agent", end)),
+        ("small world", config_for(None, "small", "vector", end), None, contextlib.nullcontext),
+        ("small world", config_for(None, "small", "agent", end), "reference", reference_firms),
+        ("small world", config_for(None, "small", "agent", end), None, contextlib.nullcontext),
     ]
     sizes = (200, 2000) if args.quick else (10_000, 100_000)
     for n in sizes:
-        cases.append((f"{n:,} startups, all nations", config_for(n, "default", "vector", end)))
+        cases.append((f"{n:,} startups, all nations", config_for(n, "default", "vector", end),
+                      None, contextlib.nullcontext))
     rows = []
-    for name, cfg in cases:
-        print(f"measuring {name} ({cfg.engine})...", flush=True)
-        rows.append(as_dict(measure(name, cfg, repeats)))
-    vector, agent = rows[0], rows[1]
-    ratio = agent["buy_s"] / vector["buy_s"]  # per agent-step of the buyers, same world
-    whole_ratio = agent["median_s"] / vector["median_s"]
+    for name, cfg, engine, within in cases:
+        print(f"measuring {name} ({engine or cfg.engine})...", flush=True)
+        rows.append(as_dict(measure(name, cfg, repeats, engine, within)))
+    vector, reference, agent = rows[0], rows[1], rows[2]
+    ratio = reference["buy_s"] / vector["buy_s"]  # per agent-step of the buyers, same world
+    whole_ratio = reference["median_s"] / vector["median_s"]
+    live_ratio = agent["buy_s"] / vector["buy_s"]
     # the same comparison where buyers dominate: the default world's 22,000 firms
     default_end = end or "2026-12"
     large = []
-    for engine in ("vector", "agent"):
-        print(f"measuring the default world ({engine})...", flush=True)
+    for engine, within in (("vector", contextlib.nullcontext), ("agent", reference_firms)):
+        label = "reference" if engine == "agent" else engine
+        print(f"measuring the default world ({label})...", flush=True)
         large.append(as_dict(measure("default world", config_for(None, "default", engine,
-                                                                 default_end), 1)))
+                                                                 default_end), 1, label, within)))
     rows.extend(large)
     large_ratio = large[1]["buy_s"] / large[0]["buy_s"]
-    growth = rows[3]["median_s"] / rows[2]["median_s"]
+    growth = rows[4]["median_s"] / rows[3]["median_s"]
     result = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor()},
@@ -104,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "vector_to_reference_speedup_buyers": ratio,
         "vector_to_reference_speedup_whole_run": whole_ratio,
         "vector_to_reference_speedup_buyers_default_world": large_ratio,
+        "vector_to_live_agent_speedup_buyers": live_ratio,
         "time_growth_10x_firms": growth,
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -116,10 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
     print(table(rows))
-    print(f"\nvectorized engine / per-agent reference, per buyer step: {ratio:.0f}x faster; "
-          f"whole run: {whole_ratio:.1f}x (same small world); per buyer step on the default "
-          f"world: {large_ratio:.0f}x")
-    print(f"time from {rows[2]['firms']:,} to {rows[3]['firms']:,} firms: x{growth:.2f}")
+    print(f"\nvectorized engine / frozen per-agent reference, per buyer step: {ratio:.0f}x "
+          f"faster; whole run: {whole_ratio:.1f}x (same small world); per buyer step on the "
+          f"default world: {large_ratio:.0f}x; against the live agent engine: "
+          f"{live_ratio:.0f}x per buyer step (small world)")
+    print(f"time from {rows[3]['firms']:,} to {rows[4]['firms']:,} firms: x{growth:.2f}")
     if "sweep" in result:
         s = result["sweep"]
         print(f"joblib sweep: {s['runs']} runs in {s['wall_s']:.1f} s on {s['jobs']} jobs "

@@ -8,12 +8,14 @@ only so that it cannot rot.
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import io
 import pstats
 import statistics
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,7 +29,7 @@ class Measurement:
     """One benchmark row."""
 
     case: str  #: what was run
-    engine: str  #: vector or agent
+    engine: str  #: vector, agent (the live per-agent engine) or reference (the frozen one)
     firms: int  #: startups and enterprises
     nations: int
     months: int
@@ -91,14 +93,21 @@ def _one_run(cfg, record: bool = True) -> tuple[float, float, float, float, floa
     return t1 - t0, t2 - t1, recording, t3 - t2, buying
 
 
-def measure(case: str, cfg, repeats: int = 5) -> Measurement:
-    """Median of ``repeats`` runs after one warm-up, and the peak memory of one more."""
-    _one_run(cfg)  # warm-up: imports, caches, first-touch allocations
-    runs = [_one_run(cfg) for _ in range(repeats)]
-    tracemalloc.start()
-    _one_run(cfg)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+def measure(case: str, cfg, repeats: int = 5, engine: str | None = None,
+            within: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
+            ) -> Measurement:
+    """Median of ``repeats`` runs after one warm-up, and the peak memory of one more.
+
+    ``within`` makes the context every run is built and run in (e.g.
+    :func:`benchmarks.reference_agents.reference_firms`), and ``engine`` names the row's
+    engine when it is not the config's."""
+    with within():
+        _one_run(cfg)  # warm-up: imports, caches, first-touch allocations
+        runs = [_one_run(cfg) for _ in range(repeats)]
+        tracemalloc.start()
+        _one_run(cfg)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     median = statistics.median(r[1] for r in runs)
     firms = sum(s.n for s in cfg.world.firms.values())
     from sim.data import load_countries
@@ -106,7 +115,7 @@ def measure(case: str, cfg, repeats: int = 5) -> Measurement:
     nations = len(load_countries(cfg.world.nations.countries_file, cfg.world.nations.include))
     months = AIMarket.months_between(cfg.world.start, cfg.world.end)
     return Measurement(
-        case=case, engine=cfg.engine, firms=firms, nations=nations, months=months,
+        case=case, engine=engine or cfg.engine, firms=firms, nations=nations, months=months,
         median_s=median, min_s=min(r[1] for r in runs), repeats=repeats,
         agent_steps_per_s=(firms + nations) * months / median, peak_mib=peak / 2**20,
         build_s=statistics.median(r[0] for r in runs),

@@ -2,6 +2,8 @@
 
 import json
 
+import numpy as np
+
 from benchmarks.__main__ import main
 from benchmarks.suite import config_for, measure
 
@@ -16,6 +18,24 @@ def test_a_measurement_has_every_column():
 def test_the_quick_suite_writes_its_table(tmp_path, capsys):
     assert main(["--quick", "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "benchmarks.json").read_text())
-    assert len(result["rows"]) == 6
+    assert len(result["rows"]) == 7
+    assert [r["engine"] for r in result["rows"][:3]] == ["vector", "reference", "agent"]
     assert result["vector_to_reference_speedup_buyers"] > 0
+    assert result["vector_to_live_agent_speedup_buyers"] > 0
     assert "agent-steps/s" in capsys.readouterr().out
+
+
+def test_the_frozen_reference_is_the_agent_engine_with_its_firms_swapped():
+    from benchmarks.reference_agents import ReferenceStartup, reference_firms
+    from sim import run
+    from sim.model import AIMarket
+
+    cfg = config_for(40, "small", "agent", "2023-04")
+    with reference_firms():
+        model = AIMarket(cfg)
+        frozen = run(cfg).table["value"].to_numpy()
+    assert all(isinstance(a, ReferenceStartup) for f in model.firms.values() for a in f.agents)
+    live = run(cfg).table["value"].to_numpy()  # the same economics, written another way
+    ok = ~np.isnan(live)
+    assert np.array_equal(np.isnan(frozen), ~ok)
+    assert np.allclose(frozen[ok], live[ok], rtol=1e-9, atol=1e-9)

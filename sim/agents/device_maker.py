@@ -22,6 +22,7 @@ import mesa
 import numpy as np
 
 from sim.core.constants import BLOCS
+from sim.market import buyers
 from sim.population.segment import SegmentDemand
 from sim.rules.choice import ChoiceProblem, checked_probabilities
 
@@ -59,30 +60,31 @@ class DeviceMaker(mesa.Agent):
         self.demand = (self.cfg.demand_mtok_at_start * self.capacity
                        * embodied_now / embodied_start)
 
+    def utility(self, menu, demand_cfg, price: np.ndarray | None = None) -> np.ndarray:
+        """Its utility for every offering on the menu, at ``price`` (without the price term
+        if None), (J,) (utils): :func:`sim.market.buyers.device_utility`."""
+        cfg = self.cfg
+        return buyers.device_utility(
+            menu.capability, menu.appeal, menu.active_params_b, menu.is_api,
+            menu.bloc == self.bloc_index, demand_cfg.quality_weight, cfg.efficiency_weight,
+            cfg.cloud_penalty, cfg.home_bias, alpha=cfg.alpha, price=price)
+
     def choose(self, market, demand_cfg, available: np.ndarray) -> SegmentDemand:
         """Score offerings, adjust shares, buy tokens."""
         menu = market
         price = np.where(menu.is_api, menu.price, menu.self_cost[self.bloc_index])
         safe_price = np.where(available, price, 1.0)
-        utility = (demand_cfg.quality_weight * menu.capability + menu.appeal
-                   - self.cfg.alpha * np.log(safe_price)
-                   - self.cfg.efficiency_weight * np.log(menu.active_params_b)
-                   - self.cfg.cloud_penalty * menu.is_api
-                   + self.cfg.home_bias * (menu.bloc == self.bloc_index))
+        utility = self.utility(menu, demand_cfg, safe_price)
         problem = ChoiceProblem(utility[None, :], available[None, :], safe_price[None, :],
                                 menu.capability, menu.nest, demand_cfg.nest_lambda,
                                 demand_cfg.adequacy_gap_oom)
         rule_name = self.model.cfg.rules.adopter_choice
         target = checked_probabilities(self.model.rule("adopter_choice")(problem), problem,
                                        rule_name)[0]
-        if self.shares is None:
-            self.shares = target
-        else:
-            rate = self.cfg.share_adjustment
-            shares = np.where(available, (1 - rate) * self.shares + rate * target, 0.0)
-            total = shares.sum()
-            self.shares = shares / total if total > 0 else target
-        use = (safe_price / demand_cfg.reference_price_usd) ** (-demand_cfg.price_elasticity)
+        self.shares = buyers.adjust_shares(self.shares, target, available,
+                                           self.cfg.share_adjustment)
+        use = buyers.token_volume(1.0, safe_price, demand_cfg.reference_price_usd,
+                                  demand_cfg.price_elasticity)
         self.tokens = self.demand * self.shares * use
         self.prices = safe_price
         by_bloc = np.zeros((len(BLOCS), price.size))
@@ -93,10 +95,7 @@ class DeviceMaker(mesa.Agent):
         """The device maker's row of the pricing panel."""
         menu = market
         price = np.where(menu.is_api, 1.0, menu.self_cost[self.bloc_index])
-        base = (demand_cfg.quality_weight * menu.capability + menu.appeal
-                - self.cfg.efficiency_weight * np.log(menu.active_params_b)
-                - self.cfg.cloud_penalty * menu.is_api
-                + self.cfg.home_bias * (menu.bloc == self.bloc_index))
+        base = self.utility(menu, demand_cfg)  # the panel adds the price term itself
         return {"base_utility": base[None, :], "alpha": np.array([self.cfg.alpha]),
                 "own_price": np.where(available, price, 1.0)[None, :],
                 "available": available[None, :], "volume": np.array([self.demand]),

@@ -1,9 +1,11 @@
 """A startup (or an enterprise): one firm choosing its model provider, one Mesa step each.
 
-This is the executable specification of the firms' rule, written for one firm in plain
-Python so it can be read line by line. The model runs it with ``engine=agent``; the
-default engine runs the same rule over all firms at once with numpy
-(:mod:`sim.population.firms`), and tests check that both agree.
+This is the executable specification of the firms' rule, written for one firm so it can
+be read line by line; its formulas are the functions of :mod:`sim.market.buyers`, called
+on this firm's row of offerings (the same functions the vectorized engine calls on all
+firms at once). The model runs it with ``engine=agent``; the default engine runs the
+same rule over all firms at once with numpy (:mod:`sim.population.firms`), and tests
+check that both agree.
 
 Each month the firm:
 
@@ -19,11 +21,11 @@ Each month the firm:
 
 from __future__ import annotations
 
-import math
-
 import mesa
+import numpy as np
 
-from sim.core.constants import NESTS
+from sim.market import buyers
+from sim.market import demand as nested_logit
 
 
 class Startup(mesa.Agent):
@@ -57,42 +59,33 @@ class Startup(mesa.Agent):
         """Token demand now at the reference price, X(t) (million tokens per month)."""
         return self.base_volume * growth * self.loss
 
+    def prices(self, month, volume: float) -> np.ndarray:
+        """The price this firm pays for each slot, (J,) (USD per million tokens)."""
+        return buyers.firm_price_paid(month.price, month.self_cost[self.bloc], month.is_api,
+                                      self.cfg.self_host_overhead,
+                                      self.cfg.self_host_fixed_usd_per_month, volume)
+
     def price_of(self, slot: int, month, volume: float) -> float:
         """The price this firm pays for ``slot`` (USD per million tokens)."""
-        if month.is_api[slot]:
-            return float(month.price[slot])
-        return (float(month.self_cost[self.bloc, slot]) * self.cfg.self_host_overhead
-                + self.cfg.self_host_fixed_usd_per_month / volume)
+        return float(buyers.firm_price_paid(
+            month.price[slot], month.self_cost[self.bloc, slot], month.is_api[slot],
+            self.cfg.self_host_overhead, self.cfg.self_host_fixed_usd_per_month, volume))
 
-    def utility(self, slot: int, month, volume: float) -> float:
-        """u_j = b q_j + xi_j - a ln P_j - g r_j + A(bloc, j) - k 1[switch] (utils)."""
+    def utility(self, month, volume: float) -> np.ndarray:
+        """u_j = b q_j + xi_j - g r_j + A(bloc, j) - a ln P_j - k 1[switch], (J,) (utils)."""
         d = self.demand
-        privacy = d.privacy_weight * self.privacy * (1.0 + month.alarm)
-        trust = float(month.affinity[self.bloc, slot])
-        switching = self.cfg.switching_cost if slot != self.current else 0.0
-        price = self.price_of(slot, month, volume)
-        return (d.quality_weight * self.quality * float(month.capability[slot])
-                + float(month.appeal[slot]) - self.alpha * math.log(price)
-                - privacy * float(month.risk[slot]) + trust - switching)
+        base = buyers.firm_base_utility(
+            self.quality, self.privacy, month.capability, month.appeal, month.risk,
+            month.affinity[self.bloc], d.quality_weight, d.privacy_weight, month.alarm)
+        switches = np.arange(month.is_api.size) != self.current
+        return buyers.firm_utility(base, self.alpha, self.prices(month, volume),
+                                   self.cfg.switching_cost, switches)
 
-    def probabilities(self, month, volume: float) -> list[float]:
-        """Nested-logit probabilities over all slots (zero where not available)."""
-        lam = self.demand.nest_lambda
-        available = [bool(a) for a in month.available[self.bloc]]
-        scaled = [self.utility(j, month, volume) / lam if available[j] else None
-                  for j in range(len(available))]
-        top = max(u for u in scaled if u is not None)
-        weights = [math.exp(u - top) if u is not None else 0.0 for u in scaled]
-        nest_sum = [0.0] * len(NESTS)
-        for j, w in enumerate(weights):
-            nest_sum[int(month.nest[j])] += w
-        nest_weight = [s ** lam for s in nest_sum]
-        total = sum(nest_weight)
-        result = []
-        for j, w in enumerate(weights):
-            g = int(month.nest[j])
-            result.append(w / nest_sum[g] * nest_weight[g] / total if w > 0 else 0.0)
-        return result
+    def probabilities(self, month, volume: float) -> np.ndarray:
+        """Nested-logit probabilities over all slots, (J,) (zero where not available)."""
+        return nested_logit.choice_probabilities(
+            self.utility(month, volume)[None, :], month.available[self.bloc][None, :],
+            month.nest, self.demand.nest_lambda)[0]
 
     def step(self) -> None:
         """Review, choose, and buy this month's tokens."""
@@ -120,6 +113,6 @@ class Startup(mesa.Agent):
         if self.current < 0:
             return
         price = self.price_of(self.current, month, volume)
-        tokens = volume * (price / self.demand.reference_price_usd) ** (
-            -self.demand.price_elasticity)
+        tokens = float(buyers.token_volume(volume, price, self.demand.reference_price_usd,
+                                           self.demand.price_elasticity))
         model.firms[self.segment].book(self, tokens, price)

@@ -11,8 +11,8 @@ dissimilarity l in (0, 1], the choice probability is the nested logit
 
     P_ij = exp(u_ij / l) / S_ig * S_ig^l / sum_h S_ih^l,   S_ig = sum_{k in g} exp(u_ik / l)
 
-which is the plain logit when l = 1. Each buyer's token volume falls with the price it
-pays with constant elasticity e: x_i = X_i * (P_i / P_ref) ** -e.
+which is the plain logit when l = 1. The formulas of the utilities, the prices buyers pay
+and the token volume they buy are in :mod:`sim.market.buyers`.
 """
 
 from __future__ import annotations
@@ -103,14 +103,6 @@ def price_elasticity_of_share(probabilities: np.ndarray, alpha: np.ndarray, nest
         return alpha * (1.0 - probabilities)
     within = conditional_in_nest(probabilities, nest)
     return alpha * (1.0 / lam - (1.0 / lam - 1.0) * within - probabilities)
-
-
-def token_volume(base_volume, price_paid, reference_price, elasticity):
-    """Tokens a buyer uses at the price it pays (million tokens per month).
-
-        x = X * (P / P_ref) ** -e
-    """
-    return base_volume * (np.asarray(price_paid) / reference_price) ** (-elasticity)
 
 
 def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

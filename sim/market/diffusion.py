@@ -46,3 +46,29 @@ def bass_step(adopted, potential, p, q):
     imitation = q * np.minimum(share, 1.0)
     grown = adopted + (p + imitation) * (potential - adopted)
     return np.where(adopted < potential, np.minimum(grown, potential), potential)
+
+
+def adoption_step(adopted, cost_per_user, internet, gdp_per_capita, p, q, budget_share,
+                  steepness, initial_adoption):
+    """One month of adoption: the affordable potential, then Bass diffusion towards it.
+
+        m  = internet * affordability(cost, GDP per capita)
+        A' = initial_adoption * m        in the first month (A not set yet: nan)
+        A' = bass_step(A, m, p, q)       afterwards
+
+    Args:
+        adopted: A, share of the population using AI (1); nan before the first month.
+        cost_per_user: what a user's tokens cost (USD per month).
+        internet: share of the population online (1).
+        gdp_per_capita: income (USD per person per year).
+        p, q: Bass innovation and imitation coefficients (per month).
+        budget_share, steepness: see :func:`affordability`.
+        initial_adoption: share of the potential adopted when the run starts (1).
+
+    Returns:
+        (m, A'), the potential and the new adoption (shares of the population).
+    """
+    potential = internet * affordability(cost_per_user, gdp_per_capita, budget_share, steepness)
+    if np.isnan(adopted).any():  # first month: start at a share of the potential
+        return potential, initial_adoption * potential
+    return potential, bass_step(adopted, potential, p, q)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.constants import NESTS
+from sim.market import buyers
 
 
 @dataclass
@@ -29,6 +30,9 @@ class DemandPanel:
     """A sample of buyers that stands for the whole demand when prices are set.
 
     Firms are sampled (weights scale them up); nations and device makers are all in.
+    Utilities at a price and token volumes are those of :mod:`sim.market.buyers`; the
+    nested logit is computed here in a form that reuses the price-free parts across trial
+    prices, and tests pin it to :func:`sim.market.demand.choice_probabilities`.
     Shapes: n panel buyers, J offerings. Only the offerings somebody may buy enter the
     computations; the parts that do not depend on vendors' prices are computed once.
     """
@@ -57,12 +61,12 @@ class DemandPanel:
         own = np.where(self._avail, own, 1.0)
         lam = self.nest_lambda
         # utility over lambda, -inf where unavailable; API columns get -a ln p / lambda later
-        fixed = self.base_utility[:, cols] - self.alpha[:, None] * np.log(own)
+        fixed = buyers.utility_at_price(self.base_utility[:, cols], self.alpha[:, None], own)
         self._fixed_scaled = np.where(self._avail, fixed, -np.inf) / lam
         self._alpha_scaled = (self.alpha / lam)[:, None]
         self._api_index = np.flatnonzero(self._api)
-        self._fixed_volume = self.weight[:, None] * (own / self.reference_price) ** (
-            -self.price_elasticity)
+        self._fixed_volume = buyers.token_volume(self.weight[:, None], own, self.reference_price,
+                                                 self.price_elasticity)
         self._has_any = self._avail.any(axis=1)
 
     def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
@@ -88,8 +92,8 @@ class DemandPanel:
         total[total == 0.0] = 1.0
         probabilities = within * (nest_weight / total)[:, self._nest]
         volume = self._fixed_volume.copy()
-        volume[:, api] = self.weight[:, None] * (p / self.reference_price) ** (
-            -self.price_elasticity)
+        volume[:, api] = buyers.token_volume(self.weight[:, None], p, self.reference_price,
+                                             self.price_elasticity)
         tokens = volume * probabilities
         return probabilities, tokens, within
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from sim.agents.startup import Startup
 from sim.core.constants import BLOCS
+from sim.market import buyers
 from sim.population.firms import FirmMonth
 from sim.population.segment import SegmentDemand
 
@@ -74,22 +75,25 @@ class FirmAgents:
             a.privacy = min(1.0, max(0.0, a.privacy + delta))
 
     def panel_rows(self, rows: np.ndarray, month: FirmMonth) -> dict[str, np.ndarray]:
-        """The demand-panel entries of the sampled firms, read from the agents."""
+        """The demand-panel entries of the sampled firms, read from the agents and put
+        through the buyers' formulas (:mod:`sim.market.buyers`)."""
         picked = [self.agents[i] for i in rows]
         d = self.demand
-        base, price = [], []
-        for a in picked:
-            volume = a.volume(month.growth)
-            privacy = d.privacy_weight * a.privacy * (1.0 + month.alarm)
-            base.append([d.quality_weight * a.quality * month.capability[j] + month.appeal[j]
-                         - privacy * month.risk[j] + month.affinity[a.bloc, j]
-                         for j in range(month.is_api.size)])
-            price.append([a.price_of(j, month, volume) for j in range(month.is_api.size)])
+        bloc = np.array([a.bloc for a in picked], dtype=int)
+        quality = np.array([a.quality for a in picked])
+        volume = np.array([a.volume(month.growth) for a in picked])
+        base = buyers.firm_base_utility(
+            quality[:, None], np.array([a.privacy for a in picked])[:, None],
+            month.capability[None, :], month.appeal[None, :], month.risk[None, :],
+            month.affinity[bloc], d.quality_weight, d.privacy_weight, month.alarm)
+        price = buyers.firm_price_paid(month.price[None, :], month.self_cost[bloc],
+                                       month.is_api[None, :], self.cfg.self_host_overhead,
+                                       self.cfg.self_host_fixed_usd_per_month, volume[:, None])
         return {
-            "base_utility": np.array(base),
+            "base_utility": base,
             "alpha": np.array([a.alpha for a in picked]),
-            "own_price": np.array(price),
-            "available": month.available[np.array([a.bloc for a in picked], dtype=int)],
-            "volume": np.array([a.volume(month.growth) for a in picked]),
-            "quality": d.quality_weight * np.array([a.quality for a in picked]),
+            "own_price": price,
+            "available": month.available[bloc],
+            "volume": volume,
+            "quality": d.quality_weight * quality,
         }

@@ -1,6 +1,7 @@
 """Firms (startups and enterprises) choosing providers, vectorized over all firms.
 
-This is the fast engine. The rule it implements, line by line for one firm, is
+This is the fast engine. Its formulas are the functions of :mod:`sim.market.buyers`,
+called on all firms at once. The rule it implements, line by line for one firm, is
 :class:`sim.agents.startup.Startup` (the executable specification); tests check that
 both give the same choices, shares and prices.
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.constants import BLOCS
+from sim.market import buyers
 from sim.market.demand import sample_choices
 from sim.population.segment import SegmentDemand
 from sim.rules.choice import ChoiceProblem, checked_probabilities
@@ -96,17 +98,17 @@ class FirmPopulation:
 
     def prices(self, month: FirmMonth, volume: np.ndarray, rows=slice(None)) -> np.ndarray:
         """Price each firm would pay for each slot, P_ij (USD per million tokens)."""
-        self_price = (month.self_cost[self.bloc[rows]] * self.cfg.self_host_overhead
-                      + self.cfg.self_host_fixed_usd_per_month / volume[rows, None])
-        return np.where(month.is_api[None, :], month.price[None, :], self_price)
+        return buyers.firm_price_paid(month.price[None, :], month.self_cost[self.bloc[rows]],
+                                      month.is_api[None, :], self.cfg.self_host_overhead,
+                                      self.cfg.self_host_fixed_usd_per_month, volume[rows, None])
 
     def base_utility(self, month: FirmMonth, rows=slice(None)) -> np.ndarray:
         """Utility without the price and switching terms, (n, J) (utils)."""
         d = self.demand
-        privacy = d.privacy_weight * self.privacy[rows] * (1.0 + month.alarm)
-        quality = d.quality_weight * self.quality[rows]
-        return (quality[:, None] * month.capability[None, :] + month.appeal[None, :]
-                - privacy[:, None] * month.risk[None, :] + month.affinity[self.bloc[rows]])
+        return buyers.firm_base_utility(
+            self.quality[rows, None], self.privacy[rows, None], month.capability[None, :],
+            month.appeal[None, :], month.risk[None, :], month.affinity[self.bloc[rows]],
+            d.quality_weight, d.privacy_weight, month.alarm)
 
     def choose(self, month: FirmMonth) -> SegmentDemand:
         """Review, choose and buy for all firms at once."""
@@ -120,10 +122,9 @@ class FirmPopulation:
         if rows.size:
             available = month.available[self.bloc[rows]]
             price = self.prices(month, volume, rows)
-            switching = self.cfg.switching_cost * (np.arange(n_slots)[None, :]
-                                                   != self.current[rows, None])
-            utility = (self.base_utility(month, rows) - self.alpha[rows, None] * np.log(price)
-                       - switching)
+            switches = np.arange(n_slots)[None, :] != self.current[rows, None]
+            utility = buyers.firm_utility(self.base_utility(month, rows), self.alpha[rows, None],
+                                          price, self.cfg.switching_cost, switches)
             problem = ChoiceProblem(utility, available, price, month.capability,
                                     month.nest, self.demand.nest_lambda,
                                     self.demand.adequacy_gap_oom)
@@ -141,11 +142,11 @@ class FirmPopulation:
         slot = self.current[served]
         bloc = self.bloc[served]
         api = month.is_api[slot]
-        price = np.where(api, month.price[slot],
-                         month.self_cost[bloc, slot] * self.cfg.self_host_overhead
-                         + self.cfg.self_host_fixed_usd_per_month / volume[served])
-        tokens = volume[served] * (price / self.demand.reference_price_usd) ** (
-            -self.demand.price_elasticity)
+        price = buyers.firm_price_paid(month.price[slot], month.self_cost[bloc, slot], api,
+                                       self.cfg.self_host_overhead,
+                                       self.cfg.self_host_fixed_usd_per_month, volume[served])
+        tokens = buyers.token_volume(volume[served], price, self.demand.reference_price_usd,
+                                     self.demand.price_elasticity)
         n_blocs = len(BLOCS)
         return SegmentDemand(
             tokens=np.bincount(slot, tokens, minlength=n_slots),

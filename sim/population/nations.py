@@ -14,7 +14,8 @@ One row per country. Each month a country:
    AI at the resulting price (:mod:`sim.market.diffusion`);
 4. uses A_k N_k tau (P_kj / P_ref) ** -e million tokens on each offering.
 
-The same rule for one country, in plain Python, is :class:`sim.agents.nation.Nation`.
+The formulas are the functions of :mod:`sim.market.buyers` and :mod:`sim.market.diffusion`;
+the same rule for one country, step by step, is :class:`sim.agents.nation.Nation`.
 """
 
 from __future__ import annotations
@@ -24,12 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.constants import BLOCS
-from sim.market.diffusion import affordability, bass_step
+from sim.market import buyers, diffusion
 from sim.population.segment import SegmentDemand
 from sim.rules.choice import ChoiceProblem, checked_probabilities
-
-#: Sign of a bloc's models on the leaning axis: China +1, the US -1, others 0.
-LEANING_SIGN = np.array([{"US": -1.0, "CN": 1.0}.get(b, 0.0) for b in BLOCS])
 
 
 @dataclass
@@ -71,17 +69,17 @@ def national_prices(cfg, users: np.ndarray, month: NationMonth) -> np.ndarray:
     National self-hosting costs the serving cost plus its fixed cost spread over the
     country's tokens at the reference price (one user at least).
     """
-    national = np.maximum(users, 1.0) * cfg.tokens_per_user_mtok
-    self_price = month.self_cost[None, :] + cfg.self_host_fixed_usd_per_month / national[:, None]
-    return np.where(month.is_api[None, :], month.price[None, :], self_price)
+    return buyers.national_price_paid(month.price[None, :], month.self_cost[None, :],
+                                      month.is_api[None, :], cfg.self_host_fixed_usd_per_month,
+                                      users[:, None], cfg.tokens_per_user_mtok)
 
 
 def national_base_utility(cfg, demand, leaning: np.ndarray, month: NationMonth) -> np.ndarray:
     """Utility without the price term, (K, J) (utils)."""
-    geo = cfg.geo_weight * leaning[:, None] * LEANING_SIGN[month.slot_bloc][None, :]
-    penalty = cfg.self_host_penalty * ~month.is_api
-    return (demand.quality_weight * month.capability[None, :] + month.appeal[None, :] + geo
-            - penalty[None, :])
+    return buyers.nation_base_utility(
+        month.capability[None, :], month.appeal[None, :],
+        buyers.LEANING_SIGN[month.slot_bloc][None, :], month.is_api[None, :],
+        leaning[:, None], demand.quality_weight, cfg.geo_weight, cfg.self_host_penalty)
 
 
 def nation_panel(cfg, demand, leaning, alpha, users, month: NationMonth) -> dict[str, np.ndarray]:
@@ -140,22 +138,18 @@ class NationPopulation:
     def choose(self, month: NationMonth) -> SegmentDemand:
         """Shares, adoption and tokens of every country this month."""
         price = self.prices(month)
-        utility = self.base_utility(month) - self.alpha[:, None] * np.log(price)
+        utility = buyers.utility_at_price(self.base_utility(month), self.alpha[:, None], price)
         problem = ChoiceProblem(utility, month.available, price, month.capability, month.nest,
                                 self.demand.nest_lambda, self.demand.adequacy_gap_oom)
         target = checked_probabilities(self.choice_rule(problem), problem, self.rule_name)
         self.shares = self.adjust_shares(target, month.available)
         # what a user pays and uses, at the shares of use
-        x = (np.where(self.shares > 0, price, 1.0) / self.demand.reference_price_usd) ** (
-            -self.demand.price_elasticity)
-        cost_per_user = self.cfg.tokens_per_user_mtok * np.where(
-            self.shares > 0, self.shares * x * price, 0.0).sum(axis=1)
-        self.potential = self.internet * affordability(
-            cost_per_user, self.gdp, self.cfg.budget_share, self.cfg.affordability_steepness)
-        if np.isnan(self.adopted).any():  # first month: start at a share of the potential
-            self.adopted = self.cfg.initial_adoption * self.potential
-        else:
-            self.adopted = bass_step(self.adopted, self.potential, self.bass_p, self.bass_q)
+        x = buyers.token_volume(1.0, np.where(self.shares > 0, price, 1.0),
+                                self.demand.reference_price_usd, self.demand.price_elasticity)
+        cost = buyers.cost_per_user(self.shares, x, price, self.cfg.tokens_per_user_mtok)
+        self.potential, self.adopted = diffusion.adoption_step(
+            self.adopted, cost, self.internet, self.gdp, self.bass_p, self.bass_q,
+            self.cfg.budget_share, self.cfg.affordability_steepness, self.cfg.initial_adoption)
         users = self.adopted * self.population
         tokens = users[:, None] * self.cfg.tokens_per_user_mtok * self.shares * x
         self.tokens_by_slot = tokens
@@ -167,17 +161,9 @@ class NationPopulation:
                              tokens_by_bloc=rest_of_world, buyers=np.zeros(n_slots))
 
     def adjust_shares(self, target: np.ndarray, available: np.ndarray) -> np.ndarray:
-        """Partial adjustment of shares towards the target, on available offerings only.
-
-            s' = (1 - r) s + r s*,  then zero where unavailable and renormalise
-        """
-        if self.shares is None:
-            return target.copy()
-        rate = self.cfg.share_adjustment
-        shares = np.where(available, (1.0 - rate) * self.shares + rate * target, 0.0)
-        total = shares.sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, shares / total, target)
+        """Partial adjustment of shares towards the target, on available offerings only
+        (:func:`sim.market.buyers.adjust_shares`)."""
+        return buyers.adjust_shares(self.shares, target, available, self.cfg.share_adjustment)
 
     def panel_rows(self, month: NationMonth) -> dict[str, np.ndarray]:
         """This month's rows of the pricing panel."""

@@ -8,12 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from sim.market.buyers import token_volume
 from sim.market.demand import (
     choice_probabilities,
     inclusive_value,
     price_elasticity_of_share,
     sample_choices,
-    token_volume,
 )
 
 NEST = np.array([0, 0, 1, 2])

@@ -1,0 +1,193 @@
+"""The buyers' formulas: what a buyer pays, how much it values an offering, how many
+tokens it uses and how its shares of use move. One pure function per formula.
+
+Both engines call these functions: the vectorized one on arrays of all buyers
+(:mod:`sim.population.firms`, :mod:`sim.population.nations`), the per-agent one on one
+buyer's row (:mod:`sim.agents.startup`, :mod:`sim.agents.nation`), and the device makers
+(:mod:`sim.agents.device_maker`) and the pricing panel (:mod:`sim.market.pricing`) too.
+Every function works elementwise with numpy broadcasting, so it takes scalars, one
+buyer's row (J,) or all buyers (n, J) (give per-buyer attributes the shape (n, 1)).
+The nested logit that turns utilities into choice probabilities is in
+:mod:`sim.market.demand`; adoption by diffusion is in :mod:`sim.market.diffusion`.
+
+Units: prices in USD per million tokens, tokens in million tokens per month, utilities in
+utils, capability in orders of magnitude (OOM). The floating-point operations are written
+in one fixed order on purpose: the vectorized engine's tables are pinned bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.constants import BLOCS
+
+#: Sign of a bloc's models on a nation's leaning axis: China +1, the US -1, others 0.
+LEANING_SIGN = np.array([{"US": -1.0, "CN": 1.0}.get(b, 0.0) for b in BLOCS])
+
+
+def token_volume(base_volume, price_paid, reference_price, elasticity):
+    """Tokens a buyer uses at the price it pays (million tokens per month).
+
+        x = X * (P / P_ref) ** -e
+
+    Args:
+        base_volume: X, tokens at the reference price (million tokens per month); 1.0 gives
+            the use per unit of demand (nations per user, device makers per unit demand).
+        price_paid: P (USD per million tokens).
+        reference_price: P_ref (USD per million tokens).
+        elasticity: e, the constant price elasticity of volume (1).
+    """
+    return base_volume * (np.asarray(price_paid) / reference_price) ** (-elasticity)
+
+
+def firm_price_paid(api_price, self_cost, is_api, overhead, fixed_usd_per_month, volume):
+    """Price a firm pays for an offering (USD per million tokens).
+
+        P = p                        for an API (the vendor's list price)
+        P = c * overhead + F / X     for self-hosting an open-weight model
+
+    Args:
+        api_price: p, the API price (USD per million tokens; ignored for self-hosting).
+        self_cost: c, the serving cost of self-hosting in the firm's bloc (USD per Mtok).
+        is_api: whether the offering is an API (bool).
+        overhead: multiplier on the serving cost for running it in-house (1).
+        fixed_usd_per_month: F, the fixed cost of self-hosting (USD per month).
+        volume: X, the firm's tokens at the reference price (million tokens per month).
+    """
+    return np.where(is_api, api_price, self_cost * overhead + fixed_usd_per_month / volume)
+
+
+def national_price_paid(api_price, self_cost, is_api, fixed_usd_per_month, users,
+                        tokens_per_user):
+    """Price a country pays for an offering (USD per million tokens).
+
+        P = p                          for an API
+        P = c + F / (max(N, 1) tau)    for national self-hosting
+
+    with N the country's users and tau the tokens per user at the reference price
+    (million tokens per user per month): the fixed cost F (USD per month) is spread
+    over the country's tokens, one user at least.
+    """
+    national = np.maximum(users, 1.0) * tokens_per_user
+    return np.where(is_api, api_price, self_cost + fixed_usd_per_month / national)
+
+
+def utility_at_price(base_utility, alpha, price):
+    """Utility of an offering at the price the buyer pays (utils).
+
+        u = v - a ln P
+
+    with v the utility without the price term (utils), a the price sensitivity (utils per
+    log-USD) and P the price (USD per million tokens).
+    """
+    return base_utility - alpha * np.log(price)
+
+
+def firm_base_utility(quality, privacy, capability, appeal, risk, affinity,
+                      quality_weight, privacy_weight, alarm):
+    """A firm's utility for an offering without the price and switching terms (utils).
+
+        v = b q + xi - g r + A,   b = quality_weight * quality,
+                                  g = privacy_weight * privacy * (1 + alarm)
+
+    Args:
+        quality: the firm's taste for capability relative to its segment's mean (1).
+        privacy: its concern for data and autonomy, 0 to 1.
+        capability: q, the offering's capability (OOM).
+        appeal: xi, the vendor's appeal (utils).
+        risk: r, the offering's strategic risk (1).
+        affinity: A, the trust of the firm's bloc in the offering (utils).
+        quality_weight: utils per OOM of a firm of mean taste.
+        privacy_weight: utils per unit of risk of a firm of full concern.
+        alarm: weight on autonomy added by vendors entering their customers' verticals (1).
+    """
+    b = quality_weight * quality
+    g = privacy_weight * privacy * (1.0 + alarm)
+    return b * capability + appeal - g * risk + affinity
+
+
+def firm_utility(base_utility, alpha, price, switching_cost, switches):
+    """A firm's utility for an offering (utils).
+
+        u = v - a ln P - k 1[switch]
+
+    Args:
+        base_utility: v, from :func:`firm_base_utility` (utils).
+        alpha: a, price sensitivity (utils per log-USD).
+        price: P, from :func:`firm_price_paid` (USD per million tokens).
+        switching_cost: k (utils).
+        switches: whether taking the offering means leaving the current provider (bool).
+    """
+    return utility_at_price(base_utility, alpha, price) - switching_cost * switches
+
+
+def nation_base_utility(capability, appeal, leaning_sign, is_api, leaning,
+                        quality_weight, geo_weight, self_host_penalty):
+    """A country's utility for an offering without the price term (utils).
+
+        v = b q + xi + w * leaning * s(bloc) - penalty * 1[self-hosted]
+
+    Args:
+        capability: q (OOM); appeal: xi (utils).
+        leaning_sign: s, the sign of the offering's bloc on the leaning axis
+            (:data:`LEANING_SIGN`: China +1, the US -1, others 0).
+        is_api: whether the offering is an API (bool).
+        leaning: the country's leaning, -1 (US) to +1 (China).
+        quality_weight: b (utils per OOM); geo_weight: w (utils per unit of leaning);
+        self_host_penalty: the cost of running a model nationally (utils).
+    """
+    geo = geo_weight * leaning * leaning_sign
+    penalty = self_host_penalty * ~np.asarray(is_api, dtype=bool)
+    return quality_weight * capability + appeal + geo - penalty
+
+
+def device_utility(capability, appeal, active_params_b, is_api, home, quality_weight,
+                   efficiency_weight, cloud_penalty, home_bias, alpha=None, price=None):
+    """A device maker's utility for an offering (utils).
+
+        u = b q + xi - a ln P - w ln N_active - c 1[cloud API] + h 1[home bloc]
+
+    Args:
+        capability: q (OOM); appeal: xi (utils).
+        active_params_b: N_active, the model's active parameters (billions).
+        is_api: whether it is a cloud API (bool); home: whether it is from the maker's bloc.
+        quality_weight: b (utils per OOM); efficiency_weight: w (utils per log-billion);
+        cloud_penalty: c (utils); home_bias: h (utils).
+        alpha, price: a (utils per log-USD) and P (USD per million tokens); without a
+            price the term is left out (the pricing panel adds it at each trial price).
+    """
+    utility = quality_weight * capability + appeal
+    if price is not None:
+        utility = utility - alpha * np.log(price)
+    return (utility - efficiency_weight * np.log(active_params_b) - cloud_penalty * is_api
+            + home_bias * home)
+
+
+def adjust_shares(shares, target, available, rate):
+    """Shares of use after a month of partial adjustment towards the target (1).
+
+        s' = (1 - r) s + r s*,   zero where unavailable, then renormalised to sum to one
+
+    Habits and contracts change slowly: a buyer that splits its use among offerings moves
+    only a share r (per month) of the way to the choice rule's shares s*. Works on one
+    buyer's row (J,) or on many (n, J), along the last axis. Without shares yet (None),
+    or when nothing it used is still available, the buyer takes the target.
+    """
+    if shares is None:
+        return np.array(target, dtype=float)
+    adjusted = np.where(available, (1.0 - rate) * shares + rate * target, 0.0)
+    total = adjusted.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, adjusted / total, target)
+
+
+def cost_per_user(shares, use, price, tokens_per_user):
+    """What a country's AI user spends a month at its shares of use (USD per month).
+
+        cost = tau * sum_j s_j x_j P_j
+
+    with tau the tokens per user at the reference price (million tokens per month), s the
+    shares of use, x the use per unit of demand (:func:`token_volume` with X = 1) and P
+    the prices paid (USD per million tokens); offerings it does not use are skipped.
+    """
+    return tokens_per_user * np.where(shares > 0, shares * use * price, 0.0).sum(axis=-1)
