@@ -93,7 +93,7 @@ def test_an_open_weight_release_raises_the_open_share_and_self_hosting(base):
 
 
 def firms_on(model, vendor_id):
-    slot = model.vendor(vendor_id).index
+    slot = model.vendors_by_id[vendor_id].index
     return sum(int((f.current == slot).sum()) for f in model.firms.values())
 
 
