@@ -105,7 +105,7 @@ def test_a_vertical_entry_moves_startups_off_that_provider():
     for model in (plain, entered):
         model.run()
     new = [e for e in entered.entries if e not in plain.entries]
-    assert [(e[0], e[1]) for e in new] == [(entered.start + 37, vendor)]  # 2026-02
+    assert [(e[0], e[1]) for e in new] == [(entered.clock.start + 37, vendor)]  # 2026-02
     assert new[0][3] > 0  # firms harmed
     assert firms_on(entered, vendor) < firms_on(plain, vendor)
     assert entered.alarm > plain.alarm
