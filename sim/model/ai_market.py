@@ -13,12 +13,10 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import data
 from sim.agents.device_maker import DeviceMaker, embodiment
 from sim.agents.government import Government
 from sim.agents.vendor import Vendor
 from sim.config import Config, validate
-from sim.config.validate import check_event
 from sim.core.calendar import parse_month
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
@@ -81,10 +79,7 @@ class AIMarket(mesa.Model):
                 vendor.parent = self.vendors_by_id[vendor.cfg.parent]
         self.governments = {bloc: Government(self, bloc, g)
                             for bloc, g in world.governments.items()}
-        self.bans = Bans()
-        for bloc, government in self.governments.items():
-            for banned in government.banned_blocs:
-                self.bans.set(bloc, bloc=banned)
+        self.bans = Bans.of_governments(self.governments)
         self.menu = Menu([v.bloc for v in self.vendors])
         self.costs = Costs(world, self.governments, self.clock)
         self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
@@ -106,10 +101,7 @@ class AIMarket(mesa.Model):
         self.uniforms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.served_share = np.ones(len(self.vendors))
 
-        history = data.load_events(world.history_file) if world.history_file else []
-        for i, event in enumerate(history):
-            check_event(event, f"{world.history_file} row {i + 2}", world.vendors)
-        self.timeline = Timeline(history, cfg.scenario.events)
+        self.timeline = Timeline.load(world, cfg.scenario.events)
         self.timeline.check(self)
         for vendor in self.vendors:
             vendor.prepare_window()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from sim import data
 from sim.config.scenario import EventConfig
-from sim.config.validate import ConfigError
+from sim.config.validate import ConfigError, check_event
 from sim.core.calendar import parse_month
 from sim.market.capability import capability_of, compute_optimal_params_b
 
@@ -47,6 +48,15 @@ class Timeline:
                 if event.kind == "subsidy" and event.bloc not in model.governments:
                     raise ConfigError(f"event {event.date} subsidy.bloc", event.bloc,
                                       f"a bloc with a government ({sorted(model.governments)})")
+
+    @classmethod
+    def load(cls, world, scenario: list[EventConfig]) -> Timeline:
+        """The world's recorded history (``world.history_file``, checked row by row) and the
+        scenario's events."""
+        history = data.load_events(world.history_file) if world.history_file else []
+        for i, event in enumerate(history):
+            check_event(event, f"{world.history_file} row {i + 2}", world.vendors)
+        return cls(history, scenario)
 
     def months(self) -> list[int]:
         return sorted(self.by_month)
