@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sim import compose_config
+from sim.core.calendar import parse_month
 from sim.model import AIMarket
 from sim.model.results import release_model
 
@@ -113,7 +114,7 @@ def measure(case: str, cfg, repeats: int = 5, engine: str | None = None,
     from sim.data import load_countries
 
     nations = len(load_countries(cfg.world.nations.countries_file, cfg.world.nations.include))
-    months = AIMarket.months_between(cfg.world.start, cfg.world.end)
+    months = parse_month(cfg.world.end) - parse_month(cfg.world.start) + 1
     return Measurement(
         case=case, engine=engine or cfg.engine, firms=firms, nations=nations, months=months,
         median_s=median, min_s=min(r[1] for r in runs), repeats=repeats,

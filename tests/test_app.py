@@ -207,7 +207,7 @@ def test_mesa_accepts_the_model_class_for_reset():
 def test_past_the_last_month_a_step_does_nothing():
     model = DashboardModel(**{"world": "small"})
     try:
-        model.month = model.end + 1
+        model.month = model.clock.end + 1
         model.step()
         assert not model.running and model.recorder.months == []
     finally:

@@ -93,7 +93,7 @@ def test_an_open_weight_release_raises_the_open_share_and_self_hosting(base):
 
 
 def firms_on(model, vendor_id):
-    slot = model.vendor(vendor_id).index
+    slot = model.vendors_by_id[vendor_id].index
     return sum(int((f.current == slot).sum()) for f in model.firms.values())
 
 
@@ -105,7 +105,7 @@ def test_a_vertical_entry_moves_startups_off_that_provider():
     for model in (plain, entered):
         model.run()
     new = [e for e in entered.entries if e not in plain.entries]
-    assert [(e[0], e[1]) for e in new] == [(entered.start + 37, vendor)]  # 2026-02
+    assert [(e[0], e[1]) for e in new] == [(entered.clock.start + 37, vendor)]  # 2026-02
     assert new[0][3] > 0  # firms harmed
     assert firms_on(entered, vendor) < firms_on(plain, vendor)
     assert entered.alarm > plain.alarm

@@ -16,7 +16,7 @@ def model_at(month: str, *overrides: str, events=()):
     cfg = small_config(*overrides)
     cfg.scenario.events.extend(events)
     model = AIMarket(validate(cfg))
-    while model.month_label() != month:
+    while model.clock.label() != month:
         model.step()
     return model
 
@@ -48,7 +48,7 @@ def test_the_reactive_us_holds_when_its_lead_is_wide():
 def test_china_answers_lost_chips_with_a_compute_subsidy():
     model = model_at("2026-03")
     cn = model.governments["CN"]
-    lost = 1.0 - model.export_level("CN")
+    lost = 1.0 - model.costs.export_level("CN")
     reactive(cn, model)
     expected = min(cn.cfg.max_subsidy, cn.cfg.compute_subsidy + cn.cfg.subsidy_response * lost)
     assert cn.compute_subsidy == pytest.approx(expected)
@@ -57,8 +57,8 @@ def test_china_answers_lost_chips_with_a_compute_subsidy():
 def test_the_history_sets_the_export_levels_of_its_rules():
     model = model_at("2025-05")
     # the 2025-04 H20 licence requirement is the last rule before 2025-05 (history file)
-    assert model.export_level("CN") == pytest.approx(0.15)
-    assert model.export_level("US") == 1.0
+    assert model.costs.export_level("CN") == pytest.approx(0.15)
+    assert model.costs.export_level("US") == 1.0
 
 
 def test_a_ban_closes_the_banned_blocs_apis_but_not_self_hosting():
@@ -92,7 +92,7 @@ def test_a_release_event_puts_its_model_on_sale_with_its_figures():
                           openness="open_source", capability=30.0, total_params_b=400.0,
                           active_params_b=20.0, price_in=1.0, price_out=3.0)
     model = model_at("2026-02", events=[release])
-    vendor = model.vendor("mistral")
+    vendor = model.vendors_by_id["mistral"]
     assert vendor.openness == "open_source" and vendor.capability >= 30.0
     assert (vendor.total_params_b, vendor.active_params_b) == (400.0, 20.0)
     assert blended_price(1.0, 3.0) == pytest.approx(1.5)
@@ -102,7 +102,7 @@ def test_a_held_price_does_not_move_and_a_subsidised_one_is_paid_for():
     cut = EventConfig(date="2026-01", kind="price", vendor="deepseek", factor=0.01,
                       subsidised=True, duration_months=6)
     model = model_at("2026-03", events=[cut])
-    vendor = model.vendor("deepseek")
+    vendor = model.vendors_by_id["deepseek"]
     held = vendor.price
     model.step()
     assert vendor.price == held and vendor.dumping
@@ -113,12 +113,12 @@ def test_a_held_price_does_not_move_and_a_subsidised_one_is_paid_for():
 
 def test_an_entry_event_harms_the_firms_of_the_vertical_on_that_api():
     model = model_at("2026-01")
-    slot = model.vendor("openai").index
+    slot = model.vendors_by_id["openai"].index
     firms = model.firms["startups"]
     vertical = int(np.bincount(firms.vertical[firms.current == slot], minlength=12).argmax())
     on = (firms.current == slot) & (firms.vertical == vertical)
     before = firms.loss[on].copy()
-    model.enter_vertical(model.vendor("openai"), vertical)
+    model.enter_vertical(model.vendors_by_id["openai"], vertical)
     assert np.allclose(firms.loss[on], before * (1 - model.cfg.world.entry.harm_volume_loss))
     assert firms.must_review[on].all()
-    assert model.vendor("openai").entries >= 1
+    assert model.vendors_by_id["openai"].entries >= 1

@@ -79,7 +79,7 @@ class DeviceMaker(mesa.Agent):
                                 menu.capability, menu.nest, demand_cfg.nest_lambda,
                                 demand_cfg.adequacy_gap_oom)
         rule_name = self.model.cfg.rules.adopter_choice
-        target = checked_probabilities(self.model.rule("adopter_choice")(problem), problem,
+        target = checked_probabilities(self.model.rules["adopter_choice"](problem), problem,
                                        rule_name)[0]
         self.shares = buyers.adjust_shares(self.shares, target, available,
                                            self.cfg.share_adjustment)

@@ -46,4 +46,4 @@ class Government(mesa.Agent):
     def act(self) -> None:
         """Start the month's books and apply the configured policy rule."""
         self.spending = dict.fromkeys(self.spending, 0.0)
-        self.model.rule("government_policy")(self, self.model)
+        self.model.rules["government_policy"](self, self.model)

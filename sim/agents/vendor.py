@@ -95,12 +95,12 @@ class Vendor(mesa.Agent):
         gov = self.model.governments.get(self.bloc)
         budget = self.cfg.funding_musd_per_month * 1e6 + self.cfg.reinvest_share * self.revenue
         # chips are counted in today's models' equivalents: a dollar buys more FLOP each year
-        factor = self.model.hardware_factor()
+        factor = self.model.costs.hardware_factor()
         return compute.buy_chips(
             budget,
             world.chips["advanced"].price_usd * factor,
             world.chips["domestic"].price_usd * factor,
-            export_level=self.model.export_level(self.bloc),
+            export_level=self.model.costs.export_level(self.bloc),
             domestic_available=self.bloc in world.compute.domestic_chip_blocs,
             domestic_preference=self.cfg.domestic_preference,
             compute_subsidy=gov.compute_subsidy if gov else 0.0,
@@ -132,7 +132,7 @@ class Vendor(mesa.Agent):
             return
         world = self.model.cfg.world
         effective = (sum(self.fleet_flops()) * world.capability.training_utilisation
-                     * SECONDS_PER_MONTH * self.model.algo_multiplier())
+                     * SECONDS_PER_MONTH * self.model.knowledge.algo_multiplier())
         self.window.extend([effective] * self.window.maxlen)
         self.own_capability = float(cap.own_capability(sum(self.window)))
 
@@ -150,7 +150,7 @@ class Vendor(mesa.Agent):
                 / (world.compute.serving_utilisation * SECONDS_PER_MONTH))
         serving = min(world.compute.max_serving_share, need / flops) if flops > 0 else 0.0
         effective = ((1.0 - serving) * flops * world.capability.training_utilisation
-                     * SECONDS_PER_MONTH * self.model.algo_multiplier())
+                     * SECONDS_PER_MONTH * self.model.knowledge.algo_multiplier())
         self.window.append(effective)
         self.own_capability = float(cap.own_capability(sum(self.window)))
 
@@ -189,9 +189,9 @@ class Vendor(mesa.Agent):
 
     def maybe_release(self) -> None:
         """After the history, ask the release rule whether to ship the lab's knowledge now."""
-        if self.model.in_history() or not self.active:
+        if self.model.clock.in_history() or not self.active:
             return
-        decide = self.model.rule("vendor_release")
+        decide = self.model.rules["vendor_release"]
         if not decide(self, self.model):
             return
         growth = max(0.0, self.knowledge - self.capability)
@@ -201,7 +201,7 @@ class Vendor(mesa.Agent):
 
     def model_name_next(self) -> str:
         """Name of the next model: the lab's name and the release month."""
-        return f"{self.cfg.name} {self.model.month_label()}"
+        return f"{self.cfg.name} {self.model.clock.label()}"
 
     # -- 4. cost ---------------------------------------------------------------------------
 
@@ -216,8 +216,8 @@ class Vendor(mesa.Agent):
         adv, dom = self.fleet_flops()
         def fleet_cost(subsidised: bool) -> float:
             usd_per_flop = cost.fleet_cost_per_flop(
-                adv, dom, self.model.usd_per_flop("advanced", self.bloc, subsidised),
-                self.model.usd_per_flop("domestic", self.bloc, subsidised))
+                adv, dom, self.model.costs.usd_per_flop("advanced", self.bloc, subsidised),
+                self.model.costs.usd_per_flop("domestic", self.bloc, subsidised))
             return float(cost.serving_cost_per_mtok(self.active_params_b, usd_per_flop))
 
         self.base_cost = fleet_cost(True)
@@ -252,11 +252,11 @@ class Vendor(mesa.Agent):
 
             p' = p ** (1 - l) * target ** l,     l = pricing inertia
         """
-        if not self.active or self.model.month <= self.held_until or self.model.in_history():
+        if not self.active or self.model.month <= self.held_until or self.model.clock.in_history():
             return
         self.subsidised = False
         name = self.model.cfg.rules.vendor_pricing
-        target = self.model.rule("vendor_pricing")(self, market)
+        target = self.model.rules["vendor_pricing"](self, market)
         if target is None or not np.isfinite(target) or target <= 0:
             raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
                             f"{target!r}; a price must be a positive finite number "

@@ -114,7 +114,7 @@ def build_figure(model: AIMarket, key: str, segment: str = "all",
     extra = {}
     if key in ("prices", "lerner"):
         extra["vendor_blocs"] = {vid: v.bloc for vid, v in model.cfg.world.vendors.items()}
-    scenario_from = format_month(model.history_until + 1)
+    scenario_from = format_month(model.clock.history_until + 1)
     return figure.draw(table, snap.events, scenario_title(model), scenario_from=scenario_from,
                        **extra)
 

@@ -48,7 +48,7 @@ class DashboardModel(AIMarket):
     def step(self) -> None:
         """Simulate one month (and time it); past the last month, do nothing."""
         with self.lock:
-            if self.month > self.end:
+            if self.month > self.clock.end:
                 self.running = False
                 return
             clock = time.perf_counter()

@@ -210,7 +210,7 @@ def Status(model: DashboardModel, snap: Snapshot, pending: Levers, problem: str 
     solara.Text(f"Month: {months[-1] if months else 'none yet'}", classes=["ai-month"])
     solara.Markdown(
         f"Scenario **{levers.scenario}**, world **{levers.world}**, seed **{levers.seed}**: "
-        f"{len(months)} of {model.n_months} months ({model.cfg.world.start} to "
+        f"{len(months)} of {model.clock.n_months} months ({model.cfg.world.start} to "
         f"{model.cfg.world.end}) simulated. Settings of this run: {levers.summary()}.")
     if problem:
         solara.Error(f"Settings refused (the run on screen is unchanged): {problem}",

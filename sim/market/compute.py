@@ -89,3 +89,18 @@ def serving_capacity_mtok(flops, active_params_b, utilisation, seconds):
         capacity = flops * utilisation * seconds / (2 * N_active * 1e6)
     """
     return flops * utilisation * seconds / (2.0 * active_params_b * 1e9 * 1e6)
+
+
+def domestic_supply(month: int, reference_month: int, kchips_per_month: float,
+                    growth_per_year: float) -> float:
+    """Domestic chips a bloc's fabs make in ``month`` (chips per month).
+
+        S(t) = S_ref * 1e3 * g ** ((t - t_ref) / 12)
+
+    Args:
+        month, reference_month: month numbers (:mod:`sim.core.calendar`).
+        kchips_per_month: production at the reference month, S_ref (thousand chips per month).
+        growth_per_year: yearly growth factor of production, g (1).
+    """
+    years = (month - reference_month) / 12.0
+    return kchips_per_month * 1e3 * growth_per_year ** years

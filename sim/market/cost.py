@@ -80,3 +80,15 @@ def surge_multiplier(utilisation, surge_cost):
     Beyond capacity a lab rents chips at short notice; the cost rises with the overload.
     """
     return 1.0 + surge_cost * np.maximum(0.0, np.asarray(utilisation, dtype=float) - 1.0)
+
+
+def hardware_factor(month: int, reference_month: int, decline_per_year: float) -> float:
+    """Cost of a FLOP in ``month`` relative to the reference month (1): chips get better.
+
+        f(t) = (1 - d) ** ((t - t_ref) / 12)
+
+    Args:
+        month, reference_month: month numbers (:mod:`sim.core.calendar`).
+        decline_per_year: yearly fall in the cost of a FLOP, d (1 per year).
+    """
+    return (1.0 - decline_per_year) ** ((month - reference_month) / 12.0)

@@ -23,6 +23,15 @@ class Bans:
         self.blocs: dict[str, set[str]] = defaultdict(set)
         self.vendors: dict[str, set[str]] = defaultdict(set)
 
+    @classmethod
+    def of_governments(cls, governments) -> Bans:
+        """The bans at the start: each government's ``banned_blocs`` for its own buyers."""
+        bans = cls()
+        for bloc, government in governments.items():
+            for banned in government.banned_blocs:
+                bans.set(bloc, bloc=banned)
+        return bans
+
     def set(self, jurisdiction: str, bloc: str | None = None, vendor: str | None = None,
             lift: bool = False) -> None:
         """Impose (or, with ``lift``, remove) a ban of a bloc's or a vendor's models."""

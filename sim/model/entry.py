@@ -4,43 +4,65 @@ A lab that sees its API customers' data can enter their most lucrative vertical 
 monthly hazard, or by a scenario's ``entry`` event). The firms of that vertical on its
 API lose part of their business, grow warier and review their provider; every firm's
 weight on autonomy rises (the alarm), and the lab's API counts as riskier.
+
+The functions return what happened; the model books it
+(:meth:`sim.model.AIMarket.enter_vertical`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.agents.vendor import Vendor
+from sim.population.firms import FirmMonth
+from sim.population.segment import FirmSegment
 
 
-def enter_verticals(model) -> None:
-    """Closed labs that build applications may enter their customers' biggest vertical."""
-    entry = model.cfg.world.entry
-    model.alarm *= 1.0 - entry.alarm_decay
-    for vendor in model.vendors:
-        draw = model.streams("entry", vendor.vid).random()
-        if (vendor.cfg.enters_verticals and vendor.active and vendor.openness == "closed"
-                and draw < entry.hazard_per_month):
-            enter_vertical(model, vendor, None)
+@dataclass(frozen=True)
+class Entry:
+    """A lab's entry into a vertical."""
+
+    vertical: int  #: the vertical entered (index)
+    harmed: int  #: firms of that vertical on its API that were harmed (firms)
 
 
-def enter_vertical(model, vendor: Vendor, vertical: int | None) -> None:
-    """``vendor`` enters ``vertical`` (its API customers' largest if None): the firms
-    of that vertical on its API lose business and review; everyone grows warier."""
-    entry = model.cfg.world.entry
+def entrants(vendors: Sequence[Vendor], draws: Sequence[float],
+             hazard_per_month: float) -> list[Vendor]:
+    """The closed labs that build applications and enter a vertical this month: those
+    whose uniform ``u`` is below the hazard (per month). Every vendor has a draw, whether
+    it may enter or not, so that scenarios share the draws (common random numbers)."""
+    return [vendor for vendor, u in zip(vendors, draws, strict=True)
+            if vendor.cfg.enters_verticals and vendor.active and vendor.openness == "closed"
+            and u < hazard_per_month]
+
+
+def largest_vertical(vendor: Vendor, firms: Mapping[str, FirmSegment],
+                     firm_month: Mapping[str, FirmMonth]) -> int | None:
+    """The vertical where ``vendor``'s API customers use the most tokens this month (None if
+    it has no customers)."""
+    seen = [f.vertical_tokens(vendor.index, firm_month[s].growth)
+            for s, f in firms.items() if s in firm_month]
+    width = max((len(x) for x in seen), default=0)
+    totals = np.zeros(width)
+    for x in seen:
+        totals[:len(x)] += x
+    if totals.sum() <= 0:
+        return None
+    return int(np.argmax(totals))
+
+
+def enter(vendor: Vendor, vertical: int | None, firms: Mapping[str, FirmSegment],
+          firm_month: Mapping[str, FirmMonth], entry_cfg) -> Entry | None:
+    """``vendor`` enters ``vertical`` (its API customers' largest if None): the firms of that
+    vertical on its API keep ``1 - harm_volume_loss`` of their business and their privacy
+    weight jumps by ``harm_privacy_jump``. None if there is no vertical to enter."""
     if vertical is None:
-        seen = [f.vertical_tokens(vendor.index, model.firm_month[s].growth)
-                for s, f in model.firms.items() if s in model.firm_month]
-        width = max((len(x) for x in seen), default=0)
-        totals = np.zeros(width)
-        for x in seen:
-            totals[:len(x)] += x
-        if totals.sum() <= 0:
-            return
-        vertical = int(np.argmax(totals))
-    harmed = sum(f.harm(vendor.index, vertical, entry.harm_volume_loss,
-                        entry.harm_privacy_jump) for f in model.firms.values())
-    vendor.entries += 1
-    model.alarm += entry.alarm_per_event
-    model.entries.append((model.month, vendor.vid, vertical, harmed))
-
+        vertical = largest_vertical(vendor, firms, firm_month)
+        if vertical is None:
+            return None
+    harmed = sum(f.harm(vendor.index, vertical, entry_cfg.harm_volume_loss,
+                        entry_cfg.harm_privacy_jump) for f in firms.values())
+    return Entry(vertical, harmed)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from sim import data
 from sim.config.scenario import EventConfig
-from sim.config.validate import ConfigError
+from sim.config.validate import ConfigError, check_event
 from sim.core.calendar import parse_month
 from sim.market.capability import capability_of, compute_optimal_params_b
 
@@ -48,6 +49,15 @@ class Timeline:
                     raise ConfigError(f"event {event.date} subsidy.bloc", event.bloc,
                                       f"a bloc with a government ({sorted(model.governments)})")
 
+    @classmethod
+    def load(cls, world, scenario: list[EventConfig]) -> Timeline:
+        """The world's recorded history (``world.history_file``, checked row by row) and the
+        scenario's events."""
+        history = data.load_events(world.history_file) if world.history_file else []
+        for i, event in enumerate(history):
+            check_event(event, f"{world.history_file} row {i + 2}", world.vendors)
+        return cls(history, scenario)
+
     def months(self) -> list[int]:
         return sorted(self.by_month)
 
@@ -57,26 +67,23 @@ class Timeline:
             getattr(self, f"_{event.kind}")(model, event)
             self.applied.append((month, event))
 
-    def apply_before(self, model, first_month: int) -> None:
-        """Apply, in order, every event dated before the first simulated month."""
-        for month in self.months():
-            if month < first_month:
-                model.month = month
-                self.apply(model, month)
-        model.month = first_month
+    def months_before(self, first_month: int) -> list[int]:
+        """The months with events dated before the first simulated month, in order."""
+        return [month for month in self.months() if month < first_month]
 
     # -- one method per event kind ---------------------------------------------------------
 
     def _release(self, model, e: EventConfig) -> None:
-        vendor = model.vendor(e.vendor)
+        vendor = model.vendors_by_id[e.vendor]
         world = model.cfg.world.capability
-        ref, halving = model.reference_month, world.algo_halving_months
+        ref, halving = model.clock.reference_month, world.algo_halving_months
         if e.capability is not None:
             capability = e.capability
         elif e.training_flop is not None:
             capability = capability_of(e.training_flop, model.month, ref, halving)
         elif e.frontier_lag_months is not None:
-            capability = model.closed_frontier() - e.frontier_lag_months * world.oom_per_year / 12
+            frontier = model.knowledge.closed_frontier()
+            capability = frontier - e.frontier_lag_months * world.oom_per_year / 12
         else:  # the lab ships what it knows
             capability = vendor.knowledge
         if e.total_params_b is not None:
@@ -91,15 +98,15 @@ class Timeline:
         price = None if e.price_in is None else blended_price(e.price_in, e.price_out)
         vendor.release(e.model or e.label or f"{vendor.cfg.name} model", e.openness, capability,
                        active, total, price)
-        if price is not None and model.in_history():
+        if price is not None and model.clock.in_history():
             vendor.hold_price(price, parse_month(model.cfg.world.history_until), False)
 
     def _price(self, model, e: EventConfig) -> None:
-        vendors = [model.vendor(e.vendor)] if e.vendor else [
+        vendors = [model.vendors_by_id[e.vendor]] if e.vendor else [
             v for v in model.vendors if v.bloc == e.bloc and v.active]
         last = parse_month(model.cfg.world.end)
         until = last if e.duration_months is None else model.month + e.duration_months - 1
-        if model.in_history():
+        if model.clock.in_history():
             until = max(until, parse_month(model.cfg.world.history_until))
         for vendor in vendors:
             price = (blended_price(e.price_in, e.price_out) if e.factor is None
@@ -127,7 +134,7 @@ class Timeline:
             model.bans.set(jurisdiction, bloc=e.bloc, vendor=e.vendor, lift=e.lift)
 
     def _entry(self, model, e: EventConfig) -> None:
-        model.enter_vertical(model.vendor(e.vendor), e.vertical)
+        model.enter_vertical(model.vendors_by_id[e.vendor], e.vertical)
 
     def _privacy(self, model, e: EventConfig) -> None:
         for segment, firms in model.firms.items():

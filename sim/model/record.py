@@ -187,8 +187,9 @@ def _blocs(rec: Recorder, model) -> None:
     oom = model.cfg.world.capability.oom_per_year
     us_cn = frontier[BLOCS.index("US")] - frontier[BLOCS.index("CN")]
     rec.add("capability_gap", "all", "OOM", ["US-CN"], [us_cn])
+    knowledge = model.knowledge
     gaps = np.array([12 * us_cn / oom,
-                     12 * (model.closed_frontier() - model.open_frontier()) / oom])
+                     12 * (knowledge.closed_frontier() - knowledge.open_frontier()) / oom])
     gaps[~np.isfinite(gaps)] = np.nan  # a bloc or a kind with no model on sale yet
     rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"], gaps)
 
@@ -231,7 +232,7 @@ def _nations(rec: Recorder, model) -> None:
 
 
 def _policy(rec: Recorder, model) -> None:
-    rec.add("export_level", "all", "1", list(BLOCS), [model.export_level(b) for b in BLOCS])
+    rec.add("export_level", "all", "1", list(BLOCS), [model.costs.export_level(b) for b in BLOCS])
     govs = model.governments
     rec.add("compute_subsidy", "all", "1", list(govs), [g.compute_subsidy for g in govs.values()])
     for lever in ("compute", "energy", "price"):

@@ -83,7 +83,7 @@ def run(cfg: Config, progress: bool = False) -> Results:
     """Build the model from a validated config, run it to the end, return its results."""
     model = AIMarket(cfg)
     try:
-        months = range(model.n_months)
+        months = range(model.clock.n_months)
         if progress:
             from tqdm import tqdm
 

@@ -1,89 +1,103 @@
-"""What buyers see each month: the menu, each segment's view of it, the pricing panel.
+"""What buyers see each month: each segment's view of the menu, and the pricing panel.
 
-Functions of the model, called by :class:`sim.model.AIMarket` once the vendors have
-their costs (and again after they set prices).
+Functions of the menu, the bans and the buyers that return the month's views; the model
+keeps what they return (:meth:`sim.model.AIMarket.show_menu`). They are computed once the
+vendors have their costs, and again after the vendors set prices.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
-from sim.agents.device_maker import DeviceMaker, embodiment
-from sim.core.calendar import parse_month
+from sim.agents.device_maker import DeviceMaker
 from sim.core.constants import BLOCS
 from sim.market.pricing import DemandPanel
+from sim.model.bans import Bans
+from sim.model.menu import Menu
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth
+from sim.population.segment import FirmSegment, NationSegment
 
 
-def refresh_menu(model) -> None:
-    """Rebuild the menu and each segment's view of it for this month."""
-    world = model.cfg.world
-    model.menu.refresh(model.vendors, model.cloud_usd_per_flop(), world.demand.risk_closed_api,
-                      world.demand.risk_open_api, world.entry.risk_per_entry)
-    covers = world.demand.ban_covers_self_hosting
-    menu = model.menu
-    firm_available = model.bans.availability([(b,) for b in BLOCS], menu, model.vendor_ids,
-                                            covers)
-    months = model.month - model.start
-    affinity = firm_affinity(model)
-    for segment in model.firms:
-        u_review, u_choice = model.uniforms[segment]
-        model.firm_month[segment] = FirmMonth(
+def firm_affinity(demand, menu: Menu) -> np.ndarray:
+    """Firms' trust in each slot by buyer bloc, (B, J) (utils): the affinity of the buyer's
+    bloc for the model's bloc, scaled by ``self_host_trust`` for self-hosted weights.
+
+        a_bj = affinity[b][bloc(j)] * (1 if j is an API else self_host_trust)
+    """
+    table = np.array([[demand.affinity.get(b, {}).get(m, 0.0) for m in BLOCS]
+                      for b in BLOCS])
+    scale = np.where(menu.is_api, 1.0, demand.self_host_trust)
+    return table[:, menu.bloc] * scale[None, :]
+
+
+def firm_months(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str], months: int,
+                alarm: float, uniforms: Mapping[str, tuple[np.ndarray, np.ndarray]],
+                ) -> dict[str, FirmMonth]:
+    """Each firm segment's view of the month, by segment.
+
+    ``months`` since the start sets the volume growth, ``g ** (months / 12)`` with g the
+    segment's ``volume_growth_per_year``; ``uniforms`` are the month's review and choice
+    draws of each segment (:meth:`sim.model.AIMarket.draw_uniforms`).
+    """
+    available = bans.availability([(b,) for b in BLOCS], menu, vendor_ids,
+                                  world.demand.ban_covers_self_hosting)
+    affinity = firm_affinity(world.demand, menu)
+    views = {}
+    for segment, (u_review, u_choice) in uniforms.items():
+        views[segment] = FirmMonth(
             capability=menu.capability, appeal=menu.appeal, price=menu.price,
             self_cost=menu.self_cost, risk=menu.risk, affinity=affinity,
             slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
-            available=firm_available,
+            available=available,
             growth=world.firms[segment].volume_growth_per_year ** (months / 12.0),
-            alarm=model.alarm, u_review=u_review, u_choice=u_choice)
-    nation_codes = [(code, "developing") for code in model.nations.iso3]
-    model.nation_month = NationMonth(
+            alarm=alarm, u_review=u_review, u_choice=u_choice)
+    return views
+
+
+def nation_month(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str],
+                 iso3: Sequence[str]) -> NationMonth:
+    """The developing nations' view of the month (they self-host at the ROW cloud's cost)."""
+    codes = [(code, "developing") for code in iso3]
+    return NationMonth(
         capability=menu.capability, appeal=menu.appeal, price=menu.price,
         self_cost=menu.self_cost[BLOCS.index("ROW")], slot_bloc=menu.bloc,
         is_api=menu.is_api, nest=menu.nest,
-        available=model.bans.availability(nation_codes, menu, model.vendor_ids, covers))
-    devices = world.devices
-    embodied = embodiment(model.month, parse_month(devices.embodiment_midpoint),
-                          devices.embodiment_rate_per_year)
-    embodied0 = embodiment(model.start, parse_month(devices.embodiment_midpoint),
-                           devices.embodiment_rate_per_year)
-    for maker in model.device_makers:
-        maker.update_demand(months, embodied, embodied0)
+        available=bans.availability(codes, menu, vendor_ids,
+                                    world.demand.ban_covers_self_hosting))
 
 
-def firm_affinity(model) -> np.ndarray:
-    """Firms' trust in each slot by buyer bloc, (B, J): the affinity of the buyer's bloc
-    for the model's bloc, scaled by ``self_host_trust`` for self-hosted weights."""
-    demand = model.cfg.world.demand
-    table = np.array([[demand.affinity.get(b, {}).get(m, 0.0) for m in BLOCS]
-                      for b in BLOCS])
-    scale = np.where(model.menu.is_api, 1.0, demand.self_host_trust)
-    return table[:, model.menu.bloc] * scale[None, :]
+def device_available(bans: Bans, menu: Menu, vendor_ids: Sequence[str], bloc: str,
+                     covers_self_hosting: bool) -> np.ndarray:
+    """What a bloc's device makers may use, (J,) (bool)."""
+    return bans.availability([(bloc,)], menu, vendor_ids, covers_self_hosting)[0]
 
 
-def device_available(model, maker: DeviceMaker) -> np.ndarray:
-    """What a bloc's device makers may use."""
-    return model.bans.availability([(maker.bloc,)], model.menu, model.vendor_ids,
-                                  model.cfg.world.demand.ban_covers_self_hosting)[0]
+def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
+                firm_month: Mapping[str, FirmMonth], nations: NationSegment,
+                nation_view: NationMonth, device_makers: Sequence[DeviceMaker],
+                device_views: Sequence[np.ndarray]) -> DemandPanel:
+    """The demand panel vendors price against: sampled firms, weighted up by
+    ``n / sample size``, every nation and every device maker (``device_views``: what
+    each maker may use).
 
-
-def build_panel(model) -> DemandPanel:
-    """The demand panel: sampled firms (weighted up), every nation, every device maker."""
+    ``demand`` is the world's demand config (``cfg.world.demand``).
+    """
     parts, weights = [], []
-    for segment, firms in model.firms.items():
-        rows = firms.panel_index
-        part = firms.panel_rows(rows, model.firm_month[segment])
+    for segment, segment_firms in firms.items():
+        rows = segment_firms.panel_index
+        part = segment_firms.panel_rows(rows, firm_month[segment])
         parts.append(part)
-        weights.append(part["volume"] * firms.n / rows.size)
-    nation_part = model.nations.panel_rows(model.nation_month)
+        weights.append(part["volume"] * segment_firms.n / rows.size)
+    nation_part = nations.panel_rows(nation_view)
     parts.append(nation_part)
     weights.append(nation_part["volume"])
-    for maker in model.device_makers:
-        part = maker.panel_row(model.menu, model.cfg.world.demand,
-                               device_available(model, maker))
+    for maker, available in zip(device_makers, device_views, strict=True):
+        part = maker.panel_row(menu, demand, available)
         parts.append(part)
         weights.append(part["volume"])
-    demand = model.cfg.world.demand
     return DemandPanel(
         base_utility=np.concatenate([p["base_utility"] for p in parts]),
         alpha=np.concatenate([p["alpha"] for p in parts]),
@@ -91,7 +105,6 @@ def build_panel(model) -> DemandPanel:
         available=np.concatenate([p["available"] for p in parts]),
         weight=np.concatenate(weights),
         quality_weight=np.concatenate([p["quality"] for p in parts]),
-        is_api=model.menu.is_api, nest=model.menu.nest, nest_lambda=demand.nest_lambda,
+        is_api=menu.is_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
         price_elasticity=demand.price_elasticity,
         reference_price=demand.reference_price_usd)
-

@@ -23,15 +23,15 @@ def reactive(government, model) -> None:
     - A government whose bloc is limited raises its compute subsidy by
       ``subsidy_response`` times the export level lost, up to ``max_subsidy``.
     """
-    if model.in_history():
+    if model.clock.in_history():
         return
     cfg = government.cfg
     if government.export_target and model.month - government.last_move >= cfg.cooldown_months:
-        lead = model.capability_lead_months(government.bloc, government.export_target)
+        lead = model.knowledge.capability_lead_months(government.bloc, government.export_target)
         if lead < cfg.gap_threshold_months and government.export_level > cfg.min_export_level:
             government.export_level = max(cfg.min_export_level,
                                           government.export_level - cfg.tighten_step)
             government.last_move = model.month
-    lost = 1.0 - model.export_level(government.bloc)
+    lost = 1.0 - model.costs.export_level(government.bloc)
     wanted = min(cfg.max_subsidy, government.cfg.compute_subsidy + cfg.subsidy_response * lost)
     government.compute_subsidy = max(government.compute_subsidy, wanted)

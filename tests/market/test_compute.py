@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.market.compute import buy_chips, effective_flops, serving_capacity_mtok
+from sim.market.compute import buy_chips, domestic_supply, effective_flops, serving_capacity_mtok
 
 
 def test_no_limit_buys_only_advanced_chips():
@@ -47,3 +47,12 @@ def test_serving_capacity_is_flops_over_flop_per_token():
     flops = effective_flops(1000, 989.0)
     capacity = serving_capacity_mtok(flops, 37.0, 0.35, 3600.0)
     assert capacity == pytest.approx(1000 * 989e12 * 0.35 * 3600 / (2 * 37e9) / 1e6)
+
+
+def test_domestic_supply_grows_at_its_yearly_rate():
+    # 10 thousand chips a month at the reference month, 1.5 times more each year
+    assert domestic_supply(100, 100, 10.0, 1.5) == pytest.approx(10_000)
+    assert domestic_supply(112, 100, 10.0, 1.5) == pytest.approx(15_000)
+    assert domestic_supply(124, 100, 10.0, 1.5) == pytest.approx(22_500)
+    # half a year at 1.44 a year: 1.2 times
+    assert domestic_supply(106, 100, 10.0, 1.44) == pytest.approx(12_000)

@@ -50,3 +50,12 @@ def test_fleet_cost_weights_chip_kinds_by_the_flop_they_deliver():
 def test_surge_multiplier_rises_only_above_capacity(load, expected):
     assert cost.surge_multiplier(load, 2.0) == pytest.approx(expected)
     assert math.isfinite(float(np.asarray(cost.surge_multiplier(load, 2.0))))
+
+
+def test_the_hardware_factor_compounds_the_yearly_decline():
+    # 30% cheaper a year: two years later 0.7 * 0.7 = 0.49; a year before 1 / 0.7
+    assert cost.hardware_factor(24 + 5, 5, 0.3) == pytest.approx(0.49)
+    assert cost.hardware_factor(5, 5, 0.3) == 1.0
+    assert cost.hardware_factor(5 - 12, 5, 0.3) == pytest.approx(1 / 0.7)
+    # half a year: sqrt(0.64) = 0.8
+    assert cost.hardware_factor(6, 0, 0.36) == pytest.approx(0.8)
