@@ -92,3 +92,19 @@ def hardware_factor(month: int, reference_month: int, decline_per_year: float) -
         decline_per_year: yearly fall in the cost of a FLOP, d (1 per year).
     """
     return (1.0 - decline_per_year) ** ((month - reference_month) / 12.0)
+
+
+def compliance_cost_usd(tokens_by_bloc: np.ndarray, cost_by_bloc: np.ndarray) -> np.ndarray:
+    """Compliance cost of each vendor this month, (V,) (USD).
+
+        C_v = sum_b c_b * x_bv,    c_b the cost per million tokens sold to buyers of bloc b
+
+    Args:
+        tokens_by_bloc: million tokens each bloc's buyers took from each vendor's API, (B, V).
+        cost_by_bloc: compliance cost per million tokens in each bloc, (B,) (USD); only
+            blocs with a positive cost are added, in bloc order.
+    """
+    total = np.zeros(tokens_by_bloc.shape[1])
+    for b in np.flatnonzero(np.asarray(cost_by_bloc) > 0):
+        total += cost_by_bloc[b] * tokens_by_bloc[b]
+    return total

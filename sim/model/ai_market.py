@@ -20,7 +20,7 @@ from sim.config import Config, validate
 from sim.core.calendar import parse_month
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
-from sim.market import clearing, compute
+from sim.market import clearing, compute, cost
 from sim.market.pricing import DemandPanel, nash_prices
 from sim.model import entry, views
 from sim.model.bans import Bans
@@ -31,6 +31,7 @@ from sim.model.events import Timeline
 from sim.model.knowledge import Knowledge
 from sim.model.menu import Menu
 from sim.model.record import Recorder
+from sim.population import segment
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth
 from sim.population.segment import SegmentDemand
@@ -239,9 +240,7 @@ class AIMarket(mesa.Model):
         devices = [maker.choose(self.menu, self.cfg.world.demand, available)
                    for maker, available in zip(self.device_makers, self.device_views(),
                                                strict=True)]
-        demand["devices"] = SegmentDemand(
-            sum(d.tokens for d in devices), sum(d.spend for d in devices),
-            sum(d.tokens_by_bloc for d in devices), np.zeros(self.menu.n_slots))
+        demand["devices"] = segment.total(devices, self.menu.n_slots)
         return demand
 
     def clear(self, wanted: dict[str, SegmentDemand]
@@ -255,11 +254,10 @@ class AIMarket(mesa.Model):
         """Book every vendor's month: API revenue, self-hosted use of its weights, compliance."""
         n = self.menu.n_vendors
         tokens = sum(d.tokens for d in self.demand.values())
-        compliance = np.zeros(n)
-        for bloc, government in self.governments.items():
-            if government.compliance_cost > 0:
-                by_bloc = sum(d.tokens_by_bloc[BLOCS.index(bloc), :n] for d in self.demand.values())
-                compliance += government.compliance_cost * by_bloc
+        by_bloc = sum(d.tokens_by_bloc[:, :n] for d in self.demand.values())
+        rates = np.array([g.compliance_cost if (g := self.governments.get(b)) else 0.0
+                          for b in BLOCS])
+        compliance = cost.compliance_cost_usd(by_bloc, rates)
         for v, vendor in enumerate(self.vendors):
             vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]))
 

@@ -24,6 +24,15 @@ class SegmentDemand:
     buyers: np.ndarray  #: buyers on each slot, (J,) (firms; zeros for nations and devices)
 
 
+def total(demands: list[SegmentDemand], n_slots: int) -> SegmentDemand:
+    """What several buyers bought together (the device makers of every bloc): sums by slot.
+
+    No buyer count is kept: the summed buyers are industries, not firms.
+    """
+    return SegmentDemand(sum(d.tokens for d in demands), sum(d.spend for d in demands),
+                         sum(d.tokens_by_bloc for d in demands), np.zeros(n_slots))
+
+
 class BuyerSegment(Protocol):
     """A segment of buyers that chooses and buys once a month."""
 

@@ -59,3 +59,13 @@ def test_the_hardware_factor_compounds_the_yearly_decline():
     assert cost.hardware_factor(5 - 12, 5, 0.3) == pytest.approx(1 / 0.7)
     # half a year: sqrt(0.64) = 0.8
     assert cost.hardware_factor(6, 0, 0.36) == pytest.approx(0.8)
+
+
+def test_compliance_cost_is_the_rate_of_each_bloc_times_its_buyers_tokens():
+    from sim.market.cost import compliance_cost_usd
+
+    tokens = np.array([[10.0, 0.0], [5.0, 2.0], [1.0, 4.0]])  # 3 blocs x 2 vendors
+    rates = np.array([0.0, 2.0, 0.5])  # no cost in the first bloc
+    # vendor 0: 2*5 + 0.5*1 = 10.5; vendor 1: 2*2 + 0.5*4 = 6
+    np.testing.assert_allclose(compliance_cost_usd(tokens, rates), [10.5, 6.0])
+    assert np.all(compliance_cost_usd(tokens, np.zeros(3)) == 0.0)
