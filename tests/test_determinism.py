@@ -30,3 +30,15 @@ def test_scenarios_share_every_draw_until_their_first_event():
     after = base.table.month >= "2026-01"
     assert not base.table[after]["value"].equals(
         cut.table[cut.table.month >= "2026-01"]["value"])
+
+
+def test_results_do_not_depend_on_the_callers_blas_threads():
+    """The model runs BLAS on one thread itself (sim.core.threads), so a caller that lets
+    BLAS use every core and one that limits it (a joblib worker) get the same bits."""
+    from threadpoolctl import threadpool_limits
+
+    cfg = small_config("seed=5", "world.end=2024-06")
+    free = run(cfg).table
+    with threadpool_limits(limits=1, user_api="blas"):
+        limited = run(cfg).table
+    pd.testing.assert_frame_equal(free, limited, check_exact=True)

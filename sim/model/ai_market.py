@@ -20,6 +20,7 @@ from sim.config import Config, validate
 from sim.core.calendar import parse_month
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
+from sim.core.threads import one_blas_thread
 from sim.market import clearing, compute, cost
 from sim.market.pricing import DemandPanel, nash_prices
 from sim.model import entry, views
@@ -129,7 +130,12 @@ class AIMarket(mesa.Model):
     # -- the month -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """Simulate one month."""
+        """Simulate one month (BLAS on one thread: :mod:`sim.core.threads`)."""
+        with one_blas_thread():
+            self.simulate_month()
+
+    def simulate_month(self) -> None:
+        """The month's phases, in order."""
         self.timeline.apply(self, self.month)  # the month's events
         self.governments_act()
         self.advance_labs()  # chips, training, knowledge, releases, costs
