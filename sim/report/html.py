@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.headline import HEADLINES
-from sim.plots.style import png_bytes, unit_display, write_atomic
+from sim.core.files import write_text
+from sim.plots.style import png_bytes, unit_display
 from sim.report.tables import (  # noqa: F401 (re-exported)
     CI_LEVEL,
     DEFAULT_DATES,
@@ -242,7 +243,7 @@ def write_run_report(table: pd.DataFrame, events: pd.DataFrame | None, config: A
         _extra(extra_html),
         _section("figures", "Figures", fig_html),
     ])
-    return write_atomic(out_dir / REPORT, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return write_text(out_dir / REPORT, page)
 
 
 def _month_after(month: str) -> str:
@@ -394,7 +395,7 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
         _extra(extra_html),
         _section("figures", "Figures", fig_html),
     ])
-    return write_atomic(out_dir / REPORT, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return write_text(out_dir / REPORT, page)
 
 
 def _seed_text(seeds: Sequence[int]) -> str:

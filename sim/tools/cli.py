@@ -29,8 +29,9 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, to_config
+from sim.core.files import write_text
 from sim.model.results import Results, run
-from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table, write_text
+from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table
 from sim.rules import RuleError
 
 log = logging.getLogger("sim")
