@@ -33,6 +33,20 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.analysis.headline import HEADLINES
+from sim.analysis.sweep_stats import (
+    BASELINE,
+    Key,
+    Series,
+    as_keys,
+    band_frame,
+    bands,
+    difference_bands,
+    parameter_columns,
+    parameter_values,
+    runs,
+    series_of,
+)
+from sim.core.dates import SCENARIO_FROM
 from sim.plots.style import (
     GREY,
     date_axis,
@@ -45,28 +59,11 @@ from sim.plots.style import (
     unit_display,
     wrap,
 )
-from sim.plots.sweep_data import (  # noqa: F401 (re-exported: the numbers behind the figures)
-    _HEADLINES,
-    BAND,
-    BASELINE,
-    BOOKKEEPING_COLUMNS,
-    SCENARIO_FROM,
-    STANDARD_COLUMNS,
-    Key,
-    Series,
-    _keys,
-    band_frame,
-    bands,
-    difference_bands,
+from sim.plots.sweep_data import (
     event_study_frame,
     first_event_months,
-    paired_differences,
-    parameter_columns,
-    parameter_values,
-    runs,
     scenario_events,
     scenarios_in,
-    series_of,
 )
 
 CAPTIONS: dict[str, str] = {
@@ -204,7 +201,7 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
     Returns:
         The figure; shares in per cent.
     """
-    keys = _keys(keys)
+    keys = as_keys(keys)
     fig, axes = _grid(len(keys))
     scenarios = scenarios_in(gathered)
     own = scenario_events(events, scenario_from)
@@ -242,7 +239,7 @@ def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key],
     Returns:
         The figure; differences of shares in percentage points.
     """
-    keys = _keys(keys)
+    keys = as_keys(keys)
     fig, axes = _grid(len(keys))
     scenarios = [s for s in scenarios_in(gathered) if s != baseline]
     own = scenario_events(events, scenario_from)
@@ -345,7 +342,7 @@ def event_study(gathered: pd.DataFrame, events: pd.DataFrame | None,
     Raises:
         ValueError: when no scenario has such an event.
     """
-    keys = _keys(keys)
+    keys = as_keys(keys)
     fig, axes = _grid(len(keys))
     firsts = first_event_months(events, event_kind, scenario_from)
     shown: list[str] = []
