@@ -23,7 +23,7 @@ from sim import compose_config, run
 from sim.analysis import sweep_stats
 from sim.analysis.headline import HEADLINES
 from sim.core.constants import BLOCS
-from sim.plots import annotate, style, sweep_data
+from sim.plots import annotate, market_figures, style, sweep_data
 from sim.plots import run_figures as run_plots
 from sim.plots import sweep_figures as sweep_plots
 
@@ -287,14 +287,14 @@ def test_run_figures_redraw_from_saved_tables(one_run, tmp_path):
     one_run.events.to_csv(tmp_path / "events.csv", index=False)
     table = pd.read_parquet(tmp_path / "timeseries.parquet")
     events = pd.read_csv(tmp_path / "events.csv", dtype=str).fillna("")
-    fig = run_plots.prices(table, events, SCENARIO)
+    fig = market_figures.prices(table, events, SCENARIO)
     active = expected_entities(one_run.table, "price", positive=True)
     assert len(named_lines(fig.axes[0])) == len(active)
 
 
 def test_a_baseline_run_has_no_lettered_events():
     res = run(compose_config([*SHORT, "scenario=baseline", "seed=2"]))
-    fig = run_plots.hhi(res.table, res.events, "baseline")
+    fig = market_figures.hhi(res.table, res.events, "baseline")
     ax = fig.axes[0]
     assert not [line for line in ax.lines if line.get_label() == "_scenario event"]
     assert [line for line in ax.lines if line.get_label() == "_history event"]

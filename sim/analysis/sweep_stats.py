@@ -23,7 +23,6 @@ is told to).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,16 +46,9 @@ Key = str | tuple[str, str, str]
 HEADLINE_BY_KEY: dict[str, Headline] = {h.key: h for h in HEADLINES}
 
 
-@dataclass(frozen=True)
-class Series:
-    """One series of the tidy table, with its label and unit."""
-
-    key: str
-    metric: str
-    segment: str
-    entity: str
-    label: str
-    unit: str
+#: A series of the tidy table with its label and unit: a headline, or any
+#: (metric, segment, entity) named by :func:`series_of`.
+Series = Headline
 
 
 def series_of(key: Key, gathered: pd.DataFrame | None = None) -> Series:

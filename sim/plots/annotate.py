@@ -9,6 +9,7 @@ import string
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -291,6 +292,14 @@ def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
 def ever_active(wide: pd.DataFrame) -> list[str]:
     """Columns with at least one finite value."""
     return [c for c in wide.columns if wide[c].notna().any()]
+
+
+def symlog_below_minus_one(ax: Axes) -> None:
+    """A symmetric-log y axis, linear from −1 to 1: a Lerner index that a deep price cut
+    drives to −9 would otherwise flatten every other line; ticks keep a real minus sign."""
+    ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
+    ax.yaxis.set_major_formatter(
+        mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
 
 
 def plot_line(ax: Axes, x: pd.DatetimeIndex, y: pd.Series, name: str, style: dict,
