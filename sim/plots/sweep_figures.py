@@ -60,6 +60,7 @@ from sim.plots.sweep_data import (
 )
 from sim.plots.sweep_panels import (
     band,
+    band_panel,
     grid,
     is_bottom,
     mark_scenario_events,
@@ -112,11 +113,7 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
         s = series_of(key, gathered)
         scale, unit, _ = unit_display(s.unit)
         frame = band_frame(gathered, key)
-        scenario_bands(ax, frame, scenarios, scale)
-        mark_scenario_events(ax, own, scenarios)
-        panel_title(ax, s.label, fig, axes.shape[1])
-        ax.set_ylabel(f"Level ({unit})")
-        symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
+        band_panel(ax, frame, s, scale, f"Level ({unit})", own, scenarios)
     time_axes(axes, gathered["month"].astype(str).unique())
     title(fig, "Headline metrics by scenario: mean and 90% band across seeds"
           if len(keys) > 1 else series_of(keys[0], gathered).label, sweep_label(gathered))
@@ -148,12 +145,8 @@ def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key],
         s = series_of(key, gathered)
         scale, _, diff_unit = unit_display(s.unit)
         frame = difference_bands(gathered, key, baseline)
-        scenario_bands(ax, frame, scenarios, scale)
+        band_panel(ax, frame, s, scale, f"Difference ({diff_unit})", own, scenarios)
         ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
-        mark_scenario_events(ax, own, scenarios)
-        panel_title(ax, s.label, fig, axes.shape[1])
-        ax.set_ylabel(f"Difference ({diff_unit})")
-        symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
     time_axes(axes, gathered["month"].astype(str).unique())
     what = (f"Paired difference from the {baseline}, seed by seed: mean and 90% band"
             if len(keys) > 1 else f"{series_of(keys[0], gathered).label}: "

@@ -128,3 +128,14 @@ def scenario_bands(ax: Axes, frame: pd.DataFrame, scenarios: Sequence[str], scal
         if len(part):
             at = to_dates(part["month"]) if x == "month" else part[x].to_numpy()
             band(ax, at, part, scale, scenario)
+
+
+def band_panel(ax: Axes, frame: pd.DataFrame, s: Series, scale: float, ylabel: str,
+               own: pd.DataFrame, scenarios: Sequence[str]) -> None:
+    """One panel of a grid of series: each scenario's band, its events, the series' label
+    over the panel, and a symmetric-log axis where a Lerner index dives below −1."""
+    scenario_bands(ax, frame, scenarios, scale)
+    mark_scenario_events(ax, own, scenarios)
+    panel_title(ax, s.label, ax.figure, ax.get_subplotspec().get_gridspec().ncols)
+    ax.set_ylabel(ylabel)
+    symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
