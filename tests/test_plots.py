@@ -20,10 +20,11 @@ from matplotlib.text import Annotation, Text
 from PIL import Image
 
 from sim import compose_config, run
+from sim.analysis import sweep_stats
 from sim.analysis.headline import HEADLINES
 from sim.core.constants import BLOCS
+from sim.plots import annotate, market_figures, style, sweep_data
 from sim.plots import run_figures as run_plots
-from sim.plots import style
 from sim.plots import sweep_figures as sweep_plots
 
 pytestmark = pytest.mark.xdist_group("plots")  # one worker builds the module's runs
@@ -246,10 +247,10 @@ def test_soft_power_capability_and_firm_choice_series(one_run, run_figures):
 
 
 def test_events_to_mark_keeps_policy_events_and_only_scenario_releases(one_run):
-    marks = run_plots.events_to_mark(one_run.events, "2023-01", "2027-12")
+    marks = annotate.events_to_mark(one_run.events, "2023-01", "2027-12")
     assert not ((marks.kind == "release") & (marks.month < "2026-01")).any()
     assert (marks.kind == "release").sum() == 2  # the scenario's two open releases
-    assert set(marks.loc[marks.month < "2026-01", "kind"]) <= set(run_plots.MARKED_KINDS)
+    assert set(marks.loc[marks.month < "2026-01", "kind"]) <= set(annotate.MARKED_KINDS)
     assert (marks.month >= "2023-01").all()  # the 2022 events lie before the axis
     assert marks.scenario.equals(marks.month >= "2026-01")
 
@@ -286,14 +287,14 @@ def test_run_figures_redraw_from_saved_tables(one_run, tmp_path):
     one_run.events.to_csv(tmp_path / "events.csv", index=False)
     table = pd.read_parquet(tmp_path / "timeseries.parquet")
     events = pd.read_csv(tmp_path / "events.csv", dtype=str).fillna("")
-    fig = run_plots.prices(table, events, SCENARIO)
+    fig = market_figures.prices(table, events, SCENARIO)
     active = expected_entities(one_run.table, "price", positive=True)
     assert len(named_lines(fig.axes[0])) == len(active)
 
 
 def test_a_baseline_run_has_no_lettered_events():
     res = run(compose_config([*SHORT, "scenario=baseline", "seed=2"]))
-    fig = run_plots.hhi(res.table, res.events, "baseline")
+    fig = market_figures.hhi(res.table, res.events, "baseline")
     ax = fig.axes[0]
     assert not [line for line in ax.lines if line.get_label() == "_scenario event"]
     assert [line for line in ax.lines if line.get_label() == "_history event"]
@@ -303,13 +304,13 @@ def test_a_baseline_run_has_no_lettered_events():
 
 def test_parameter_columns_are_the_swept_ones(sweep):
     gathered, _ = sweep
-    assert sweep_plots.parameter_columns(gathered) == [PARAM]  # not 'run', not 'world'
+    assert sweep_stats.parameter_columns(gathered) == [PARAM]  # not 'run', not 'world'
 
 
 def test_bands_are_across_seeds(sweep):
     gathered, _ = sweep
     one = gathered[gathered[PARAM] == 0.3]
-    frame = sweep_plots.band_frame(one, "cn_share_startups")
+    frame = sweep_stats.band_frame(one, "cn_share_startups")
     assert (frame["n"] == 3).all()
     assert (frame["low"] <= frame["mean"] + 1e-12).all()
     assert (frame["mean"] <= frame["high"] + 1e-12).all()
@@ -324,7 +325,7 @@ def test_bands_are_across_seeds(sweep):
 def test_paired_difference_of_baseline_from_itself_is_exactly_zero(sweep):
     gathered, _ = sweep
     for h in HEADLINES:
-        diffs = sweep_plots.paired_differences(gathered, h.key)
+        diffs = sweep_stats.paired_differences(gathered, h.key)
         own = diffs[diffs.scenario == "baseline"]
         assert len(own) == 6 * gathered.month.nunique()  # 3 seeds x 2 parameter values
         finite = own["difference"].dropna()
@@ -333,7 +334,7 @@ def test_paired_difference_of_baseline_from_itself_is_exactly_zero(sweep):
 
 def test_paired_differences_pair_seed_and_parameters(sweep):
     gathered, _ = sweep
-    diffs = sweep_plots.paired_differences(gathered, "open_share_startups")
+    diffs = sweep_stats.paired_differences(gathered, "open_share_startups")
     row = diffs[(diffs.scenario == "token_price_cut") & (diffs.seed == 2)
                 & (diffs[PARAM] == 0.6) & (diffs.month == "2027-01")]
     pick = gathered[(gathered.metric == "open_share") & (gathered.segment == "startups")
@@ -392,7 +393,7 @@ def test_small_multiples_one_panel_per_value(sweep):
 
 def test_event_study(sweep):
     gathered, events = sweep
-    frame = sweep_plots.event_study_frame(gathered, events, "cn_share_startups", "price")
+    frame = sweep_data.event_study_frame(gathered, events, "cn_share_startups", "price")
     assert frame["months_since"].between(-6, 24).all()
     assert set(frame.scenario) == {"token_price_cut"}
     # month 0 is 2026-01, the scenario's price cut

@@ -14,17 +14,13 @@ import pytest
 
 from sim import compose_config, run
 from sim.analysis.headline import HEADLINES
+from sim.analysis.sweep_stats import difference_table, headline_bands
 from sim.plots import run_figures as run_plots
 from sim.plots import sweep_figures as sweep_plots
-from sim.report.html import (
-    REPORT,
-    changed_parameters,
-    headline_table,
-    sweep_difference_table,
-    sweep_headline_table,
-    write_run_report,
-    write_sweep_report,
-)
+from sim.report.html import REPORT
+from sim.report.run_report import write_run_report
+from sim.report.sweep_report import write_sweep_report
+from sim.report.tables import changed_parameters, headline_table
 
 pytestmark = pytest.mark.xdist_group("report")  # one worker builds the module's runs
 
@@ -149,7 +145,7 @@ def test_changed_parameters_list_the_overrides(one_run):
 
 def test_sweep_headline_table_is_mean_and_spread_across_seeds(sweep):
     gathered, _ = sweep
-    frame = sweep_headline_table(gathered, DATES)
+    frame = headline_bands(gathered, DATES)
     assert set(frame["month"]) == set(DATES)
     assert (frame["n"] == 3).all()
     h = HEADLINES[0]
@@ -165,7 +161,7 @@ def test_sweep_headline_table_is_mean_and_spread_across_seeds(sweep):
 
 def test_sweep_differences_are_paired_by_seed(sweep):
     gathered, _ = sweep
-    frame = sweep_difference_table(gathered, DATES)
+    frame = difference_table(gathered, DATES)
     assert set(frame["scenario"]) == {SCENARIO}  # the baseline is the reference, not a row
     h = HEADLINES[1]
     wide = gathered[(gathered.metric == h.metric) & (gathered.segment == h.segment)
@@ -181,7 +177,7 @@ def test_sweep_differences_are_paired_by_seed(sweep):
 def test_difference_of_the_baseline_from_a_copy_of_itself_is_exactly_zero(sweep):
     gathered, _ = sweep
     copy = gathered[gathered.scenario == "baseline"].assign(scenario="baseline_copy")
-    frame = sweep_difference_table(pd.concat([gathered, copy], ignore_index=True), DATES)
+    frame = difference_table(pd.concat([gathered, copy], ignore_index=True), DATES)
     own = frame[frame.scenario == "baseline_copy"].dropna(subset=["mean"])
     assert len(own) > 0
     for column in ("mean", "ci_low", "ci_high", "low", "high"):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.analysis.tidy import entity_series
+
 
 @dataclass(frozen=True)
 class Headline:
@@ -53,7 +55,5 @@ def headline_frame(table: pd.DataFrame) -> pd.DataFrame:
     """The headline series of a run, wide: one row per month, one column per headline."""
     columns = {}
     for h in HEADLINES:
-        rows = table[(table.metric == h.metric) & (table.segment == h.segment)
-                     & (table.entity == h.entity)]
-        columns[h.key] = rows.set_index("month")["value"]
+        columns[h.key] = entity_series(table, h.metric, h.segment, h.entity)
     return pd.DataFrame(columns)

@@ -25,8 +25,9 @@ from sim.calibrate.fit import DEFAULT_PARAMETERS, Problem, calibrate, get_path
 from sim.calibrate.moments import load_targets
 from sim.calibrate.scorecard import scorecard, to_markdown, to_text
 from sim.config import SCENARIOS_DIR, compose_config
+from sim.core.files import write_text
 from sim.model.results import run
-from sim.outputs.files import write_json, write_text
+from sim.outputs.files import write_json
 
 
 def world_yaml(values: dict[str, float], distance: float, report: Path) -> str:

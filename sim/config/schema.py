@@ -9,6 +9,7 @@ from hydra.core.config_store import ConfigStore
 from sim.config.fields import param
 from sim.config.scenario import ScenarioConfig
 from sim.config.world import WorldConfig
+from sim.core.dates import REPORT_DATES
 
 
 @dataclass
@@ -47,7 +48,7 @@ class OutputConfig:
                                       "(the gathered report covers the sweep)",
                                   origin="structural")
     report_dates: list[str] = param(unit="YYYY-MM", doc="dates of the report's table",
-                                    factory=lambda: ["2026-12", "2030-12"], origin="structural")
+                                    factory=lambda: list(REPORT_DATES), origin="structural")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from sim.core.calendar import format_month
 from sim.core.constants import SEGMENTS
 from sim.model import AIMarket
 from sim.model.results import event_rows
+from sim.plots import market_figures as market_plots
 from sim.plots import run_figures as run_plots
 from sim.plots.style import png_bytes
 
@@ -43,9 +44,9 @@ class PageFigure:
 #: The page's figures, in the order of the tabs (the report's order).
 FIGURES: tuple[PageFigure, ...] = (
     PageFigure("market_shares", "Market shares", run_plots.market_shares),
-    PageFigure("prices", "Prices", run_plots.prices),
-    PageFigure("lerner", "Lerner index", run_plots.lerner),
-    PageFigure("hhi", "HHI", run_plots.hhi),
+    PageFigure("prices", "Prices", market_plots.prices),
+    PageFigure("lerner", "Lerner index", market_plots.lerner),
+    PageFigure("hhi", "HHI", market_plots.hhi),
     PageFigure("soft_power", "Soft power", run_plots.soft_power),
     PageFigure("capability_compute", "Capability gap", run_plots.capability_compute),
     PageFigure("firm_choice", "Firm choice", run_plots.firm_choice),

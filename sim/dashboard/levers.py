@@ -39,11 +39,12 @@ from typing import Any
 from sim.config import SCENARIOS_DIR, Config, EventConfig, compose_config, validate
 from sim.config.schema import RulesConfig
 from sim.config.world import GovernmentConfig
+from sim.core.dates import SCENARIO_FROM
 from sim.rules import DECISIONS, known_rules
 
 #: The bloc the China levers act on, and the month after the recorded history.
 TARGET_BLOC = "CN"
-FIRST_SCENARIO_MONTH = "2026-01"
+FIRST_SCENARIO_MONTH = SCENARIO_FROM
 #: Marks an event the dashboard added (its label starts with it).
 LABEL_PREFIX = "dashboard: "
 

@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from sim.config import SCENARIOS_DIR, Config, ConfigError, EventConfig, compose_config
+from sim.core.files import write_text
 from sim.dashboard.levers import Levers, build_config
-from sim.plots.style import write_atomic
 from sim.rules import DECISIONS
 
 #: Where scenario files live (``scenario=<name>`` finds them there).
@@ -139,7 +139,7 @@ def save_scenario(levers: Levers, name: str, description: str = "",
     text = scenario_yaml(cfg, levers, name, description)
     path = directory / f"{name}.yaml"
     directory.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_text(path, text)
     if directory.resolve() == SCENARIO_DIR.resolve():
         try:
             compose_config([f"scenario={name}", f"world={levers.world}", f"seed={levers.seed}"])

@@ -9,6 +9,7 @@ from typing import Any
 import mesa
 import pandas as pd
 
+from sim.analysis.tidy import wide
 from sim.config import Config
 from sim.model import AIMarket
 
@@ -32,13 +33,7 @@ class Results:
 
     def series(self, metric: str, segment: str = "all") -> pd.DataFrame:
         """One metric as a wide table: a row per month, a column per entity."""
-        rows = self.table[(self.table.metric == metric) & (self.table.segment == segment)]
-        if rows.empty:
-            known = sorted(set(zip(self.table.metric, self.table.segment, strict=True)))
-            raise KeyError(f"no series {metric!r} for segment {segment!r}; known: {known}")
-        wide = rows.pivot(index="month", columns="entity", values="value")
-        wide.columns = wide.columns.astype(str)
-        return wide[[c for c in dict.fromkeys(rows.entity.astype(str))]]
+        return wide(self.table, metric, segment)
 
     @classmethod
     def load(cls, run_dir) -> Results:

@@ -1,18 +1,15 @@
-"""Writing a run's outputs: atomic files, the tidy tables, the summary and the manifest.
+"""Writing a run's outputs: the tidy tables, the summary and the manifest.
 
-Every file is written to a temporary name in its folder and then renamed, so an
-interrupted run never leaves a half-written file that looks finished. ``DONE`` is
+Every file is written through :func:`sim.core.files.atomic_write`, so an interrupted
+run never leaves a half-written file that looks finished. ``DONE`` is
 written last: a folder without it holds no finished run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
-import tempfile
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -21,32 +18,10 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.headline import HEADLINES, headline_frame
+from sim.core.files import atomic_write, write_text
 
 DONE = "DONE"
 TABLE = "timeseries"
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_text(path: Path, text: str) -> Path:
-    """Write text atomically."""
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_json(path: Path, data: Any) -> Path:

@@ -9,6 +9,7 @@ import string
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -16,11 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
 
+from sim.analysis.tidy import wide
 from sim.core.constants import SEGMENTS
+from sim.core.dates import SCENARIO_FROM
 from sim.plots.style import GREY, date_axis, short, to_dates, wrap
 
-#: First month of the scenario proper: events from then on are the scenario's own.
-SCENARIO_FROM = "2026-01"
 #: Event kinds marked at any date; releases are marked only from ``SCENARIO_FROM``.
 MARKED_KINDS: tuple[str, ...] = ("price", "export_limit", "subsidy", "ban", "entry", "privacy")
 EVENT_COLOR = "#333333"
@@ -38,15 +39,10 @@ def series(table: pd.DataFrame, metric: str, segment: str = "all") -> pd.DataFra
     Raises:
         KeyError: when the table has no such (metric, segment).
     """
-    rows = table[(table["metric"] == metric) & (table["segment"] == segment)]
-    if rows.empty:
-        raise KeyError(f"no series {metric!r} for segment {segment!r} in the table")
-    rows = rows.assign(entity=rows["entity"].astype(str), month=rows["month"].astype(str))
-    wide = rows.pivot(index="month", columns="entity", values="value")
-    wide = wide[list(dict.fromkeys(rows["entity"]))].sort_index()
-    wide.index = to_dates(wide.index)
-    wide.columns.name = None
-    return wide.astype(float).replace([np.inf, -np.inf], np.nan)
+    out = wide(table, metric, segment)
+    out.index = to_dates(out.index)
+    out.columns.name = None
+    return out.astype(float).replace([np.inf, -np.inf], np.nan)
 
 
 def unit_of(table: pd.DataFrame, metric: str) -> str:
@@ -55,18 +51,20 @@ def unit_of(table: pd.DataFrame, metric: str) -> str:
     return str(units[0]) if len(units) else ""
 
 
-def _ordered(columns: Sequence[str], order: Sequence[str]) -> list[str]:
+def ordered(columns: Sequence[str], order: Sequence[str]) -> list[str]:
     """Known names in their canonical order, then any others in table order."""
     return [c for c in order if c in columns] + [c for c in columns if c not in order]
 
 
-def _segments(table: pd.DataFrame, metric: str) -> list[str]:
+def segments_of(table: pd.DataFrame, metric: str) -> list[str]:
+    """The segments a metric has in the table: the known ones in order, then others."""
     present = set(table.loc[table["metric"] == metric, "segment"].astype(str))
-    return _ordered([s for s in SEGMENTS if s in present] + sorted(present - set(SEGMENTS)),
+    return ordered([s for s in SEGMENTS if s in present] + sorted(present - set(SEGMENTS)),
                     SEGMENTS)
 
 
-def _months(table: pd.DataFrame) -> tuple[str, str]:
+def month_span(table: pd.DataFrame) -> tuple[str, str]:
+    """The first and last month of a table (``YYYY-MM``)."""
     months = table["month"].astype(str)
     return months.min(), months.max()
 
@@ -210,7 +208,7 @@ def legend_below(ax: Axes, handles: Sequence, title_: str | None = None,
               bbox_transform=below, ncols=ncols, title=title_, borderaxespad=0.0)
 
 
-def _event_key(fig: Figure, handles: Sequence[Line2D]) -> None:
+def event_key(fig: Figure, handles: Sequence[Line2D]) -> None:
     """The key to the event letters, under the whole figure."""
     if not handles:
         return
@@ -219,14 +217,14 @@ def _event_key(fig: Figure, handles: Sequence[Line2D]) -> None:
                handlelength=1.5, title="Events", alignment="left")
 
 
-def _finish_time_axes(axes: np.ndarray, table: pd.DataFrame, events: pd.DataFrame | None,
+def finish_time_axes(axes: np.ndarray, table: pd.DataFrame, events: pd.DataFrame | None,
                       scenario_from: str) -> list[Line2D]:
     """Dates on every time axis (label on the bottom row), event lines and letters.
 
     Returns:
-        The event key's handles, for :func:`_event_key`.
+        The event key's handles, for :func:`event_key`.
     """
-    first, last = _months(table)
+    first, last = month_span(table)
     start, end = to_dates([first, last])
     for ax in axes.flat:
         date_axis(ax, start, end, label=ax.get_subplotspec().is_last_row())
@@ -234,12 +232,12 @@ def _finish_time_axes(axes: np.ndarray, table: pd.DataFrame, events: pd.DataFram
     return mark_events(list(axes.flat), marks, letter_axes=list(axes[0]))
 
 
-def _named(lines: Sequence[Line2D]) -> list[Line2D]:
+def named_lines(lines: Sequence[Line2D]) -> list[Line2D]:
     """Lines with a legend label (matplotlib hides labels that start with '_')."""
     return [line for line in lines if not line.get_label().startswith("_")]
 
 
-def _label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
+def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
                      fontsize: float = 6.0) -> None:
     """Write each series' name at the right edge, at its last value, spread apart.
 
@@ -291,13 +289,22 @@ def _label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
                                 "shrinkA": 0, "shrinkB": 0} if moved else None)
 
 
-def _ever_active(wide: pd.DataFrame) -> list[str]:
+def ever_active(wide: pd.DataFrame) -> list[str]:
     """Columns with at least one finite value."""
     return [c for c in wide.columns if wide[c].notna().any()]
 
 
-def _line(ax: Axes, x: pd.DatetimeIndex, y: pd.Series, name: str, style: dict,
-          **kwargs) -> Line2D:
+def symlog_below_minus_one(ax: Axes) -> None:
+    """A symmetric-log y axis, linear from −1 to 1: a Lerner index that a deep price cut
+    drives to −9 would otherwise flatten every other line; ticks keep a real minus sign."""
+    ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
+    ax.yaxis.set_major_formatter(
+        mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
+
+
+def plot_line(ax: Axes, x: pd.DatetimeIndex, y: pd.Series, name: str, style: dict,
+              **kwargs) -> Line2D:
+    """One named series on a panel, in its style (colour, line style, marker)."""
     (line,) = ax.plot(x, y.to_numpy(), label=name, **style, **kwargs)
     return line
 

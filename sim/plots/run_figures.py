@@ -18,49 +18,36 @@ Redraw from a saved run folder::
 
     table = pd.read_parquet(run_dir / "timeseries.parquet")
     events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
-    fig = prices(table, events, "token_price_cut")
+    fig = sim.plots.market_figures.prices(table, events, "token_price_cut")
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-import matplotlib.ticker as mticker
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from sim.core.constants import BLOCS, NESTS, OPENNESS
-from sim.plots.annotate import (  # noqa: F401 (re-exported for redrawing)
-    EVENT_COLOR,
-    LETTER_STEP,
-    MARKED_KINDS,
-    SCENARIO_FROM,
-    _event_key,
-    _ever_active,
-    _finish_time_axes,
-    _key_width,
-    _label_line_ends,
-    _letter,
-    _letters,
-    _line,
-    _months,
-    _named,
-    _ordered,
-    _segments,
-    events_to_mark,
+from sim.core.dates import SCENARIO_FROM
+from sim.plots.annotate import (
+    event_key,
+    ever_active,
+    finish_time_axes,
     legend_below,
-    mark_events,
+    named_lines,
+    ordered,
+    plot_line,
+    segments_of,
     series,
     unit_of,
 )
+from sim.plots.market_figures import hhi, lerner, prices
 from sim.plots.style import (
     GREY,
-    VENDOR_BLOCS,
     bloc_style,
     label,
     nest_style,
@@ -68,15 +55,10 @@ from sim.plots.style import (
     openness_style,
     paper_figure,
     save,
-    segment_style,
     title,
-    vendor_style,
 )
 
 log = logging.getLogger("sim.plots")
-
-#: The 2023 US Merger Guidelines call a market with an HHI above 1,800 highly concentrated.
-HHI_HIGHLY_CONCENTRATED = 1800.0
 
 #: One sentence per figure, for reports and docs/outputs.md.
 CAPTIONS: dict[str, str] = {
@@ -117,7 +99,7 @@ def market_shares(table: pd.DataFrame, events: pd.DataFrame | None, scenario: st
     Returns:
         The figure; shares in per cent of tokens.
     """
-    segments = _segments(table, "token_share_bloc")
+    segments = segments_of(table, "token_share_bloc")
     fig, axes = new_figure("double", 1.45 * len(segments) + 1.9, len(segments), 2,
                            sharex=True)
     panels = (("token_share_bloc", BLOCS, bloc_style, "bloc"),
@@ -127,7 +109,7 @@ def market_shares(table: pd.DataFrame, events: pd.DataFrame | None, scenario: st
         for c, (metric, order, style_of, by) in enumerate(panels):
             ax = axes[r, c]
             wide = series(table, metric, segment)
-            names = _ordered(list(wide.columns), order)
+            names = ordered(list(wide.columns), order)
             styles = [style_of(n) for n in names]
             areas = ax.stackplot(wide.index, (wide[names].fillna(0.0).to_numpy() * 100).T,
                                  labels=[label(n) for n in names],
@@ -140,157 +122,17 @@ def market_shares(table: pd.DataFrame, events: pd.DataFrame | None, scenario: st
             ax.set_title(f"{label(segment)}, by {by}", loc="left")
             ax.set_ylabel("Share of tokens (%)")
     title(fig, "Token shares by bloc and by openness of the model, per segment", scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
+    key = finish_time_axes(axes, table, events, scenario_from)
     legend_below(axes[-1, 0], handles["bloc"], "Model's bloc")
     legend_below(axes[-1, 1], handles["openness"], "Model's openness", ncols=3)
-    _event_key(fig, key)
-    return fig
-
-
-@paper_figure
-def prices(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
-           vendor_blocs: Mapping[str, str] | None = None,
-           scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Price per million tokens of every vendor ever active, on a log axis.
-
-    Args:
-        table: the run's tidy table (metric ``price``, USD per million tokens).
-        events: the run's events (or None).
-        scenario: the scenario's name, for the title.
-        vendor_blocs: vendor id to bloc, for colours (default: the shipped vendors).
-        scenario_from: first month of the scenario's own events.
-
-    Returns:
-        The figure: one line per vendor with any price, named at its right end.
-    """
-    wide = series(table, "price")
-    wide = wide.where(wide > 0)  # a log axis cannot show a zero price
-    vendors = _ever_active(wide)
-    fig, axes = new_figure("double", 4.3)
-    ax = axes[0, 0]
-    for i, vendor in enumerate(vendors):
-        _line(ax, wide.index, wide[vendor], vendor, vendor_style(vendor, vendor_blocs),
-              markevery=(i % 12, 12))
-    ax.set_yscale("log")
-    ax.set_ylabel(f"Price ({unit_of(table, 'price')}, log scale)")
-    title(fig, "Token prices by vendor", scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
-    legend_below(ax, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
-    _event_key(fig, key)
-    _label_line_ends(ax, [(v, wide[v].dropna().iloc[-1],
-                           vendor_style(v, vendor_blocs)["color"]) for v in vendors])
-    return fig
-
-
-def _bloc_handles(vendors: Sequence[str],
-                  vendor_blocs: Mapping[str, str] | None) -> list[Line2D]:
-    """Legend entries for the blocs of these vendors (their lines share the bloc colour)."""
-    blocs_of = dict(VENDOR_BLOCS) if vendor_blocs is None else dict(vendor_blocs)
-    present = _ordered(list(dict.fromkeys(blocs_of.get(v, "?") for v in vendors)), BLOCS)
-    return [Line2D([], [], color=bloc_style(b)["color"] if b != "?" else GREY, lw=2,
-                   label=label(b) if b != "?" else "unknown bloc") for b in present]
-
-
-def _lerner_scale(ax: Axes, values: pd.DataFrame) -> str:
-    """A symmetric-log axis when some Lerner index falls below −1 (deep dumping).
-
-    Returns:
-        A note for the panel's title ('' for a linear axis).
-    """
-    low = np.nanmin(values.to_numpy()) if values.notna().any().any() else 0.0
-    if low < -1:
-        ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
-        ax.yaxis.set_major_formatter(
-            mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
-        return "\n(logarithmic below −1)"
-    return ""
-
-
-@paper_figure
-def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
-           vendor_blocs: Mapping[str, str] | None = None,
-           scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Lerner index (P − MC)/P by vendor, and its token-weighted average by bloc.
-
-    Args:
-        table: the run's tidy table (metrics ``lerner`` and ``lerner_bloc``, unit 1).
-        events: the run's events (or None).
-        scenario: the scenario's name, for the title.
-        vendor_blocs: vendor id to bloc, for colours (default: the shipped vendors).
-        scenario_from: first month of the scenario's own events.
-
-    Returns:
-        The figure: vendors left (named at their right end), blocs right.
-    """
-    by_vendor = series(table, "lerner")
-    by_bloc = series(table, "lerner_bloc")
-    vendors = _ever_active(by_vendor)
-    blocs = _ordered(_ever_active(by_bloc), BLOCS)
-    fig, axes = new_figure("double", 4.4, 1, 2, sharex=True)
-    left, right = axes[0]
-    for vendor in vendors:
-        _line(left, by_vendor.index, by_vendor[vendor], vendor,
-              vendor_style(vendor, vendor_blocs), markevery=12)
-    for bloc in blocs:
-        style = bloc_style(bloc)
-        _line(right, by_bloc.index, by_bloc[bloc], label(bloc),
-              {"color": style["color"], "linestyle": style["linestyle"]})
-    for ax, values, what in ((left, by_vendor[vendors], "by vendor"),
-                             (right, by_bloc[blocs], "by bloc (token-weighted)")):
-        note = _lerner_scale(ax, values)
-        ax.axhline(0.0, color=GREY, lw=0.6, label="_zero")
-        ax.set_ylabel("Lerner index (P − MC)/P (dimensionless)")
-        ax.set_title(what.capitalize() + note, loc="left")
-    title(fig, "Market power: the Lerner index by vendor and by bloc", scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
-    legend_below(left, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
-    legend_below(right, _named(right.lines), "Bloc")
-    _event_key(fig, key)
-    _label_line_ends(left, [(v, by_vendor[v].dropna().iloc[-1],
-                             vendor_style(v, vendor_blocs)["color"]) for v in vendors])
-    return fig
-
-
-@paper_figure
-def hhi(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
-        scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Herfindahl–Hirschman index of vendors' token shares, per segment.
-
-    Args:
-        table: the run's tidy table (metric ``hhi``, points from 0 to 10,000).
-        events: the run's events (or None).
-        scenario: the scenario's name, for the title.
-        scenario_from: first month of the scenario's own events.
-
-    Returns:
-        The figure, with the 1,800-point 'highly concentrated' threshold of the 2023 US
-        Merger Guidelines marked.
-    """
-    fig, axes = new_figure("single", 4.4)
-    ax = axes[0, 0]
-    for segment in _segments(table, "hhi"):
-        wide = series(table, "hhi", segment)
-        _line(ax, wide.index, wide["market"], label(segment), segment_style(segment))
-    ax.axhline(HHI_HIGHLY_CONCENTRATED, color=GREY, lw=0.8, ls="--", label="_threshold")
-    ax.annotate("1,800: highly concentrated (2023 US Merger Guidelines)",
-                xy=(0.01, HHI_HIGHLY_CONCENTRATED), xycoords=ax.get_yaxis_transform(),
-                xytext=(0, -3), textcoords="offset points", va="top", fontsize=6,
-                color="#444444", zorder=3,
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.8})
-    ax.set_ylim(0, 10_000)
-    ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
-    ax.set_ylabel("HHI (points, 0–10,000)")
-    title(fig, "Market concentration (HHI) by segment", scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
-    legend_below(ax, _named(ax.lines), "Segment", ncols=2)
-    _event_key(fig, key)
+    event_key(fig, key)
     return fig
 
 
 def _bloc_lines(ax: Axes, wide: pd.DataFrame, scale: float = 1.0) -> None:
-    for bloc in _ordered(_ever_active(wide), BLOCS):
+    for bloc in ordered(ever_active(wide), BLOCS):
         style = bloc_style(bloc)
-        _line(ax, wide.index, wide[bloc] * scale, label(bloc),
+        plot_line(ax, wide.index, wide[bloc] * scale, label(bloc),
               {"color": style["color"], "linestyle": style["linestyle"]})
 
 
@@ -321,10 +163,10 @@ def soft_power(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, 
     left.set_ylim(0, 100)
     right.set_ylim(bottom=0)
     title(fig, "Soft power of each bloc in developing nations", scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
+    key = finish_time_axes(axes, table, events, scenario_from)
     for panel in (left, right):
-        legend_below(panel, _named(panel.lines), "Bloc")
-    _event_key(fig, key)
+        legend_below(panel, named_lines(panel.lines), "Bloc")
+    event_key(fig, key)
     return fig
 
 
@@ -357,8 +199,8 @@ def capability_compute(table: pd.DataFrame, events: pd.DataFrame | None, scenari
     compute = compute.where(compute > 0)
     fig, axes = new_figure("double", 4.0, 1, 2, sharex=True)
     left, right = axes[0]
-    for gap in _ordered(_ever_active(gaps), list(_GAP_STYLES)):
-        _line(left, gaps.index, gaps[gap], _GAP_LABELS.get(gap, gap),
+    for gap in ordered(ever_active(gaps), list(_GAP_STYLES)):
+        plot_line(left, gaps.index, gaps[gap], _GAP_LABELS.get(gap, gap),
               _GAP_STYLES.get(gap, {"color": GREY, "linestyle": ":"}))
     left.axhline(0.0, color=GREY, lw=0.6, label="_zero")
     left.set_ylabel(f"Capability gap ({unit_of(table, 'capability_gap_months')})")
@@ -368,10 +210,10 @@ def capability_compute(table: pd.DataFrame, events: pd.DataFrame | None, scenari
     right.set_ylabel(f"Compute ({unit_of(table, 'compute_bloc')}, log scale)")
     right.set_title("Compute held by each bloc's labs", loc="left")
     title(fig, "US–China capability gap and compute by bloc", scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
-    legend_below(left, _named(left.lines), "Gap", ncols=1)
-    legend_below(right, _named(right.lines), "Bloc")
-    _event_key(fig, key)
+    key = finish_time_axes(axes, table, events, scenario_from)
+    legend_below(left, named_lines(left.lines), "Gap", ncols=1)
+    legend_below(right, named_lines(right.lines), "Bloc")
+    event_key(fig, key)
     return fig
 
 
@@ -389,21 +231,21 @@ def firm_choice(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
     Returns:
         The figure: a panel per firm segment, shares in per cent of firms.
     """
-    segments = _segments(table, "firm_share")
+    segments = segments_of(table, "firm_share")
     fig, axes = new_figure("double", 4.2, 1, len(segments), sharex=True)
     for ax, segment in zip(axes[0], segments, strict=True):
         wide = series(table, "firm_share", segment)
-        for nest in _ordered(list(wide.columns), NESTS):
-            _line(ax, wide.index, wide[nest] * 100, label(nest), nest_style(nest))
+        for nest in ordered(list(wide.columns), NESTS):
+            plot_line(ax, wide.index, wide[nest] * 100, label(nest), nest_style(nest))
         ax.set_ylim(0, 100)
         ax.set_ylabel(f"Share of {segment} (%)")
         ax.set_title(label(segment), loc="left")
     title(fig, "How firms are served: closed APIs, hosted open-weight APIs, self-hosting",
           scenario)
-    key = _finish_time_axes(axes, table, events, scenario_from)
+    key = finish_time_axes(axes, table, events, scenario_from)
     for ax in axes[0]:
-        legend_below(ax, _named(ax.lines), "Served by", ncols=1)
-    _event_key(fig, key)
+        legend_below(ax, named_lines(ax.lines), "Served by", ncols=1)
+    event_key(fig, key)
     return fig
 
 

@@ -18,8 +18,6 @@ import functools
 import hashlib
 import io
 import logging
-import os
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.core.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
+from sim.core.files import atomic_write
 
 P = ParamSpec("P")
 
@@ -358,30 +357,6 @@ def date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, label: bool = Tr
 
 # -- saving ------------------------------------------------------------------------------------
 
-def write_atomic(path: str | Path, write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
-
-    A reader sees either the old file or the whole new one, never half of it. The file
-    gets the usual permissions (0666 less the umask), not the 0600 of a temporary file,
-    so that a web server or a colleague can read a report.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def save(fig: Figure, stem: str | Path, dpi: int = 200) -> list[Path]:
     """Write ``stem.png`` (at ``dpi``, at least 200) and ``stem.pdf`` (vector), atomically.
 
@@ -400,7 +375,7 @@ def save(fig: Figure, stem: str | Path, dpi: int = 200) -> list[Path]:
     pdf = stem.with_name(stem.name + ".pdf")
     engine = fig.get_layout_engine()
     with paper_context():
-        write_atomic(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+        atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
         # the PNG has just laid the figure out: keep that layout for the PDF (half the time)
         fig.set_layout_engine("none")
         # embedding fonts, fontTools logs every table it prunes at INFO level: hundreds of
@@ -409,7 +384,7 @@ def save(fig: Figure, stem: str | Path, dpi: int = 200) -> list[Path]:
         level = fonttools.level
         fonttools.setLevel(max(level, logging.WARNING))
         try:
-            write_atomic(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
+            atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
                                                       metadata={"CreationDate": None}))
         finally:
             fonttools.setLevel(level)

@@ -26,47 +26,50 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import matplotlib.ticker as mticker
-import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.analysis.headline import HEADLINES
-from sim.plots.style import (
-    GREY,
-    date_axis,
-    new_figure,
-    paper_figure,
-    save,
-    scenario_style,
-    title,
-    to_dates,
-    unit_display,
-    wrap,
-)
-from sim.plots.sweep_data import (  # noqa: F401 (re-exported: the numbers behind the figures)
-    _HEADLINES,
-    BAND,
+from sim.analysis.sweep_stats import (
     BASELINE,
-    BOOKKEEPING_COLUMNS,
-    SCENARIO_FROM,
-    STANDARD_COLUMNS,
     Key,
-    Series,
-    _keys,
+    as_keys,
     band_frame,
     bands,
     difference_bands,
-    event_study_frame,
-    first_event_months,
-    paired_differences,
     parameter_columns,
     parameter_values,
     runs,
+    series_of,
+)
+from sim.core.dates import SCENARIO_FROM
+from sim.plots.style import (
+    GREY,
+    new_figure,
+    paper_figure,
+    save,
+    title,
+    unit_display,
+)
+from sim.plots.sweep_data import (
+    event_study_frame,
+    first_event_months,
     scenario_events,
     scenarios_in,
-    series_of,
+)
+from sim.plots.sweep_panels import (
+    band,
+    band_panel,
+    grid,
+    is_bottom,
+    mark_scenario_events,
+    panel_title,
+    scenario_bands,
+    scenario_legend,
+    sweep_label,
+    symlog_if_deep,
+    time_axes,
 )
 
 CAPTIONS: dict[str, str] = {
@@ -82,108 +85,6 @@ CAPTIONS: dict[str, str] = {
     "small_multiples": "One panel per value of a swept parameter: mean across seeds and "
                        "5th–95th percentile band, by scenario.",
 }
-
-
-# -- naming series -----------------------------------------------------------------------------
-
-def _grid(n: int, panel_height: float = 1.9) -> tuple[Figure, np.ndarray]:
-    """A figure for ``n`` panels: one single-column panel, or a double-column grid."""
-    if n == 1:
-        return new_figure("single", 3.9)
-    ncols = 2 if n <= 4 else 3
-    nrows = math.ceil(n / ncols)
-    fig, axes = new_figure("double", panel_height * nrows + 1.5, nrows, ncols, sharex=True)
-    for ax in axes.flat[n:]:  # empty cells of the last row
-        ax.set_visible(False)
-    return fig, axes
-
-
-def _panel_title(ax: Axes, text: str, fig: Figure, ncols: int) -> None:
-    """The series' label over its panel (a lone panel has it in the figure's title)."""
-    if len(fig.axes) == 1:
-        return
-    chars = int(fig.get_figwidth() / ncols * 15)  # 7.5 pt text
-    ax.set_title(wrap(text, chars), loc="left", fontsize=7.5)
-
-
-def _band(ax: Axes, x: Sequence, frame: pd.DataFrame, scale: float, scenario: str) -> Line2D:
-    """A scenario's mean line and its shaded 90% band."""
-    style = scenario_style(scenario)
-    ax.fill_between(x, frame["low"] * scale, frame["high"] * scale, color=style["color"],
-                    alpha=0.18, linewidth=0, label="_band")
-    (line,) = ax.plot(x, frame["mean"] * scale, label=scenario, **style)
-    return line
-
-
-def _symlog_if_deep(ax: Axes, values: pd.DataFrame, s: Series) -> None:
-    """A symmetric-log y axis for a Lerner index that dives below −1 (deep dumping).
-
-    A price cut to a tenth of marginal cost gives a Lerner index of −9; on a linear axis
-    that flattens every other scenario to a line.
-    """
-    if not s.metric.startswith("lerner"):
-        return
-    finite = values.to_numpy(dtype=float)
-    finite = finite[np.isfinite(finite)]
-    if finite.size and finite.min() < -1:
-        ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
-        ax.yaxis.set_major_formatter(
-            mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
-
-
-def _mark_scenario_events(ax: Axes, own: pd.DataFrame, scenarios: Sequence[str]) -> None:
-    """Thin lines at each scenario's own events, in the scenario's colour."""
-    for scenario in scenarios:
-        months = sorted(set(own.loc[own["scenario"] == scenario, "month"]))
-        for month in months:
-            ax.axvline(to_dates([month])[0], color=scenario_style(scenario)["color"],
-                       lw=0.6, ls=(0, (2, 2)), alpha=0.8, zorder=1.5, label="_event")
-
-
-def _scenario_legend(fig: Figure, scenarios: Sequence[str], events_marked: bool,
-                     extra: Sequence[Line2D] = ()) -> None:
-    """One legend under the figure: a line per scenario, the band, the event lines."""
-    handles = [Line2D([], [], label=s, **scenario_style(s)) for s in scenarios]
-    handles.append(Line2D([], [], color=GREY, lw=6, alpha=0.35,
-                          label="5th–95th percentile across seeds"))
-    if events_marked:
-        handles.append(Line2D([], [], color=GREY, lw=0.6, ls=(0, (2, 2)),
-                              label="the scenario's events (its colour)"))
-    handles.extend(extra)
-    ncols = min(len(handles), 3 if fig.get_figwidth() > 5 else 1)
-    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, title="Scenario")
-
-
-def _sweep_label(gathered: pd.DataFrame) -> str:
-    n_scen = gathered["scenario"].nunique()
-    n_seeds = gathered["seed"].nunique()
-    params = parameter_columns(gathered)
-    text = f"Sweep: {n_scen} scenario{'s' * (n_scen != 1)} × {n_seeds} seed" \
-           f"{'s' * (n_seeds != 1)}"
-    if params:
-        text += " × " + ", ".join(f"{p} ({gathered[p].nunique()} values)" for p in params)
-    return text
-
-
-def _time_axes(axes: np.ndarray, months: Sequence[str]) -> None:
-    start, end = to_dates([min(months), max(months)])
-    for ax in axes.flat:
-        if ax.get_visible():
-            bottom = _is_bottom(ax, axes)
-            date_axis(ax, start, end, label=bottom)
-            if bottom:  # above an empty cell, sharex would have hidden its dates
-                ax.xaxis.set_tick_params(labelbottom=True)
-
-
-def _is_bottom(ax: Axes, axes: np.ndarray) -> bool:
-    """Whether no visible panel sits below this one (its x label is then shown)."""
-    spec = ax.get_subplotspec()
-    if spec.is_last_row():
-        return True
-    below = [a for a in axes.flat if a.get_visible()
-             and a.get_subplotspec().colspan == spec.colspan
-             and a.get_subplotspec().rowspan.start > spec.rowspan.start]
-    return not below
 
 
 @paper_figure
@@ -204,25 +105,19 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
     Returns:
         The figure; shares in per cent.
     """
-    keys = _keys(keys)
-    fig, axes = _grid(len(keys))
+    keys = as_keys(keys)
+    fig, axes = grid(len(keys))
     scenarios = scenarios_in(gathered)
     own = scenario_events(events, scenario_from)
     for ax, key in zip(axes.flat, keys, strict=False):
         s = series_of(key, gathered)
         scale, unit, _ = unit_display(s.unit)
         frame = band_frame(gathered, key)
-        for scenario in scenarios:
-            part = frame[frame["scenario"] == scenario]
-            _band(ax, to_dates(part["month"]), part, scale, scenario)
-        _mark_scenario_events(ax, own, scenarios)
-        _panel_title(ax, s.label, fig, axes.shape[1])
-        ax.set_ylabel(f"Level ({unit})")
-        _symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
-    _time_axes(axes, gathered["month"].astype(str).unique())
+        band_panel(ax, frame, s, scale, f"Level ({unit})", own, scenarios)
+    time_axes(axes, gathered["month"].astype(str).unique())
     title(fig, "Headline metrics by scenario: mean and 90% band across seeds"
-          if len(keys) > 1 else series_of(keys[0], gathered).label, _sweep_label(gathered))
-    _scenario_legend(fig, scenarios, not own.empty)
+          if len(keys) > 1 else series_of(keys[0], gathered).label, sweep_label(gathered))
+    scenario_legend(fig, scenarios, not own.empty)
     return fig
 
 
@@ -242,28 +137,22 @@ def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key],
     Returns:
         The figure; differences of shares in percentage points.
     """
-    keys = _keys(keys)
-    fig, axes = _grid(len(keys))
+    keys = as_keys(keys)
+    fig, axes = grid(len(keys))
     scenarios = [s for s in scenarios_in(gathered) if s != baseline]
     own = scenario_events(events, scenario_from)
     for ax, key in zip(axes.flat, keys, strict=False):
         s = series_of(key, gathered)
         scale, _, diff_unit = unit_display(s.unit)
         frame = difference_bands(gathered, key, baseline)
-        for scenario in scenarios:
-            part = frame[frame["scenario"] == scenario]
-            _band(ax, to_dates(part["month"]), part, scale, scenario)
+        band_panel(ax, frame, s, scale, f"Difference ({diff_unit})", own, scenarios)
         ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
-        _mark_scenario_events(ax, own, scenarios)
-        _panel_title(ax, s.label, fig, axes.shape[1])
-        ax.set_ylabel(f"Difference ({diff_unit})")
-        _symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
-    _time_axes(axes, gathered["month"].astype(str).unique())
+    time_axes(axes, gathered["month"].astype(str).unique())
     what = (f"Paired difference from the {baseline}, seed by seed: mean and 90% band"
             if len(keys) > 1 else f"{series_of(keys[0], gathered).label}: "
                                   f"difference from the {baseline}")
-    title(fig, what, _sweep_label(gathered))
-    _scenario_legend(fig, scenarios, not own.empty,
+    title(fig, what, sweep_label(gathered))
+    scenario_legend(fig, scenarios, not own.empty,
                      [Line2D([], [], color="#000000", lw=0.6, label=f"no difference ({baseline})")])
     return fig
 
@@ -305,17 +194,14 @@ def small_multiples(gathered: pd.DataFrame, parameter_column: str, key: Key, *,
     for ax, value in zip(axes.flat, values, strict=False):
         part = gathered[gathered[parameter_column] == value].drop(columns=[parameter_column])
         frame = bands(runs(part, key), ["scenario", "month"])
-        for scenario in scenarios:
-            rows = frame[frame["scenario"] == scenario]
-            if len(rows):
-                _band(ax, to_dates(rows["month"]), rows, scale, scenario)
-        _mark_scenario_events(ax, own, scenarios)
+        scenario_bands(ax, frame, scenarios, scale)
+        mark_scenario_events(ax, own, scenarios)
         ax.set_title(f"{parameter_column} = {value}", loc="left", fontsize=7.5)
         ax.set_ylabel(f"Level ({unit})")
         ax.yaxis.set_tick_params(labelleft=True)  # sharey hides them; each panel reads alone
-    _time_axes(axes, gathered["month"].astype(str).unique())
-    title(fig, f"{s.label}, by {parameter_column}", _sweep_label(gathered))
-    _scenario_legend(fig, scenarios, not own.empty)
+    time_axes(axes, gathered["month"].astype(str).unique())
+    title(fig, f"{s.label}, by {parameter_column}", sweep_label(gathered))
+    scenario_legend(fig, scenarios, not own.empty)
     return fig
 
 
@@ -345,8 +231,8 @@ def event_study(gathered: pd.DataFrame, events: pd.DataFrame | None,
     Raises:
         ValueError: when no scenario has such an event.
     """
-    keys = _keys(keys)
-    fig, axes = _grid(len(keys))
+    keys = as_keys(keys)
+    fig, axes = grid(len(keys))
     firsts = first_event_months(events, event_kind, scenario_from)
     shown: list[str] = []
     for ax, key in zip(axes.flat, keys, strict=False):
@@ -357,25 +243,25 @@ def event_study(gathered: pd.DataFrame, events: pd.DataFrame | None,
         summary = bands(frame, ["scenario", "months_since"], "difference")
         for scenario in [x for x in scenarios_in(gathered) if x in set(summary["scenario"])]:
             part = summary[summary["scenario"] == scenario]
-            _band(ax, part["months_since"].to_numpy(), part, scale, scenario)
+            band(ax, part["months_since"].to_numpy(), part, scale, scenario)
             if scenario not in shown:
                 shown.append(scenario)
         ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
         ax.axvline(0.0, color=GREY, lw=0.8, ls="--", label="_event")
         ax.set_xlim(*window)
         ax.xaxis.set_major_locator(mticker.MultipleLocator(6))
-        _panel_title(ax, s.label, fig, axes.shape[1])
+        panel_title(ax, s.label, fig, axes.shape[1])
         ax.set_ylabel(f"Difference ({diff_unit})")
-        _symlog_if_deep(ax, summary[["low", "high"]] * scale, s)
-        if _is_bottom(ax, axes):
+        symlog_if_deep(ax, summary[["low", "high"]] * scale, s)
+        if is_bottom(ax, axes):
             ax.set_xlabel("Time since the event (months)")
     when = ", ".join(f"{s} {firsts[s]}" for s in shown)
     what = (f"Event study: difference from the {baseline} around the first {event_kind} "
             f"event ({when})" if len(keys) > 1
             else f"{series_of(keys[0], gathered).label}: difference from the {baseline} "
                  f"around the first {event_kind} event ({when})")
-    title(fig, what, _sweep_label(gathered))
-    _scenario_legend(fig, shown, False, [Line2D([], [], color=GREY, lw=0.8, ls="--",
+    title(fig, what, sweep_label(gathered))
+    scenario_legend(fig, shown, False, [Line2D([], [], color=GREY, lw=0.8, ls="--",
                                                 label="the event (month 0)")])
     return fig
 

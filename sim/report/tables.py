@@ -1,6 +1,7 @@
-"""The tables of the reports: headline metrics at chosen dates, their spread across seeds,
-paired differences from the baseline, and the parameters a run changed. Plain pandas
-tables; :mod:`sim.report.html` renders them as HTML.
+"""The tables of a run's report: headline metrics at chosen dates, the parameters a run
+changed, its calibrated parameters and configured events, and the number format of every
+report. Plain pandas tables; the sweep's tables (bands and paired differences) are in
+:mod:`sim.analysis.sweep_stats`, and :mod:`sim.report.html` renders them as HTML.
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.analysis.headline import HEADLINES
+from sim.analysis.tidy import entity_series
+from sim.core.dates import REPORT_DATES
 
 log = logging.getLogger("sim.report.html")
 
-DEFAULT_DATES: tuple[str, ...] = ("2026-12", "2030-12")
-#: Level of the confidence interval of a mean paired difference.
-CI_LEVEL = 0.90
 
 
-def _fmt(value: Any) -> str:
-    """A number for a table: about three significant figures, '—' when missing."""
+def fmt_number(value: Any) -> str:
+    """A number for a report's table: about three significant figures, '—' when missing
+    (HTML-escaped text when it is not a number)."""
     if value is None:
         return "—"
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
@@ -49,8 +49,8 @@ def _fmt(value: Any) -> str:
     return f"{v:.2e}"
 
 
-def _month_note(months: Iterable[str], dates: Sequence[str]) -> str:
-    """A note for report dates outside the run(s)."""
+def month_note(months: Iterable[str], dates: Sequence[str]) -> str:
+    """A note under a table for report dates outside the run(s) ('' when all are in)."""
     months = sorted(set(months))
     if not months:
         return ""
@@ -62,7 +62,7 @@ def _month_note(months: Iterable[str], dates: Sequence[str]) -> str:
 
 
 def headline_table(table: pd.DataFrame,
-                   report_dates: Sequence[str] = DEFAULT_DATES) -> pd.DataFrame:
+                   report_dates: Sequence[str] = REPORT_DATES) -> pd.DataFrame:
     """The headline metrics of one run at the report dates.
 
     Returns:
@@ -70,100 +70,14 @@ def headline_table(table: pd.DataFrame,
         one column per date (NaN where the run has no value at that date).
     """
     rows = []
-    months = table["month"].astype(str)
     for h in HEADLINES:
-        mask = ((table["metric"] == h.metric) & (table["segment"] == h.segment)
-                & (table["entity"] == h.entity))
-        values = pd.Series(table.loc[mask, "value"].to_numpy(dtype=float),
-                           index=months[mask].to_numpy())
+        values = entity_series(table, h.metric, h.segment, h.entity).astype(float)
+        values.index = values.index.astype(str)
         row: dict[str, Any] = {"key": h.key, "label": h.label, "unit": h.unit}
         for date in report_dates:
             row[date] = float(values.get(date, np.nan))
         rows.append(row)
     return pd.DataFrame(rows, columns=["key", "label", "unit", *report_dates])
-
-
-def _parameter_columns(gathered: pd.DataFrame) -> list[str]:
-    from sim.plots.sweep_figures import parameter_columns
-
-    return parameter_columns(gathered)
-
-
-def _headline_runs(gathered: pd.DataFrame, dates: Sequence[str]) -> pd.DataFrame:
-    """Headline values of every run at the dates: headline, scenario, seed, params, month."""
-    from sim.plots.sweep_figures import runs
-
-    frames = []
-    for h in HEADLINES:
-        try:
-            frame = runs(gathered, h.key)
-        except KeyError:
-            continue
-        frame = frame[frame["month"].isin(list(dates))]
-        frames.append(frame.assign(headline=h.key))
-    if not frames:
-        return pd.DataFrame(columns=["headline", "scenario", "seed", "month", "value"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def sweep_headline_table(gathered: pd.DataFrame,
-                         report_dates: Sequence[str] = DEFAULT_DATES) -> pd.DataFrame:
-    """The headline metrics of a sweep at the dates, per scenario (and parameter values).
-
-    Returns:
-        Long table: ``headline``, ``scenario``, the swept parameters, ``month``, ``mean``,
-        ``low`` and ``high`` (5th and 95th percentiles across seeds) and ``n`` (seeds with
-        a value). Units as the table stores them.
-    """
-    from sim.plots.sweep_figures import bands
-
-    params = _parameter_columns(gathered)
-    values = _headline_runs(gathered, report_dates)
-    return bands(values, ["headline", "scenario", *params, "month"])
-
-
-def sweep_difference_table(gathered: pd.DataFrame,
-                           report_dates: Sequence[str] = DEFAULT_DATES,
-                           baseline: str = "baseline", level: float = CI_LEVEL) -> pd.DataFrame:
-    """Each scenario's paired difference from the baseline at the dates, per headline.
-
-    For each seed (and values of the swept parameters) d = y(scenario) − y(baseline). Gives
-    the mean, its ``level`` confidence interval (Student t, from the spread of d across
-    seeds), the 5th and 95th percentiles of d, and n (pairs).
-
-    Returns:
-        Long table: ``headline``, ``scenario``, the parameters, ``month``, ``mean``,
-        ``ci_low``, ``ci_high``, ``low``, ``high``, ``n``; empty without a baseline.
-    """
-    from sim.plots.sweep_figures import bands, paired_differences
-
-    params = _parameter_columns(gathered)
-    columns = ["headline", "scenario", *params, "month", "mean", "ci_low", "ci_high", "low",
-               "high", "n"]
-    if baseline not in set(gathered["scenario"].astype(str)):
-        return pd.DataFrame(columns=columns)
-    frames = []
-    for h in HEADLINES:
-        try:
-            diffs = paired_differences(gathered, h.key, baseline)
-        except KeyError:
-            continue
-        diffs = diffs[diffs["month"].isin(list(report_dates))
-                      & (diffs["scenario"] != baseline)]
-        frames.append(diffs.assign(headline=h.key))
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    diffs = pd.concat(frames, ignore_index=True)
-    by = ["headline", "scenario", *params, "month"]
-    out = bands(diffs, by, "difference")
-    sd = diffs.groupby(by, sort=True, observed=True)["difference"].std(ddof=1).to_numpy()
-    n = out["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
-        half = t * sd / np.sqrt(n)
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
-    return out[columns]
 
 
 # -- configuration -------------------------------------------------------------------------------
@@ -210,7 +124,7 @@ def changed_parameters(config: Any, reference: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "value", "reference", "unit", "meaning"])
 
 
-def _reference_config(config: Any) -> Any | None:
+def reference_config(config: Any) -> Any | None:
     """The baseline scenario in the same world, for comparison (None where it cannot be
     composed, e.g. a world that is not a file of scenarios/world)."""
     try:
@@ -222,7 +136,8 @@ def _reference_config(config: Any) -> Any | None:
         return None
 
 
-def _calibrated(config: Any) -> pd.DataFrame:
+def calibrated_parameters(config: Any) -> pd.DataFrame:
+    """The world's calibrated parameters: parameter, value, unit, meaning."""
     rows = [{"parameter": k, "value": v, "unit": m.get("unit", ""), "meaning": m.get("doc", "")}
             for k, (v, m) in flatten_config(config.world, "world").items()
             if m.get("origin") == "calibrated"]
@@ -235,8 +150,9 @@ _EVENT_DETAILS = ("model", "openness", "frontier_lag_months", "capability", "tra
                   "vertical", "segment")
 
 
-def _scenario_events(config: Any) -> pd.DataFrame:
-    """The scenario's configured events: date, kind, who, what, label."""
+def configured_events(config: Any) -> pd.DataFrame:
+    """The scenario's configured events (as its config lists them, before the run):
+    date, kind, who, what, label."""
     rows = []
     for e in getattr(config.scenario, "events", []) or []:
         who = ", ".join(x for x in (e.vendor, e.bloc) if x)
@@ -246,6 +162,4 @@ def _scenario_events(config: Any) -> pd.DataFrame:
                      "label": e.label})
     return pd.DataFrame(rows, columns=["date", "kind", "who", "what", "label"])
 
-
-# -- HTML ----------------------------------------------------------------------------------------
 

@@ -29,8 +29,10 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, to_config
+from sim.core.dates import month_after
+from sim.core.files import write_text
 from sim.model.results import Results, run
-from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table, write_text
+from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table
 from sim.rules import RuleError
 
 log = logging.getLogger("sim")
@@ -89,16 +91,14 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
         from sim.plots.run_figures import draw_run_figures
 
         log.info("drawing plots")
-        from sim.core.calendar import format_month, parse_month
-
         figures = draw_run_figures(
             results.table, results.events, config.scenario.name, out_dir / "plots",
-            scenario_from=format_month(parse_month(config.world.history_until) + 1),
+            scenario_from=month_after(config.world.history_until),
             vendor_blocs={vid: v.bloc for vid, v in config.world.vendors.items()})
         if config.output.report:
             from sim.calibrate.moments import load_targets
             from sim.calibrate.scorecard import scorecard, to_html
-            from sim.report.html import write_run_report
+            from sim.report.run_report import write_run_report
 
             card = scorecard([results], load_targets())
             write_table(card, out_dir, "scorecard", ["csv"])

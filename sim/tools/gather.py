@@ -1,5 +1,6 @@
 """Gathering a sweep: every finished run of a multirun folder into one table, with the
-paired differences from the baseline and the comparison plots and report.
+paired differences from the baseline (:func:`sim.analysis.sweep_stats.difference_table`,
+the numbers the sweep report shows) and the comparison plots and report.
 
     python -m sim.sweep outputs/sweeps/2026-11-29_10-00-00
 
@@ -17,13 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 from hydra.experimental.callback import Callback
-from scipy import stats
 
-from sim.analysis.headline import HEADLINES
+from sim.analysis.sweep_stats import difference_table
+from sim.core.dates import REPORT_DATES
 from sim.outputs.files import DONE, TABLE, write_json, write_table
 
 log = logging.getLogger("sim.tools.gather")
@@ -89,47 +89,6 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return gathered, all_events
 
 
-def swept_columns(gathered: pd.DataFrame) -> list[str]:
-    """Override columns with more than one value (the parameters a sweep varies)."""
-    fixed = {"month", "metric", "entity", "segment", "value", "unit", "scenario", "seed", "run"}
-    return [c for c in gathered.columns if c not in fixed and gathered[c].nunique() > 1]
-
-
-def paired_differences(gathered: pd.DataFrame, months: list[str],
-                       baseline: str = "baseline", level: float = 0.90) -> pd.DataFrame:
-    """Each scenario's difference from the baseline, seed by seed, for every headline.
-
-    For scenario s, headline h and month m, d_k = y(s, seed k) - y(baseline, seed k) over
-    the seeds both ran (common random numbers make the pairs tight). Returns the mean,
-    the standard error, the ``level`` confidence interval (Student t) and n.
-    """
-    rows = []
-    pairs = ["month", "seed", *swept_columns(gathered)]  # a pair: same seed, same parameters
-    for h in HEADLINES:
-        series = gathered[(gathered.metric == h.metric) & (gathered.segment == h.segment)
-                          & (gathered.entity == h.entity) & gathered.month.isin(months)]
-        wide = series.pivot_table(index=pairs, columns="scenario", values="value",
-                                  aggfunc="first")
-        if baseline not in wide.columns:
-            continue
-        for scenario in wide.columns:
-            if scenario == baseline:
-                continue
-            for month in months:
-                if month not in wide.index.get_level_values("month"):
-                    continue
-                at = wide.xs(month, level="month")
-                diff = (at[scenario] - at[baseline]).dropna()
-                n = len(diff)
-                mean = float(diff.mean()) if n else np.nan
-                se = float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-                t = stats.t.ppf(0.5 + level / 2, n - 1) if n > 1 else np.nan
-                rows.append({"headline": h.key, "label": h.label, "unit": h.unit,
-                             "scenario": scenario, "month": month, "n": n, "mean": mean,
-                             "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se})
-    return pd.DataFrame(rows)
-
-
 def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
                    plots: bool = True) -> Path:
     """Gather a sweep into ``<sweep_dir>/gathered/``: table, differences, plots, report."""
@@ -137,13 +96,13 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     gathered, events = gather(sweep_dir)
     out = sweep_dir / GATHERED
     months = sorted(gathered.month.unique())
-    dates = [d for d in (report_dates or ["2026-12", "2030-12"]) if d in months] or months[-1:]
+    dates = [d for d in (report_dates or REPORT_DATES) if d in months] or months[-1:]
     formats = ["parquet", "csv"] if len(gathered) <= CSV_ROWS else ["parquet"]
     if "csv" not in formats:
         log.info("%d rows: gathered table written as Parquet only", len(gathered))
     write_table(gathered, out, TABLE, formats)
     write_table(events, out, "events", ["csv"])
-    differences = paired_differences(gathered, dates)
+    differences = difference_table(gathered, dates)
     write_table(differences, out, "paired_differences", ["csv"])
     write_json(out / "runs.json", {
         "finished": int(gathered["run"].nunique()),
@@ -156,7 +115,7 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         from sim.calibrate.scorecard import scorecard, to_html
         from sim.model.results import Results
         from sim.plots.sweep_figures import draw_sweep_figures
-        from sim.report.html import write_sweep_report
+        from sim.report.sweep_report import write_sweep_report
 
         figures = draw_sweep_figures(gathered, events, out / "plots")
         done = run_folders(sweep_dir)[0]
@@ -187,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.sweep", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sweep_dir", type=Path, help="a multirun folder under outputs/sweeps")
-    parser.add_argument("--dates", nargs="*", default=["2026-12", "2030-12"],
+    parser.add_argument("--dates", nargs="*", default=list(REPORT_DATES),
                         help="months of the report's tables (YYYY-MM)")
     parser.add_argument("--no-plots", action="store_true", help="tables only")
     args = parser.parse_args(argv)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from sim.calibrate.moments import load_targets
 from sim.calibrate.scorecard import scorecard, to_markdown, to_text
+from sim.core.files import write_text
 from sim.model.results import Results
-from sim.outputs.files import DONE, write_table, write_text
+from sim.outputs.files import DONE, write_table
 
 
 def score_folder(folder: Path, scenario: str | None = "baseline") -> tuple:
