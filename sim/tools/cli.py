@@ -23,6 +23,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
@@ -47,10 +48,7 @@ def run_job(cfg: DictConfig) -> float | None:
     try:
         config = to_config(cfg)
     except (ConfigError, RuleError, ValueError) as err:
-        _discard(out_dir)
-        log.error("invalid config: %s", err)
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from err
+        refuse(out_dir, "invalid config", err)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     log.info("running scenario=%s world=%s seed=%s engine=%s", config.scenario.name,
@@ -58,10 +56,7 @@ def run_job(cfg: DictConfig) -> float | None:
     try:
         results = run(config, progress=config.output.progress)
     except (ConfigError, RuleError) as err:  # found once the world is built, or by a rule
-        _discard(out_dir)
-        log.error("refused: %s", err)
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from err
+        refuse(out_dir, "refused", err)
     wall = time.perf_counter() - clock
     in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
     write_outputs(results, out_dir, figures=not in_sweep or config.output.plots_in_sweeps)
@@ -107,6 +102,14 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
                              extra_html=to_html(card))
         if not config.output.plots:
             shutil.rmtree(out_dir / "plots", ignore_errors=True)
+
+
+def refuse(out_dir: Path, what: str, err: Exception) -> NoReturn:
+    """Leave nothing of the run behind, say why (log and terminal), exit with status 2."""
+    _discard(out_dir)
+    log.error("%s: %s", what, err)
+    print(f"error: {err}", file=sys.stderr)
+    raise SystemExit(2) from err
 
 
 def _discard(out_dir: Path) -> None:
