@@ -13,19 +13,17 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents.device_maker import DeviceMaker, embodiment
+from sim.agents.device_maker import DeviceMaker
 from sim.agents.government import Government
 from sim.agents.vendor import Vendor
 from sim.config import Config, validate
-from sim.core.calendar import parse_month
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
-from sim.market import clearing, compute, cost
+from sim.market import clearing, cost
 from sim.market.pricing import DemandPanel, nash_prices
-from sim.model import entry, views
+from sim.model import buyers, entry, labs, views
 from sim.model.bans import Bans
-from sim.model.buyers import build_firms, build_nations
 from sim.model.clock import Clock
 from sim.model.costs import Costs
 from sim.model.events import Timeline
@@ -86,9 +84,9 @@ class AIMarket(mesa.Model):
         self.costs = Costs(world, self.governments, self.clock)
         self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
 
-        self.firms = build_firms(self, cfg, self.menu.n_slots, self.streams,
+        self.firms = buyers.build_firms(self, cfg, self.menu.n_slots, self.streams,
                                  self.rules["startup_choice"])
-        self.nations = build_nations(self, cfg, self.streams, self.rules["adopter_choice"])
+        self.nations = buyers.build_nations(self, cfg, self.streams, self.rules["adopter_choice"])
         self.device_makers = [DeviceMaker(self, bloc, world.devices)
                               for bloc in BLOCS if world.devices.capacity_share.get(bloc, 0) > 0]
 
@@ -138,9 +136,10 @@ class AIMarket(mesa.Model):
         """The month's phases, in order."""
         self.timeline.apply(self, self.month)  # the month's events
         self.governments_act()
-        self.advance_labs()  # chips, training, knowledge, releases, costs
-        self.draw_uniforms()  # the month's draws
-        self.grow_device_demand()
+        labs.advance(self.vendors, self.costs, self.knowledge)  # chips, training, releases, costs
+        self.uniforms = buyers.draw_uniforms(self.streams, self.firms)  # the month's draws
+        buyers.grow_device_demand(self.device_makers, self.cfg.world.devices, self.month,
+                                  self.clock.start)
         self.show_menu()  # what buyers see at last month's prices ...
         self.panel = self.build_panel()
         self.set_prices()  # ... vendors price against it ...
@@ -158,47 +157,6 @@ class AIMarket(mesa.Model):
         """Each government starts its books and applies the policy rule."""
         for government in self.governments.values():
             government.act()
-
-    def advance_labs(self) -> None:
-        """Vendors buy chips, train, absorb spillovers, release, and cost their serving."""
-        self.costs.new_month()
-        self.buy_chips()
-        for vendor in self.vendors:
-            vendor.train()
-        self.knowledge.spread()
-        for vendor in self.vendors:
-            vendor.maybe_release()
-        for vendor in self.vendors:
-            vendor.update_cost()
-            vendor.ensure_price()
-
-    def buy_chips(self) -> None:
-        """Labs buy chips; domestic chips are shared out in proportion to what each wants
-        when the bloc's fabs cannot make enough (:func:`sim.market.compute.ration`)."""
-        plans = {v: v.plan_chips() for v in self.vendors}
-        for bloc in BLOCS:
-            wanted = sum(p.domestic for v, p in plans.items() if p and v.bloc == bloc)
-            share = compute.ration(wanted, self.costs.domestic_supply(bloc))
-            for vendor, plan in plans.items():
-                if plan is not None and vendor.bloc == bloc:
-                    vendor.receive_chips(plan.rationed(share))
-
-    def draw_uniforms(self) -> None:
-        """The month's uniforms for every firm's review and choice, from their own streams
-        (drawn whatever happens, so that scenarios share them: common random numbers)."""
-        self.uniforms = {
-            segment: (self.streams("firms.review", segment).random(firms.n),
-                      self.streams("firms.choice", segment).random(firms.n))
-            for segment, firms in self.firms.items()}
-
-    def grow_device_demand(self) -> None:
-        """Device makers' demand grows with their capacity and with embodied AI."""
-        devices = self.cfg.world.devices
-        midpoint = parse_month(devices.embodiment_midpoint)
-        now = embodiment(self.month, midpoint, devices.embodiment_rate_per_year)
-        at_start = embodiment(self.clock.start, midpoint, devices.embodiment_rate_per_year)
-        for maker in self.device_makers:
-            maker.update_demand(self.month - self.clock.start, now, at_start)
 
     def show_menu(self) -> None:
         """Rebuild the menu at the month's costs and prices, and each segment's view of it."""

@@ -1,4 +1,5 @@
-"""Building the buyer segments: firms and developing nations, in the configured engine.
+"""The buyer segments: building firms and nations in the configured engine, the month's
+random draws for firms, and the growth of device makers' demand.
 
 ``engine=vector`` holds each segment as numpy arrays (:mod:`sim.population.firms`,
 :mod:`sim.population.nations`); ``engine=agent`` holds one Mesa agent per buyer
@@ -8,13 +9,15 @@ implements the logit rule only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import mesa
 import numpy as np
 
 from sim import data
+from sim.agents.device_maker import DeviceMaker, embodiment
 from sim.config import Config, ConfigError
+from sim.core.calendar import parse_month
 from sim.core.streams import Streams
 from sim.population.firm_agents import FirmAgents
 from sim.population.firms import FirmPopulation, draw_firms
@@ -59,3 +62,22 @@ def build_nations(model: mesa.Model, cfg: Config, streams: Streams,
         raise ConfigError("rules.adopter_choice", cfg.rules.adopter_choice,
                           "logit with engine=agent")
     return NationAgents(model, nations_cfg, cfg.world.demand, initial)
+
+
+def draw_uniforms(streams: Streams, firms: Mapping[str, FirmSegment]
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The month's uniforms for every firm's review and choice, from their own streams
+    (drawn whatever happens, so that scenarios share them: common random numbers)."""
+    return {segment: (streams("firms.review", segment).random(segment_firms.n),
+                      streams("firms.choice", segment).random(segment_firms.n))
+            for segment, segment_firms in firms.items()}
+
+
+def grow_device_demand(makers: Sequence[DeviceMaker], devices, month: int, start: int) -> None:
+    """Device makers' demand grows with their capacity and with embodied AI (the logistic
+    share :func:`sim.agents.device_maker.embodiment`, relative to the start)."""
+    midpoint = parse_month(devices.embodiment_midpoint)
+    now = embodiment(month, midpoint, devices.embodiment_rate_per_year)
+    at_start = embodiment(start, midpoint, devices.embodiment_rate_per_year)
+    for maker in makers:
+        maker.update_demand(month - start, now, at_start)

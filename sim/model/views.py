@@ -40,7 +40,7 @@ def firm_months(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str], months
 
     ``months`` since the start sets the volume growth, ``g ** (months / 12)`` with g the
     segment's ``volume_growth_per_year``; ``uniforms`` are the month's review and choice
-    draws of each segment (:meth:`sim.model.AIMarket.draw_uniforms`).
+    draws of each segment (:func:`sim.model.buyers.draw_uniforms`).
     """
     available = bans.availability([(b,) for b in BLOCS], menu, vendor_ids,
                                   world.demand.ban_covers_self_hosting)
