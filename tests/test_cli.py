@@ -102,6 +102,7 @@ def test_a_refused_config_writes_nothing_and_exits_non_zero(tmp_path):
                  f"hydra.run.dir={out}", check=False)
     assert result.returncode != 0
     assert "world.vendors.openai.funding_musd_per_month = -1.0 is not allowed" in result.stderr
+    assert (result.stdout + result.stderr).count("is not allowed") == 1  # said once
     assert not out.exists()
     typo = sim(*QUICK, "world.demand.qualty_weight=1", f"hydra.run.dir={out}", check=False)
     assert typo.returncode != 0 and "qualty_weight" in typo.stderr + typo.stdout

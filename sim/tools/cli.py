@@ -48,7 +48,7 @@ def run_job(cfg: DictConfig) -> float | None:
     try:
         config = to_config(cfg)
     except (ConfigError, RuleError, ValueError) as err:
-        refuse(out_dir, "invalid config", err)
+        refuse(out_dir, err)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     log.info("running scenario=%s world=%s seed=%s engine=%s", config.scenario.name,
@@ -56,7 +56,7 @@ def run_job(cfg: DictConfig) -> float | None:
     try:
         results = run(config, progress=config.output.progress)
     except (ConfigError, RuleError) as err:  # found once the world is built, or by a rule
-        refuse(out_dir, "refused", err)
+        refuse(out_dir, err)
     wall = time.perf_counter() - clock
     in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
     write_outputs(results, out_dir, figures=not in_sweep or config.output.plots_in_sweeps)
@@ -104,10 +104,13 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
             shutil.rmtree(out_dir / "plots", ignore_errors=True)
 
 
-def refuse(out_dir: Path, what: str, err: Exception) -> NoReturn:
-    """Leave nothing of the run behind, say why (log and terminal), exit with status 2."""
+def refuse(out_dir: Path, err: Exception) -> NoReturn:
+    """Leave nothing of the run behind, say why once on the terminal, exit with status 2.
+
+    Not logged as well: Hydra's console handler would print the same refusal twice, and
+    the run's log file goes with its folder.
+    """
     _discard(out_dir)
-    log.error("%s: %s", what, err)
     print(f"error: {err}", file=sys.stderr)
     raise SystemExit(2) from err
 
