@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from browser import helpers
 
 from sim.config import Config, ConfigError, compose_config
 from sim.config.fields import describe_range
@@ -32,7 +33,6 @@ from sim.dashboard.scenario_file import (
 )
 from sim.model.results import release_model
 from sim.rules import RuleError
-from tests.browser import helpers
 
 # importing mesa.visualization warns that Mesa's ComponentsView breaks a rule of hooks (M12)
 pytestmark = pytest.mark.filterwarnings("ignore:.*ComponentsView.*:UserWarning")

@@ -5,7 +5,7 @@ bits, column order and row order included), so two runs agree on a fingerprint o
 their tables are bit-identical. The stored fingerprints (``fingerprints.json``) are
 regenerated only on purpose, when a change is meant to move the model's numbers:
 
-    .venv/bin/python -m tests.golden.fingerprints      # rewrite fingerprints.json
+    .venv/bin/python tests/golden/fingerprints.py      # rewrite fingerprints.json
 
 and the commit that does so says what moved and why. BLAS runs on one thread while the
 tables are made, so the fingerprints do not depend on the machine's core count.

@@ -1,13 +1,12 @@
 """Every shipped scenario, in the small and the default world, gives exactly the tables it
-gave when the fingerprints were stored (see :mod:`tests.golden.fingerprints`)."""
+gave when the fingerprints were stored (see ``tests/golden/fingerprints.py``)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-
-from tests.golden.fingerprints import STORE, WORLDS, fingerprint, key, scenarios
+from fingerprints import STORE, WORLDS, fingerprint, key, scenarios
 
 STORED = json.loads(STORE.read_text())
 
@@ -21,5 +20,5 @@ def test_every_shipped_scenario_has_a_fingerprint():
 def test_tables_are_bit_identical_to_the_stored_fingerprints(scenario, world):
     assert fingerprint(scenario, world) == STORED[key(scenario, world)], (
         f"{scenario} in the {world} world no longer gives the stored tables; if the change "
-        "is meant to move the numbers, rerun `python -m tests.golden.fingerprints` and say "
+        "is meant to move the numbers, rerun `python tests/golden/fingerprints.py` and say "
         "why in the commit message")
