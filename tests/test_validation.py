@@ -107,3 +107,20 @@ def test_zero_subsidy_and_zero_privacy_shift_are_accepted():
     cfg = small_config()
     cfg.scenario.events = validate_ok
     validate(cfg)
+
+
+def test_every_shipped_world_loads():
+    """world=calibrated overrides one affinity pair: a merge OmegaConf refused when the
+    affinity table was typed as a dict of float dicts."""
+    from pathlib import Path
+
+    worlds = sorted(p.stem for p in (Path(__file__).parents[1] / "scenarios" / "world")
+                    .glob("*.yaml"))
+    assert {"default", "small", "calibrated"} <= set(worlds)
+    for world in worlds:
+        assert compose_config([f"world={world}"]).world.name == world
+
+
+def test_an_affinity_that_is_not_a_number_is_refused():
+    with pytest.raises(ConfigError, match=r"world\.demand\.affinity\.US\.CN"):
+        compose_config(["world=small", "world.demand.affinity.US.CN=abc"])

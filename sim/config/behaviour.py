@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sim.config.fields import param
 
@@ -24,7 +25,9 @@ class DemandConfig:
     reference_price_usd: float = param(unit="USD per million tokens",
                                        doc="price at which buyers use their base volume", lo=0,
                                        lo_open=True, origin="assumption")
-    affinity: dict[str, dict[str, float]] = param(
+    # values typed Any: OmegaConf 2.3 cannot merge into a dict of float dicts (a world that
+    # overrides one pair, as world=calibrated does, fails); validation checks they are numbers
+    affinity: dict[str, dict[str, Any]] = param(
         unit="utils", doc="firms' trust in each bloc's APIs: buyer bloc -> model bloc -> utils "
                           "(missing pairs: 0)", factory=dict, origin="calibrated")
     self_host_trust: float = param(unit="1",

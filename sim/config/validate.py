@@ -143,7 +143,9 @@ def _check_world(cfg: Config) -> None:
             if model_bloc not in BLOCS:
                 raise ConfigError(f"world.demand.affinity.{buyer}", model_bloc,
                                   f"blocs among {', '.join(BLOCS)}")
-            if value is not None and not -20 <= value <= 20:
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)
+                                      or not -20 <= value <= 20):
                 raise ConfigError(f"world.demand.affinity.{buyer}.{model_bloc}", value,
                                   "utils in [-20, 20]")
     for bloc, growth in w.devices.capacity_growth_per_year.items():
