@@ -23,6 +23,7 @@ class Government(mesa.Agent):
         compliance_cost: cost per million tokens sold to its buyers (USD).
         banned_blocs: blocs whose APIs its buyers may not use.
         spending: what it paid this month, by lever (USD).
+        spent_total: what it has paid since the start, all levers (USD).
         last_move: month of its last reactive move.
     """
 
@@ -37,11 +38,13 @@ class Government(mesa.Agent):
         self.compliance_cost = cfg.compliance_cost_usd_per_mtok
         self.banned_blocs: set[str] = set(cfg.banned_blocs)
         self.spending = {"compute": 0.0, "energy": 0.0, "price": 0.0}
+        self.spent_total = 0.0
         self.last_move = -10**9
 
     def spend(self, lever: str, usd: float) -> None:
-        """Book a subsidy payment (USD)."""
+        """Book a subsidy payment to a lab (USD): this month's flow and the total."""
         self.spending[lever] += usd
+        self.spent_total += usd
 
     def act(self) -> None:
         """Start the month's books and apply the configured policy rule."""

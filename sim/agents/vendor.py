@@ -2,9 +2,10 @@
 
 Each month, in the order the model calls them:
 
-1. :meth:`Vendor.plan_chips` and :meth:`Vendor.receive_chips`: spend outside funding and
-   reinvested revenue on chips, within its bloc's export limits and its fabs' output
-   (:func:`sim.market.compute.buy_chips`, :func:`sim.market.compute.ration`).
+1. :meth:`Vendor.plan_chips` and :meth:`Vendor.receive_chips`: receive outside funding, pay
+   fixed costs, and spend funding and reinvested revenue on chips, as far as its cash
+   allows (:func:`sim.market.finance.chip_budget`), within its bloc's export limits and
+   its fabs' output (:func:`sim.market.compute.buy_chips`, :func:`sim.market.compute.ration`).
 2. :meth:`Vendor.train`: turn the chips not needed for serving into effective training
    compute; its knowledge grows with that compute and with spillovers
    (:mod:`sim.market.capability`).
@@ -14,7 +15,8 @@ Each month, in the order the model calls them:
    (:mod:`sim.market.cost`).
 5. :meth:`Vendor.set_price`: the pricing rule (:mod:`sim.market.pricing`), unless the
    price is held by the history or by a scenario's price event.
-6. :meth:`Vendor.settle`: book revenue, costs and any state support for selling below cost.
+6. :meth:`Vendor.settle`: book revenue, costs and any state support for selling below cost,
+   and close the month's accounts (:mod:`sim.market.finance`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 
 from sim.core.constants import SECONDS_PER_MONTH
 from sim.market import capability as cap
-from sim.market import compute, cost
+from sim.market import compute, cost, finance
 from sim.rules import RuleError
 
 
@@ -47,6 +49,12 @@ class Vendor(mesa.Agent):
         marginal_cost: serving cost (USD per million tokens), surge included.
         held_until: month number until which the price is held (history or price event).
         entries: verticals it has entered (raises the risk of its API).
+        cash: money on hand (USD); a line with a parent books its flows on its parent's.
+        funding, fixed_cost, chip_spend, chip_subsidy, revenue, serving_cost, energy_support,
+            state_support, compliance_cost: the month's flows (USD), its own, whoever's cash
+            they go to; ``serving_cost`` is net of the energy subsidy, ``chip_spend`` of the
+            compute subsidy, ``state_support`` is price support (:mod:`sim.market.finance`).
+        support_received, cash_in, cash_out, operating_profit, profit: the month's totals (USD).
     """
 
     def __init__(self, model: mesa.Model, vid: str, index: int, cfg) -> None:
@@ -79,21 +87,43 @@ class Vendor(mesa.Agent):
         self.revenue = self.chip_spend = self.chip_subsidy = 0.0
         self.tokens_api = self.tokens_self = 0.0
         self.serving_cost = self.compliance_cost = self.state_support = self.profit = 0.0
+        self.cash = cfg.initial_cash_musd * 1e6
+        self.funding = self.fixed_cost = self.energy_support = 0.0
+        self.support_received = self.cash_in = self.cash_out = self.operating_profit = 0.0
 
     # -- 1. chips ---------------------------------------------------------------------------
 
+    @property
+    def owner(self) -> Vendor:
+        """The lab whose cash and fleet this vendor uses: its parent, or itself."""
+        return self.parent or self
+
+    def book(self, inflow: float, outflow: float) -> None:
+        """Add a flow to the owner's cash (USD): ``cash += in - out``."""
+        owner = self.owner
+        owner.cash = finance.next_cash(owner.cash, inflow, outflow)
+
     def plan_chips(self) -> compute.ChipPurchase | None:
-        """Retire old chips; return the chips it wants to buy with funding and reinvested
-        revenue, within export limits (None for a line that uses its parent's fleet)."""
+        """Retire old chips; receive funding and pay fixed costs; return the chips it wants
+        to buy with funding and reinvested revenue, as far as its cash allows, within export
+        limits (None for a line that uses its parent's fleet and cash).
+
+            wanted = funding + reinvest_share * revenue(t-1)
+            budget = min(wanted, max(0, cash - floor))
+        """
         world = self.model.cfg.world
         keep = 1.0 - world.compute.depreciation_per_month
         self.chips_advanced *= keep
         self.chips_domestic *= keep
         self.chip_spend = self.chip_subsidy = 0.0
+        self.funding = self.cfg.funding_musd_per_month * 1e6
+        self.fixed_cost = self.cfg.fixed_cost_musd_per_month * 1e6
+        self.book(self.funding, self.fixed_cost)
         if self.parent is not None:
             return None
         gov = self.model.governments.get(self.bloc)
-        budget = self.cfg.funding_musd_per_month * 1e6 + self.cfg.reinvest_share * self.revenue
+        budget = finance.chip_budget(self.funding + self.cfg.reinvest_share * self.revenue,
+                                     self.cash, self.cfg.cash_floor_musd * 1e6)
         # chips are counted in today's models' equivalents: a dollar buys more FLOP each year
         factor = self.model.costs.hardware_factor()
         return compute.buy_chips(
@@ -107,10 +137,12 @@ class Vendor(mesa.Agent):
         )
 
     def receive_chips(self, bought: compute.ChipPurchase) -> None:
-        """Add the chips it could get; book what it and its government paid."""
+        """Add the chips it could get; book what it and its government paid (the lab pays the
+        whole price and receives the compute subsidy)."""
         self.chips_advanced += bought.advanced
         self.chips_domestic += bought.domestic
         self.chip_spend, self.chip_subsidy = bought.spent_usd, bought.subsidy_usd
+        self.book(bought.subsidy_usd, bought.spent_usd + bought.subsidy_usd)
         gov = self.model.governments.get(self.bloc)
         if gov:
             gov.spend("compute", bought.subsidy_usd)
@@ -267,7 +299,12 @@ class Vendor(mesa.Agent):
     # -- 6. books --------------------------------------------------------------------------
 
     def settle(self, tokens_api: float, tokens_self: float, compliance_usd: float) -> None:
-        """Book the month: revenue, serving and compliance costs, state support, profit (USD)."""
+        """Book the month: revenue, serving and compliance costs, state support; close the
+        accounts: cash, support received, operating profit and profit (USD).
+
+        Serving is paid at its unsubsidised cost and the energy subsidy received
+        (:mod:`sim.market.finance`).
+        """
         self.tokens_api, self.tokens_self = tokens_api, tokens_self
         self.revenue = self.price * tokens_api if self.active else 0.0
         serving = self.marginal_cost - self.compliance_per_mtok
@@ -279,9 +316,20 @@ class Vendor(mesa.Agent):
         self.state_support = loss if pays else 0.0
         if gov and self.state_support > 0:
             gov.spend("price", self.state_support)
+        self.energy_support = (self.energy_subsidy_per_mtok * tokens_api
+                               if gov and self.active else 0.0)
         if gov and self.active:
-            gov.spend("energy", self.energy_subsidy_per_mtok * tokens_api)
-        self.profit = self.revenue + self.state_support - self.serving_cost - compliance_usd
+            gov.spend("energy", self.energy_support)
+        self.book(self.revenue + self.state_support + self.energy_support,
+                  self.serving_cost + self.energy_support + compliance_usd)
+        self.support_received = self.state_support + self.energy_support + self.chip_subsidy
+        self.cash_in = finance.cash_inflows(self.revenue, self.funding, self.support_received)
+        self.cash_out = finance.cash_outflows(self.serving_cost + self.energy_support,
+                                              self.chip_spend + self.chip_subsidy,
+                                              self.fixed_cost, compliance_usd)
+        self.operating_profit = finance.operating_profit(self.revenue, self.state_support,
+                                                         self.serving_cost, compliance_usd)
+        self.profit = finance.profit(self.cash_in, self.funding, self.cash_out)
 
     @property
     def dumping(self) -> bool:

@@ -133,6 +133,13 @@ def _check_world(cfg: Config) -> None:
             if w.vendors[v.parent].parent is not None:
                 raise ConfigError(f"world.vendors.{vid}.parent", v.parent,
                                   "a lab without a parent of its own")
+            if v.initial_cash_musd != 0:
+                raise ConfigError(f"world.vendors.{vid}.initial_cash_musd", v.initial_cash_musd,
+                                  f"0 for a line with a parent (it uses {v.parent}'s cash)")
+        elif v.initial_cash_musd < v.cash_floor_musd:
+            raise ConfigError(f"world.vendors.{vid}.initial_cash_musd", v.initial_cash_musd,
+                              f"at least the vendor's cash_floor_musd ({v.cash_floor_musd:g} "
+                              "million USD)")
     for seg, firm in w.firms.items():
         if seg not in ("startups", "enterprises"):
             raise ConfigError(f"world.firms.{seg}", seg, "segments are startups and enterprises")

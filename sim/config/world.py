@@ -56,10 +56,24 @@ class VendorConfig:
     name: str = param(unit="text", doc="display name", origin="data")
     bloc: str = param(unit="bloc", doc="home bloc", choices=BLOCS, origin="data")
     funding_musd_per_month: float = param(unit="million USD per month",
-                                          doc="outside money spent on chips", lo=0,
-                                          origin="assumption")
-    reinvest_share: float = param(unit="1", doc="share of API revenue spent on chips", lo=0,
-                                  hi=1, origin="assumption")
+                                          doc="outside money received each month and meant "
+                                              "for chips", lo=0, origin="assumption")
+    reinvest_share: float = param(unit="1",
+                                  doc="share of last month's API revenue the lab may spend on "
+                                      "chips, within its cash", lo=0, hi=1,
+                                  origin="assumption")
+    initial_cash_musd: float = param(0.0, unit="million USD",
+                                     doc="cash on hand at the start (a line with a parent has "
+                                         "none: it uses its parent's)", lo=0,
+                                     origin="assumption")
+    fixed_cost_musd_per_month: float = param(0.0, unit="million USD per month",
+                                             doc="staff, research and other costs that do not "
+                                                 "scale with tokens or chips", lo=0,
+                                             origin="assumption")
+    cash_floor_musd: float = param(0.0, unit="million USD",
+                                   doc="cash the lab keeps: it buys chips only with cash above "
+                                       "this (negative: a credit line)", lo=-1e6, hi=1e6,
+                                   origin="assumption")
     initial_advanced_kchips: float = param(unit="thousand chips",
                                            doc="advanced chips (H100-equivalents) at the start",
                                            lo=0, origin="assumption")

@@ -54,6 +54,7 @@ class Recorder:
         _firms(self, model)
         _nations(self, model)
         _policy(self, model)
+        _finance(self, model)
 
     def to_frame(self) -> pd.DataFrame:
         """All series as one long table (see the module docstring)."""
@@ -238,3 +239,23 @@ def _policy(rec: Recorder, model) -> None:
     for lever in ("compute", "energy", "price"):
         rec.add(f"subsidy_spend_{lever}", "all", "USD per month", list(govs),
                 [g.spending[lever] for g in govs.values()])
+
+
+def _finance(rec: Recorder, model) -> None:
+    """The labs' accounts and what governments pay (:mod:`sim.market.finance`).
+
+    Flows are each vendor's own (a line's are booked on its parent's cash); ``cash`` is
+    NaN for a line, which has none of its own.
+    """
+    ids, vs = model.vendor_ids, model.vendors
+    usd = "USD per month"
+    rec.add("cash", "all", "USD", ids, [v.cash if v.parent is None else np.nan for v in vs])
+    for flow in ("funding", "fixed_cost", "chip_spend", "chip_subsidy", "serving_cost",
+                 "energy_support", "compliance_cost", "support_received", "cash_in",
+                 "cash_out", "operating_profit"):
+        rec.add(flow, "all", usd, ids, [getattr(v, flow) for v in vs])
+    govs = model.governments
+    rec.add("government_spend", "all", usd, list(govs),
+            [sum(g.spending.values()) for g in govs.values()])
+    rec.add("government_spent_total", "all", "USD", list(govs),
+            [g.spent_total for g in govs.values()])
