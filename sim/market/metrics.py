@@ -1,4 +1,5 @@
-"""Market outcomes: pricing power, concentration, soft power, consumer surplus, gaps."""
+"""Market outcomes: pricing power (per vendor and revenue-weighted), concentration (with a
+self-hosting fringe), shares by group, soft power, consumer and producer surplus, welfare."""
 
 from __future__ import annotations
 
