@@ -64,14 +64,15 @@ def test_state_support_pays_exactly_the_losses_below_cost(result):
 
 
 def test_no_nan_in_outcomes_that_always_exist(result):
-    always = ["token_share", "token_share_bloc", "hhi", "tokens", "spend", "soft_power",
-              "adoption_mean", "firm_share", "compute_bloc", "export_level", "consumer_surplus"]
+    always = ["token_share", "token_share_bloc", "hhi_tokens_incl_self_hosted", "tokens",
+              "spend", "soft_power", "adoption_mean", "firm_share", "compute_bloc",
+              "export_level", "consumer_surplus"]
     values = result.table[result.table.metric.isin(always)]["value"]
     assert values.notna().all()
 
 
 def test_hhi_is_between_zero_and_ten_thousand(result):
-    hhi = result.table[result.table.metric == "hhi"]["value"]
+    hhi = result.table[result.table.metric == "hhi_tokens_incl_self_hosted"]["value"]
     assert ((hhi >= 0) & (hhi <= 10_000 + 1e-6)).all()
 
 

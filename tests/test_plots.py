@@ -218,16 +218,42 @@ def test_lerner_by_vendor_and_by_bloc(one_run, run_figures):
     left, right = run_figures["lerner"].axes
     assert {line.get_label() for line in named_lines(left)} == expected_entities(
         one_run.table, "lerner")
-    assert len(named_lines(right)) == len(expected_entities(one_run.table, "lerner_bloc"))
+    # the blocs' revenue-weighted margins and the market-wide one, on a linear axis
+    assert len(named_lines(right)) == len(expected_entities(one_run.table, "lerner_bloc")) + 1
+    assert right.get_yscale() == "linear"
+    low = one_run.table.loc[one_run.table.metric == "lerner_bloc", "value"].min()
+    if low < -1:  # the axis is cut, and the panel says so
+        assert right.get_ylim()[0] == -1.0 and "cut at" in right.get_title(loc="left")
 
 
 def test_hhi_marks_the_merger_guidelines_threshold(one_run, run_figures):
-    ax = run_figures["hhi"].axes[0]
-    segments = set(one_run.table.loc[one_run.table.metric == "hhi", "segment"].astype(str))
-    assert len(named_lines(ax)) == len(segments) == 4
-    flat = [line for line in ax.lines if np.allclose(line.get_ydata(), 1800)]
-    assert flat, "no line at HHI 1,800"
-    assert any("1,800" in t.get_text() for t in ax.texts)
+    panels = run_figures["hhi"].axes
+    assert len(panels) == 3  # revenue, API tokens, tokens with self-hosting to the author
+    for ax, metric in zip(panels, ("hhi_revenue", "hhi_tokens_api",
+                                   "hhi_tokens_incl_self_hosted"), strict=True):
+        segments = set(one_run.table.loc[one_run.table.metric == metric, "segment"]
+                       .astype(str))
+        assert len(named_lines(ax)) == len(segments)
+        flat = [line for line in ax.lines if np.allclose(line.get_ydata(), 1800)]
+        assert flat, "no line at HHI 1,800"
+    assert len(named_lines(panels[0])) == 5  # four segments and all of them
+    assert any("1,800" in t.get_text() for t in panels[0].texts)
+
+
+def test_welfare_and_revenue_token_share_figures(one_run, run_figures):
+    left, right = run_figures["welfare"].axes
+    assert [line.get_label() for line in named_lines(left)] == [
+        "Consumer surplus CS", "Producer surplus PS", "Government spending G",
+        "Total welfare W = CS + PS − G"]
+    assert "billion USD" in left.get_ylabel() and named_lines(right)
+    panels = [ax for ax in run_figures["revenue_token_shares"].axes if ax.get_visible()]
+    segments = set(one_run.table.loc[one_run.table.metric == "token_share_bloc", "segment"]
+                   .astype(str))
+    assert len(panels) == len(segments)
+    for ax in panels:  # a revenue line and a token line per bloc
+        revenue = [ln for ln in ax.lines if ln.get_label().endswith(" revenue")]
+        tokens = [ln for ln in ax.lines if ln.get_label().endswith(" tokens")]
+        assert revenue and len(revenue) == len(tokens) and ax.get_ylim() == (0, 100)
 
 
 def test_soft_power_capability_and_firm_choice_series(one_run, run_figures):
@@ -360,7 +386,7 @@ def test_metric_bands_grid(sweep):
 
 def test_single_series_by_tuple(sweep):
     gathered, _ = sweep
-    fig = sweep_plots.metric_bands(gathered, ("hhi", "enterprises", "market"))
+    fig = sweep_plots.metric_bands(gathered, ("hhi_revenue", "enterprises", "market"))
     assert len(fig.axes) == 1
     check_labels(fig)
     assert "points" in fig.axes[0].get_ylabel()

@@ -205,7 +205,7 @@ def test_sweep_report_embeds_every_figure(sweep, tmp_path):
 def test_sweep_report_draws_figures_when_given_none(sweep, tmp_path):
     gathered, events = sweep
     page = write_sweep_report(gathered, events, tmp_path, report_dates=DATES,
-                              keys=["hhi_startups"]).read_text()
+                              keys=["hhi_revenue_startups"]).read_text()
     assert page.count("<img") == 4
     assert sorted(p.name for p in tmp_path.iterdir()) == [REPORT]
 

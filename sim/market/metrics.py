@@ -1,4 +1,5 @@
-"""Market outcomes: pricing power, concentration, soft power, consumer surplus, gaps."""
+"""Market outcomes: pricing power (per vendor and revenue-weighted), concentration (with a
+self-hosting fringe), shares by group, soft power, consumer and producer surplus, welfare."""
 
 from __future__ import annotations
 
@@ -73,3 +74,80 @@ def consumer_surplus(base_volume, price_index, reference_price, elasticity):
         return x * reference_price * np.log(reference_price / p)
     return (x * reference_price ** elasticity
             * (reference_price ** (1 - elasticity) - p ** (1 - elasticity)) / (1 - elasticity))
+
+
+def revenue_weighted_lerner(price, marginal_cost, quantity) -> float:
+    """Market power of a group of sellers as a revenue-weighted margin (1).
+
+        L = sum_v (p_v - c_v) q_v / sum_v p_v q_v
+
+    with ``p_v`` the price (USD per million tokens), ``c_v`` the marginal cost (USD per
+    million tokens) and ``q_v`` the quantity sold (million tokens per month) of each seller.
+    It equals the mean of the per-seller Lerner indices ``(p_v - c_v) / p_v`` weighted by
+    revenue ``p_v q_v``: at ``c_v >= 0`` it is at most 1, and a seller pricing far below cost
+    weighs by its (small) revenue rather than by its tokens. Sellers with no sales, or with
+    no finite price or cost, are left out; nan when the others' revenue is zero.
+
+    Pass ``c_v`` plus the energy subsidy per token for the index at social (unsubsidised)
+    marginal cost: :func:`social_marginal_cost`.
+    """
+    p = np.asarray(price, dtype=float)
+    c = np.asarray(marginal_cost, dtype=float)
+    q = np.asarray(quantity, dtype=float)
+    sold = np.isfinite(p) & np.isfinite(c) & (q > 0)
+    revenue = (p[sold] * q[sold]).sum()
+    if not revenue > 0:
+        return float("nan")
+    return float(((p[sold] - c[sold]) * q[sold]).sum() / revenue)
+
+
+def social_marginal_cost(marginal_cost, energy_subsidy_per_mtok):
+    """Marginal cost at unsubsidised energy prices (USD per million tokens).
+
+        c_social = c + s_energy
+
+    ``c`` is the cost the seller pays (net of the state's energy subsidy ``s_energy``, USD
+    per million tokens); the subsidy is a transfer, not a saving of resources.
+    """
+    return np.asarray(marginal_cost, dtype=float) + np.asarray(energy_subsidy_per_mtok,
+                                                                dtype=float)
+
+
+def hhi_with_fringe(amounts, fringe: float = 0.0) -> float:
+    """HHI of sellers beside an atomistic fringe (points, 0 to 10000).
+
+        HHI = 10000 * sum_v (x_v / (sum_w x_w + F)) ** 2
+
+    ``x_v`` is each seller's amount (tokens or revenue) and ``F`` the fringe's total (here:
+    tokens run on buyers' own clouds, which no lab sells). The fringe is made of many
+    negligible units, so it adds nothing to the sum of squares but does dilute the sellers'
+    shares. With ``F = 0`` this is :func:`hhi`.
+    """
+    x = np.asarray(amounts, dtype=float)
+    total = x.sum() + float(fringe)
+    return float(10_000.0 * np.sum((x / total) ** 2)) if total > 0 else 0.0
+
+
+def group_shares(amounts, groups, n_groups: int) -> np.ndarray:
+    """Shares of a total held by each group (1), shape (n_groups,); all zero at a zero total.
+
+        S_g = sum_{v in g} x_v / sum_v x_v
+
+    ``groups`` gives each amount's group index (0 to ``n_groups - 1``).
+    """
+    return np.bincount(np.asarray(groups, dtype=int), weights=shares(amounts),
+                       minlength=n_groups)[:n_groups]
+
+
+def total_welfare(consumer: float, producer: float, government: float) -> float:
+    """The month's total welfare (USD per month).
+
+        W = CS + PS - G
+
+    consumer surplus ``CS`` (measured from the reference price, so only differences of ``W``
+    between runs mean something), producer surplus ``PS`` and government spending ``G`` on
+    subsidies and price support (a cost to taxpayers). Every state payment reaches a vendor
+    and is in its ``PS`` too (:func:`sim.market.finance.profit`), so transfers cancel out and
+    ``W`` moves only by what they change in behaviour.
+    """
+    return float(consumer + producer - government)

@@ -27,6 +27,7 @@ from sim.market.metrics import (
     soft_power,
     weighted_mean,
 )
+from sim.model.measures import concentration, market_power, welfare
 
 COLUMNS = ["month", "metric", "entity", "segment", "value", "unit"]
 
@@ -45,6 +46,10 @@ class Recorder:
             self.series[key] = {"unit": unit, "entities": list(entities), "rows": []}
         self.series[key]["rows"].append(np.asarray(values, dtype=float).reshape(-1))
 
+    def latest(self, metric: str, segment: str) -> np.ndarray:
+        """The values of a series recorded last (one per entity)."""
+        return self.series[(metric, segment)]["rows"][-1]
+
     def collect(self, model) -> None:
         """Record the month that has just been simulated."""
         self.months.append(format_month(model.month))
@@ -55,6 +60,7 @@ class Recorder:
         _nations(self, model)
         _policy(self, model)
         _finance(self, model)
+        welfare(self, model)
 
     def to_frame(self) -> pd.DataFrame:
         """All series as one long table (see the module docstring)."""
@@ -137,12 +143,14 @@ def _segments(rec: Recorder, model) -> None:
                 [shares(tokens)[menu.openness != OPENNESS.index("closed")].sum()])
         rec.add("token_share_kind", segment, "1", ["api", "self_host"],
                 [shares(tokens)[:n].sum(), shares(tokens)[n:].sum()])
-        rec.add("hhi", segment, "points", ["market"], [hhi(by_vendor)])
+        rec.add("hhi_tokens_incl_self_hosted", segment, "points", ["market"],
+                [hhi(by_vendor)])
         rec.add("tokens", segment, "million tokens per month", ["market"], [tokens.sum()])
         rec.add("spend", segment, "USD per month", ["market"], [demand.spend.sum()])
         rec.add("spend_self_hosted", segment, "USD per month", ["market"],
                 [demand.spend[n:].sum()])
     _surplus(rec, model)
+    concentration(rec, model)
 
 
 def _surplus(rec: Recorder, model) -> None:
@@ -171,14 +179,9 @@ def _surplus(rec: Recorder, model) -> None:
 
 def _blocs(rec: Recorder, model) -> None:
     vs = model.vendors
-    lerner, compute = [], []
-    for bloc in BLOCS:
-        mine = [v for v in vs if v.bloc == bloc and v.active]
-        lerner.append(weighted_mean([(v.price - v.marginal_cost) / v.price for v in mine],
-                                    [v.tokens_api for v in mine]) if mine else np.nan)
-        compute.append(sum(sum(v.fleet_flops()) for v in vs if v.bloc == bloc
-                           and v.parent is None))
-    rec.add("lerner_bloc", "all", "1", list(BLOCS), lerner)
+    compute = [sum(sum(v.fleet_flops()) for v in vs if v.bloc == bloc and v.parent is None)
+               for bloc in BLOCS]
+    market_power(rec, model)
     rec.add("compute_bloc", "all", "FLOP/s", list(BLOCS), compute)
     frontier = []
     for bloc in BLOCS:

@@ -1,5 +1,6 @@
 """Market power and prices of one run: token prices by vendor, the Lerner index by vendor
-and by bloc, and market concentration (HHI) by segment. Drawn from the run's tidy table,
+and the revenue-weighted margin by bloc, and market concentration (HHI of revenue and of
+tokens) by segment. Drawn from the run's tidy table,
 like every figure of :mod:`sim.plots.run_figures` (which lists them all and saves them).
 """
 
@@ -103,24 +104,58 @@ def _lerner_scale(ax: Axes, values: pd.DataFrame) -> str:
     return ""
 
 
+#: The range of the bloc panel of :func:`lerner`: a bloc whose costs are many times its
+#: revenue (a subsidised price cut) falls below it, and the axis is cut at its lower end.
+LERNER_BLOC_RANGE = (-1.0, 1.0)
+
+#: Style of the market-wide series (all vendors, or all segments) beside the blocs or segments.
+MARKET_STYLE = {"color": "#000000", "linestyle": "-", "linewidth": 2.2, "alpha": 0.45}
+
+
+def _cut_below(ax: Axes, values: pd.DataFrame, low: float) -> str:
+    """Cut a linear axis at ``low`` (top at 1, the Lerner index's bound) when a series falls
+    below it.
+
+    Returns:
+        A note for the panel's title naming the lowest value cut off ('' if none).
+    """
+    stacked = values.stack()
+    if stacked.empty or stacked.min() >= low:
+        return ""
+    (month, who), lowest = stacked.idxmin(), stacked.min()
+    ax.set_ylim(low, LERNER_BLOC_RANGE[1] + 0.05)
+    name = label(who) if who != "market" else "all vendors"
+    when = pd.Timestamp(month).strftime("%Y-%m")
+    def minus(v: float) -> str:
+        return f"{v:,.3g}".replace("-", "−")
+    return f"\n(axis cut at {minus(low)}; lowest: {name}, {minus(lowest)} in {when})"
+
+
 @paper_figure
 def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
            vendor_blocs: Mapping[str, str] | None = None,
            scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Lerner index (P − MC)/P by vendor, and its token-weighted average by bloc.
+    """Lerner index (P − MC)/P by vendor, and the revenue-weighted margin of each bloc.
+
+    The bloc panel shows ``sum (p - c) q / sum p q`` over the bloc's API sales
+    (``lerner_bloc``) and over all vendors (``lerner_market``), on a linear axis cut at
+    :data:`LERNER_BLOC_RANGE` (the panel's title says so, with the lowest value, when a
+    series falls below it).
 
     Args:
-        table: the run's tidy table (metrics ``lerner`` and ``lerner_bloc``, unit 1).
+        table: the run's tidy table (metrics ``lerner``, ``lerner_bloc`` and
+            ``lerner_market``, unit 1).
         events: the run's events (or None).
         scenario: the scenario's name, for the title.
         vendor_blocs: vendor id to bloc, for colours (default: the shipped vendors).
         scenario_from: first month of the scenario's own events.
 
     Returns:
-        The figure: vendors left (named at their right end), blocs right.
+        The figure: vendors left (named at their right end), blocs and market right.
     """
     by_vendor = series(table, "lerner")
     by_bloc = series(table, "lerner_bloc")
+    market = series(table, "lerner_market")["market"]
     vendors = ever_active(by_vendor)
     blocs = ordered(ever_active(by_bloc), BLOCS)
     fig, axes = new_figure("double", 4.4, 1, 2, sharex=True)
@@ -132,12 +167,16 @@ def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
         style = bloc_style(bloc)
         plot_line(right, by_bloc.index, by_bloc[bloc], label(bloc),
               {"color": style["color"], "linestyle": style["linestyle"]})
-    for ax, values, what in ((left, by_vendor[vendors], "by vendor"),
-                             (right, by_bloc[blocs], "by bloc (token-weighted)")):
-        note = _lerner_scale(ax, values)
+    plot_line(right, market.index, market, "All vendors", MARKET_STYLE)
+    notes = (_lerner_scale(left, by_vendor[vendors]),
+             _cut_below(right, by_bloc[blocs].assign(market=market), LERNER_BLOC_RANGE[0]))
+    for ax, note, what, unit in (
+            (left, notes[0], "By vendor", "Lerner index (P − MC)/P"),
+            (right, notes[1], "By bloc: revenue-weighted, Σ(P − MC)Q / ΣPQ",
+             "Revenue-weighted margin")):
         ax.axhline(0.0, color=GREY, lw=0.6, label="_zero")
-        ax.set_ylabel("Lerner index (P − MC)/P (dimensionless)")
-        ax.set_title(what.capitalize() + note, loc="left")
+        ax.set_ylabel(f"{unit} (dimensionless)")
+        ax.set_title(what + note, loc="left")
     title(fig, "Market power: the Lerner index by vendor and by bloc", scenario)
     key = finish_time_axes(axes, table, events, scenario_from)
     legend_below(left, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
@@ -148,37 +187,56 @@ def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
     return fig
 
 
+#: The three HHI panels of :func:`hhi`: metric and title.
+HHI_PANELS = (
+    ("hhi_revenue", "By API revenue"),
+    ("hhi_tokens_api", "By API tokens (self-hosted tokens an atomistic fringe, owned by no lab)"),
+    ("hhi_tokens_incl_self_hosted", "By tokens, self-hosted tokens credited to the weights' "
+                                    "author"),
+)
+
+
 @paper_figure
 def hhi(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
         scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Herfindahl–Hirschman index of vendors' token shares, per segment.
+    """Herfindahl–Hirschman index of vendors' shares, per segment: of API revenue, of API
+    tokens (self-hosted tokens in the total, owned by no lab), and of tokens with
+    self-hosted use credited to the weights' author (the older measure).
 
     Args:
-        table: the run's tidy table (metric ``hhi``, points from 0 to 10,000).
+        table: the run's tidy table (metrics of :data:`HHI_PANELS`, points from 0 to 10,000).
         events: the run's events (or None).
         scenario: the scenario's name, for the title.
         scenario_from: first month of the scenario's own events.
 
     Returns:
-        The figure, with the 1,800-point 'highly concentrated' threshold of the 2023 US
-        Merger Guidelines marked.
+        The figure, a panel per measure, with the 1,800-point 'highly concentrated'
+        threshold of the 2023 US Merger Guidelines marked.
     """
-    fig, axes = new_figure("single", 4.4)
-    ax = axes[0, 0]
-    for segment in segments_of(table, "hhi"):
-        wide = series(table, "hhi", segment)
-        plot_line(ax, wide.index, wide["market"], label(segment), segment_style(segment))
-    ax.axhline(HHI_HIGHLY_CONCENTRATED, color=GREY, lw=0.8, ls="--", label="_threshold")
-    ax.annotate("1,800: highly concentrated (2023 US Merger Guidelines)",
-                xy=(0.01, HHI_HIGHLY_CONCENTRATED), xycoords=ax.get_yaxis_transform(),
-                xytext=(0, -3), textcoords="offset points", va="top", fontsize=6,
-                color="#444444", zorder=3,
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.8})
-    ax.set_ylim(0, 10_000)
-    ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
-    ax.set_ylabel("HHI (points, 0–10,000)")
+    fig, axes = new_figure("double", 2.1 * len(HHI_PANELS) + 1.6, len(HHI_PANELS), 1,
+                           sharex=True, sharey=True)
+    for ax, (metric, what) in zip(axes[:, 0], HHI_PANELS, strict=True):
+        for segment in segments_of(table, metric):
+            wide = series(table, metric, segment)
+            if segment == "all":
+                plot_line(ax, wide.index, wide["market"], "All segments", MARKET_STYLE)
+            else:
+                plot_line(ax, wide.index, wide["market"], label(segment),
+                          segment_style(segment))
+        ax.axhline(HHI_HIGHLY_CONCENTRATED, color=GREY, lw=0.8, ls="--", label="_threshold")
+        ax.set_title(what, loc="left")
+    first = axes[0, 0]
+    first.annotate("1,800: highly concentrated (2023 US Merger Guidelines)",
+                   xy=(0.01, HHI_HIGHLY_CONCENTRATED), xycoords=first.get_yaxis_transform(),
+                   xytext=(0, -3), textcoords="offset points", va="top", fontsize=6,
+                   color="#444444", zorder=3,
+                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.8})
+    first.set_ylim(0, 10_000)
+    first.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    for ax in axes[:, 0]:
+        ax.set_ylabel("HHI (points, 0–10,000)")
     title(fig, "Market concentration (HHI) by segment", scenario)
     key = finish_time_axes(axes, table, events, scenario_from)
-    legend_below(ax, named_lines(ax.lines), "Segment", ncols=2)
+    legend_below(axes[-1, 0], named_lines(first.lines), "Segment", ncols=3)
     event_key(fig, key)
     return fig

@@ -57,6 +57,7 @@ from sim.plots.style import (
     save,
     title,
 )
+from sim.plots.welfare_figures import revenue_token_shares, welfare
 
 log = logging.getLogger("sim.plots")
 
@@ -66,11 +67,17 @@ CAPTIONS: dict[str, str] = {
                      "openness (right), in each buyer segment; stacked to 100%.",
     "prices": "Price per million tokens of each vendor's current model (log scale); "
               "colour gives the vendor's bloc, labels at the right name the vendors.",
-    "lerner": "Lerner index (P − MC)/P by vendor (left) and its average over each bloc's "
-              "vendors weighted by API tokens (right); below zero a vendor sells under "
-              "marginal cost (state-supported dumping).",
-    "hhi": "Herfindahl–Hirschman index of vendors' token shares in each segment; the line "
+    "lerner": "Lerner index (P − MC)/P by vendor (left); revenue-weighted margin "
+              "Σ(P − MC)Q / ΣPQ of each bloc's API sales and of all vendors' (right, linear "
+              "axis cut at −1, the lowest value named in the panel's title); below zero "
+              "sales are under marginal cost (state-supported dumping).",
+    "hhi": "Herfindahl–Hirschman index of vendors' shares in each segment and in all: of "
+           "API revenue, of API tokens (self-hosted tokens an atomistic fringe owned by no "
+           "lab), and of tokens with self-hosting credited to the weights' author; the line "
            "at 1,800 marks a highly concentrated market (2023 US Merger Guidelines).",
+    "revenue_token_shares": "Each bloc's share of API revenue (solid) against its share of "
+                            "tokens (dotted; self-hosted tokens counted to the bloc of the "
+                            "weights' author), per segment.",
     "soft_power": "Soft power: the population-weighted share of developing nations' "
                   "queries answered by each bloc's models (left), and its reach: the share "
                   "of their people using them (right).",
@@ -79,6 +86,10 @@ CAPTIONS: dict[str, str] = {
                           "compute held by each bloc's labs (right, log scale).",
     "firm_choice": "How startups (left) and enterprises (right) are served: closed APIs, "
                    "hosted open-weight APIs, or self-hosted open weights (share of firms).",
+    "welfare": "Welfare split per month: consumer surplus (from the reference price), "
+               "producer surplus (before capital and fixed costs), government spending and "
+               "W = CS + PS − G (left, log scale); producer surplus by bloc and government "
+               "spending (right), billion USD per month.",
 }
 
 
@@ -255,9 +266,11 @@ RUN_FIGURES: dict[str, Callable[..., Figure]] = {
     "prices": prices,
     "lerner": lerner,
     "hhi": hhi,
+    "revenue_token_shares": revenue_token_shares,
     "soft_power": soft_power,
     "capability_compute": capability_compute,
     "firm_choice": firm_choice,
+    "welfare": welfare,
 }
 
 
