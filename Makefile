@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test lint bench calibrate app clean
+.PHONY: run test lint bench calibrate app notebooks clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -35,6 +35,10 @@ calibrate: $(STAMP)      ## method-of-simulated-moments fit on the small world
 
 app: $(STAMP)            ## the interactive dashboard on http://localhost:8765
 	$(BIN)/python -m sim.app $(ARGS)
+
+notebooks: $(STAMP)      ## JupyterLab on notebooks/ (installed into .venv on first use: heavy, so not a dev extra)
+	@$(BIN)/python -c 'import jupyterlab' 2>/dev/null || $(BIN)/python -m pip install --quiet jupyterlab
+	$(BIN)/jupyter lab notebooks/ $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -5,15 +5,25 @@ Examples::
     python -m sim                                             # the baseline, default world
     python -m sim scenario=token_price_cut seed=7 world=small
     python -m sim -m scenario=baseline,token_price_cut seed='range(20)' hydra/launcher=joblib
+    python -m sim --help                                      # worlds, scenarios, rules, levers
+    python -m sim --describe world.demand.quality_weight      # one parameter
+
+``--help``, ``--describe`` and ``--show`` are answered before Hydra starts
+(:mod:`sim.tools.entry`); everything else is Hydra's.
 """
+
+import sys
 
 import hydra
 from omegaconf import DictConfig
 
 from sim.config import register_configs
+from sim.tools import rundir
 from sim.tools.cli import run_job
+from sim.tools.entry import preflight
 
 register_configs()
+rundir.register()  # hydra.run.dir names the run's folder with ${sim_run_name:...}
 
 
 @hydra.main(version_base="1.3", config_path="../scenarios", config_name="config")
@@ -22,4 +32,7 @@ def main(cfg: DictConfig) -> float | None:
 
 
 if __name__ == "__main__":
+    status = preflight(sys.argv[1:])
+    if status is not None:
+        sys.exit(status)
     main()
