@@ -222,6 +222,11 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     if event.vendor is not None and event.vendor not in vendors:
         raise ConfigError(f"{path}.vendor", event.vendor,
                           f"a vendor of the world ({', '.join(sorted(vendors))})")
+    if event.kind == "ownership" and (event.owner not in vendors or event.owner == event.vendor):
+        others = sorted(v for v in vendors if v != event.vendor)
+        raise ConfigError(f"{path}.owner", event.owner,
+                          f"a vendor of the world other than the acquired vendor "
+                          f"{event.vendor!r} ({', '.join(others)})")
     if event.kind == "release":
         if (event.total_params_b is None) != (event.active_params_b is None):
             raise ConfigError(f"{path}.active_params_b", event.active_params_b,

@@ -106,8 +106,9 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
 
     Newton's method on h(x) = x - ln c + ln(1 - m(x)), x = ln p, m from
     :func:`ownership_lerner` (h = x - ln c - ln max_markup where the cap binds), with a
-    forward-difference Jacobian (step 1e-7 in log price), the same step halving and damped
-    fixed-point fallback as :func:`nash_prices`. Returns the prices of ``slots``
+    forward-difference Jacobian (step 1e-7 in log price) and the safeguards of
+    :func:`nash_prices`: half fixed-point steps on rows that are not locally concave,
+    step halving, and a damped fixed-point fallback. Returns the prices of ``slots``
     and whether the largest |h| fell below ``tolerance``.
     """
     log_cost = np.log(marginal_cost[slots])
@@ -115,6 +116,7 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
     cap_lerner = 1.0 - 1.0 / max_markup
     x = np.clip(np.log(start[slots]), log_cost, log_cost + cap)
     full = np.full(marginal_cost.size, np.nan)
+    eye = np.eye(slots.size)
 
     def residual(x: np.ndarray) -> np.ndarray:
         full[slots] = np.exp(x)
@@ -140,6 +142,8 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
             bumped = x.copy()
             bumped[k] += delta
             jacobian[:, k] = (residual(bumped) - h) / delta
+        flat = ~np.isfinite(np.diag(jacobian)) | (np.diag(jacobian) < 0.1)
+        jacobian[flat] = 2.0 * eye[flat]  # not locally concave: a half fixed-point step
         try:
             step = np.linalg.solve(jacobian, h)
         except np.linalg.LinAlgError:
