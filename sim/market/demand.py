@@ -150,13 +150,18 @@ def price_elasticity_of_share(probabilities: np.ndarray, alpha: np.ndarray, nest
     return alpha * (1.0 / lam - (1.0 / lam - 1.0) * within - probabilities)
 
 
-def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray,
+                   outside: bool = False) -> np.ndarray:
     """Draw one offering per buyer by inverse-CDF sampling with the given uniforms.
 
     The choice is the first j whose cumulative probability exceeds u. Using uniforms drawn
-    beforehand lets the per-agent engine make exactly the same draws.
+    beforehand lets the per-agent engine make exactly the same draws. With an ``outside``
+    option (rows sum to 1 - P_i0) a u at or above the row's total is the outside good: -1.
     """
     cumulative = np.cumsum(probabilities, axis=1)
+    if outside:
+        chosen = (cumulative <= uniforms[:, None]).sum(axis=1)
+        return np.where(chosen >= probabilities.shape[1], -1, chosen)
     chosen = (cumulative <= uniforms[:, None]).sum(axis=1)
     # u can exceed the last cumulative value by rounding: fall back to the last available
     last = probabilities.shape[1] - 1 - np.argmax(probabilities[:, ::-1] > 0, axis=1)
