@@ -105,8 +105,11 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
     """Bertrand-Nash prices of ``slots`` under ownership O (n x n over those slots).
 
     Newton's method on h(x) = x - ln c + ln(1 - m(x)), x = ln p, m from
-    :func:`ownership_lerner` (h = x - ln c - ln max_markup where the cap binds), with a
-    forward-difference Jacobian (step 1e-7 in log price) and the safeguards of
+    :func:`ownership_lerner` (h = x - ln c - ln max_markup where the cap binds). The
+    Jacobian is the single-product one of :func:`nash_prices` (exact on the rows of
+    single-product owners), with the rows and columns of the co-owned products replaced
+    by forward differences (step 1e-7 in log price): one demand evaluation per co-owned
+    product, not per product, and the safeguards of
     :func:`nash_prices`: half fixed-point steps on rows that are not locally concave,
     step halving, and a damped fixed-point fallback. Returns the prices of ``slots``
     and whether the largest |h| fell below ``tolerance``.
@@ -118,7 +121,7 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
     full = np.full(marginal_cost.size, np.nan)
     eye = np.eye(slots.size)
 
-    def residual(x: np.ndarray) -> np.ndarray:
+    def residual(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         full[slots] = np.exp(x)
         used, tokens, derivatives = panel.demand_derivatives(full)
         pick = np.searchsorted(used, slots)
@@ -127,23 +130,35 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
                                           cap_lerner)
         with np.errstate(invalid="ignore", divide="ignore"):
             markup = np.where(capped, cap, -np.log(1.0 - lerner))
-        return x - log_cost - np.minimum(np.nan_to_num(markup, nan=cap), cap)
+        markup = np.nan_to_num(markup, nan=cap)
+        return x - log_cost - np.minimum(markup, cap), capped | (markup >= cap)
 
+    def single_product_jacobian(x: np.ndarray) -> np.ndarray:
+        full[slots] = np.exp(x)
+        used, elasticity, jacobian = panel.elasticity_jacobian(full)
+        pick = np.searchsorted(used, slots)
+        elasticity = elasticity[pick]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return eye + jacobian[np.ix_(pick, pick)] / (elasticity * (elasticity - 1.0))[:, None]
+
+    joint = np.flatnonzero(ownership.sum(axis=1) > 1)  # products whose owner has others
     converged = False
-    h = residual(x)
+    h, capped = residual(x)
     delta = 1e-7
     for _ in range(max_iter):
         size = np.max(np.abs(h))
         if size < tolerance:
             converged = True
             break
-        jacobian = np.empty((x.size, x.size))
-        for k in range(x.size):
+        jacobian = single_product_jacobian(x)
+        for k in joint:  # columns of the co-owned products, by differences
             bumped = x.copy()
             bumped[k] += delta
-            jacobian[:, k] = (residual(bumped) - h) / delta
-        flat = ~np.isfinite(np.diag(jacobian)) | (np.diag(jacobian) < 0.1)
+            column = (residual(bumped)[0] - h) / delta
+            jacobian[joint, k] = column[joint]
+        flat = capped | ~np.isfinite(np.diag(jacobian)) | (np.diag(jacobian) < 0.1)
         jacobian[flat] = 2.0 * eye[flat]  # not locally concave: a half fixed-point step
+        jacobian[capped] = eye[capped]  # cap rows: h = x - ln c - ln M is linear
         try:
             step = np.linalg.solve(jacobian, h)
         except np.linalg.LinAlgError:
@@ -151,14 +166,14 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
         step = np.clip(np.nan_to_num(step), -1.0, 1.0)
         for _ in range(3):  # backtracking: halve the step until the residual falls
             trial = np.clip(x - step, log_cost, log_cost + cap)
-            trial_h = residual(trial)
+            trial_h, trial_capped = residual(trial)
             if np.max(np.abs(trial_h)) < size:
                 break
             step = 0.5 * step
         else:  # Newton is lost here: take a damped fixed-point step instead
             trial = np.clip(x - 0.3 * np.clip(h, -1.0, 1.0), log_cost, log_cost + cap)
-            trial_h = residual(trial)
-        x, h = trial, trial_h
+            trial_h, trial_capped = residual(trial)
+        x, h, capped = trial, trial_h, trial_capped
     return np.exp(x), converged
 
 
