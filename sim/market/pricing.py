@@ -198,7 +198,7 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
     ``ownership`` (J x J over the menu's slots; O_jk = 1 when one owner prices j and k):
     None, or the identity on the active API slots, is the single-product solution above;
     otherwise the owners' joint first-order conditions (1) are solved
-    (:func:`joint_nash_prices`).
+    (:func:`joint_nash_prices`), started from the single-product solution.
     """
     active = active & panel.is_api
     prices = np.full(active.size, np.nan)
@@ -211,9 +211,12 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
     if ownership is not None:
         owned = np.asarray(ownership)[np.ix_(slots, slots)] != 0
         if not np.array_equal(owned, np.eye(slots.size, dtype=bool)):
+            # started from the single-product equilibrium, which a merger moves a little
+            single, _ = nash_prices(panel, marginal_cost, active, max_markup, guess, tolerance,
+                                    max_iter)
             prices[slots], converged = joint_nash_prices(
-                panel, marginal_cost, slots, owned.astype(float), max_markup, guess,
-                tolerance, max_iter)
+                panel, marginal_cost, slots, owned.astype(float), max_markup,
+                np.where(np.isfinite(single), single, guess), tolerance, max_iter)
             return prices, converged
     log_cost = np.log(marginal_cost[slots])
     cap = np.log(max_markup)
