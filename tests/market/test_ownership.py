@@ -244,3 +244,25 @@ def test_product_lines_and_mergers_in_the_ownership_matrix():
     assert matrix[0, 2] == matrix[2, 0] == 1 and matrix[0, 1] == 0
     # 3 buys vendor 0, and with it its line 2
     assert list(merge(owner, 0, 3)) == [3, 1, 3, 3]
+
+
+# -- the buyers' side of the outside option -------------------------------------------------------
+
+def test_an_outside_draw_leaves_the_buyer_without_an_offering():
+    from sim.market.demand import sample_choices
+    probabilities = np.array([[0.2, 0.3, 0.0], [0.2, 0.3, 0.0], [0.2, 0.3, 0.0]])
+    uniforms = np.array([0.1, 0.45, 0.7])  # 0.7 is above 0.5: the outside option
+    assert list(sample_choices(probabilities, uniforms, outside=True)) == [0, 1, -1]
+    assert list(sample_choices(probabilities, uniforms)) == [0, 1, 1]  # without: the last
+
+
+def test_shares_adjust_with_the_outside_share():
+    """Shares (0.5, 0.3), outside 0.2; target (0.2, 0.2), outside 0.6; rate 0.5: the inside
+    shares move to (0.35, 0.25) and the outside to 0.4, already summing to one. With the
+    second offering withdrawn its 0.25 goes pro rata to the first and to not buying."""
+    from sim.market.buyers import adjust_shares
+    shares, target = np.array([0.5, 0.3]), np.array([0.2, 0.2])
+    both = adjust_shares(shares, target, np.array([True, True]), 0.5, outside=True)
+    assert both == pytest.approx([0.35, 0.25])
+    one = adjust_shares(shares, target, np.array([True, False]), 0.5, outside=True)
+    assert one == pytest.approx([0.35 / 0.75, 0.0])
