@@ -77,12 +77,14 @@ class DeviceMaker(mesa.Agent):
         utility = self.utility(menu, demand_cfg, safe_price)
         problem = ChoiceProblem(utility[None, :], available[None, :], safe_price[None, :],
                                 menu.capability, menu.nest, demand_cfg.nest_lambda,
-                                demand_cfg.adequacy_gap_oom)
+                                demand_cfg.adequacy_gap_oom,
+                                demand_cfg.outside_utility.get("devices"))
         rule_name = self.model.cfg.rules.adopter_choice
         target = checked_probabilities(self.model.rules["adopter_choice"](problem), problem,
                                        rule_name)[0]
         self.shares = buyers.adjust_shares(self.shares, target, available,
-                                           self.cfg.share_adjustment)
+                                           self.cfg.share_adjustment,
+                                           "devices" in demand_cfg.outside_utility)
         use = buyers.token_volume(1.0, safe_price, demand_cfg.reference_price_usd,
                                   demand_cfg.price_elasticity)
         self.tokens = self.demand * self.shares * use

@@ -66,7 +66,7 @@ class Nation(mesa.Agent):
         utility = buyers.utility_at_price(base, self.alpha, prices)
         return nested_logit.choice_probabilities(
             utility[None, :], month.available[self.index][None, :], month.nest,
-            self.demand.nest_lambda)[0]
+            self.demand.nest_lambda, self.demand.outside_utility.get("nations"))[0]
 
     def step(self) -> None:
         """Choose, adopt and use tokens this month."""
@@ -75,7 +75,8 @@ class Nation(mesa.Agent):
         self.prices = self.prices_of(month)
         target = self.target_shares(month, self.prices)
         self.shares = buyers.adjust_shares(self.shares, target, month.available[self.index],
-                                           cfg.share_adjustment)
+                                           cfg.share_adjustment,
+                                           "nations" in demand.outside_utility)
         use = np.array([float(buyers.token_volume(1.0, p, demand.reference_price_usd,
                                                   demand.price_elasticity)) if s > 0 else 0.0
                         for s, p in zip(self.shares, self.prices, strict=True)])

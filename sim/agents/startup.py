@@ -85,7 +85,8 @@ class Startup(mesa.Agent):
         """Nested-logit probabilities over all slots, (J,) (zero where not available)."""
         return nested_logit.choice_probabilities(
             self.utility(month, volume)[None, :], month.available[self.bloc][None, :],
-            month.nest, self.demand.nest_lambda)[0]
+            month.nest, self.demand.nest_lambda,
+            self.demand.outside_utility.get(self.segment))[0]
 
     def step(self) -> None:
         """Review, choose, and buy this month's tokens."""
@@ -106,6 +107,9 @@ class Startup(mesa.Agent):
                         chosen = j  # the last available slot, if rounding leaves u above 1
                         if cumulative > month.u_choice[self.index]:
                             break
+                else:  # u above every offering's cumulative share: the outside option
+                    if self.segment in self.demand.outside_utility:
+                        chosen = -1
                 self.current = chosen
             else:
                 self.current = -1

@@ -48,6 +48,10 @@ class DemandConfig:
     nest_lambda: float = param(1.0, unit="1",
                                doc="nested-logit dissimilarity (1: plain logit)", lo=0,
                                lo_open=True, hi=1, origin="assumption")
+    outside_utility: dict[str, float] = param(
+        unit="utils", doc="utility of not buying (the outside option) by segment: startups, "
+                          "enterprises, nations, devices (missing: no outside option, every "
+                          "buyer buys)", factory=dict, origin="assumption")
     ban_covers_self_hosting: bool = param(False, unit="flag",
                                           doc="a ban of a bloc's models also forbids running "
                                               "its open weights", origin="scenario")

@@ -1,9 +1,10 @@
 """Scenarios: a timeline of dated events on top of the world, with overrides and rules.
 
 An event is one dated change: a model release, a price change, an export-limit change,
-a subsidy, a ban, a vertical entry, a shift in privacy concern. All kinds share one
-dataclass (OmegaConf has no unions of dataclasses); :data:`EVENT_FIELDS` says which
-fields each kind needs and allows, and validation enforces it.
+a subsidy, a ban, a vertical entry, a shift in privacy concern, a merger (ownership).
+All kinds share one dataclass (OmegaConf has no unions of dataclasses);
+:data:`EVENT_FIELDS` says which fields each kind needs and allows, and validation
+enforces it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sim.config.fields import param
 from sim.core.constants import BLOCS, OPENNESS
 
 EVENT_KINDS: tuple[str, ...] = (
-    "release", "price", "export_limit", "subsidy", "ban", "entry", "privacy",
+    "release", "price", "export_limit", "subsidy", "ban", "entry", "privacy", "ownership",
 )
 SUBSIDY_LEVERS: tuple[str, ...] = ("energy", "compute", "price")
 
@@ -31,6 +32,7 @@ EVENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ban": (("countries",), ("bloc", "vendor", "lift")),
     "entry": (("vendor",), ("vertical",)),
     "privacy": (("level",), ("segment",)),
+    "ownership": (("vendor", "owner"), ()),
 }
 
 
@@ -41,6 +43,10 @@ class EventConfig:
     date: str = param(unit="YYYY-MM", doc="month of the event", origin="scenario")
     kind: str = param(unit="kind", doc="what happens", choices=EVENT_KINDS, origin="scenario")
     vendor: str | None = param(None, unit="vendor id", doc="vendor concerned", origin="scenario")
+    owner: str | None = param(None, unit="vendor id",
+                              doc="ownership event: the lab that acquires the vendor (from the "
+                                  "event's date the two price their APIs jointly)",
+                              origin="scenario")
     bloc: str | None = param(None, unit="bloc",
                              doc="bloc concerned (restricted, subsidising, banned, or whose "
                                  "vendors change price)", choices=BLOCS, origin="scenario")

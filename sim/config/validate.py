@@ -21,6 +21,8 @@ from sim.core.calendar import parse_month
 from sim.core.constants import BLOCS
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+#: The buyer segments that may have an outside option (``world.demand.outside_utility``).
+OUTSIDE_SEGMENTS: tuple[str, ...] = ("startups", "enterprises", "nations", "devices")
 
 
 class ConfigError(ValueError):
@@ -155,6 +157,13 @@ def _check_world(cfg: Config) -> None:
                                       or not -20 <= value <= 20):
                 raise ConfigError(f"world.demand.affinity.{buyer}.{model_bloc}", value,
                                   "utils in [-20, 20]")
+    for key, value in w.demand.outside_utility.items():
+        if key not in OUTSIDE_SEGMENTS:
+            raise ConfigError(f"world.demand.outside_utility.{key}", key,
+                              f"segments among {', '.join(OUTSIDE_SEGMENTS)}")
+        if not (isinstance(value, int | float) and -1000 <= value <= 1000):
+            raise ConfigError(f"world.demand.outside_utility.{key}", value,
+                              "utils in [-1000, 1000]")
     for bloc, growth in w.devices.capacity_growth_per_year.items():
         if bloc not in BLOCS or not 0 < growth <= 10:
             raise ConfigError(f"world.devices.capacity_growth_per_year.{bloc}", growth,
@@ -231,6 +240,11 @@ def check_event(event: EventConfig, path: str, vendors: dict[str, Any]) -> None:
     if event.vendor is not None and event.vendor not in vendors:
         raise ConfigError(f"{path}.vendor", event.vendor,
                           f"a vendor of the world ({', '.join(sorted(vendors))})")
+    if event.kind == "ownership" and (event.owner not in vendors or event.owner == event.vendor):
+        others = sorted(v for v in vendors if v != event.vendor)
+        raise ConfigError(f"{path}.owner", event.owner,
+                          f"a vendor of the world other than the acquired vendor "
+                          f"{event.vendor!r} ({', '.join(others)})")
     if event.kind == "release":
         if (event.total_params_b is None) != (event.active_params_b is None):
             raise ConfigError(f"{path}.active_params_b", event.active_params_b,

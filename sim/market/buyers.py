@@ -163,10 +163,14 @@ def device_utility(capability, appeal, active_params_b, is_api, home, quality_we
             + home_bias * home)
 
 
-def adjust_shares(shares, target, available, rate):
+def adjust_shares(shares, target, available, rate, outside=False):
     """Shares of use after a month of partial adjustment towards the target (1).
 
         s' = (1 - r) s + r s*,   zero where unavailable, then renormalised to sum to one
+
+    With an ``outside`` option the shares sum to one less the outside share, which adjusts
+    alike, s0' = (1 - r)(1 - sum s) + r (1 - sum s*), and enters the renormalisation
+    (a withdrawn offering's share goes to the others and to not buying, pro rata).
 
     Habits and contracts change slowly: a buyer that splits its use among offerings moves
     only a share r (per month) of the way to the choice rule's shares s*. Works on one
@@ -177,6 +181,9 @@ def adjust_shares(shares, target, available, rate):
         return np.array(target, dtype=float)
     adjusted = np.where(available, (1.0 - rate) * shares + rate * target, 0.0)
     total = adjusted.sum(axis=-1, keepdims=True)
+    if outside:
+        total = total + ((1.0 - rate) * (1.0 - np.sum(shares, axis=-1, keepdims=True))
+                         + rate * (1.0 - np.sum(target, axis=-1, keepdims=True)))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, adjusted / total, target)
 

@@ -1,179 +1,30 @@
-"""Pricing: markups from logit demand and the Bertrand-Nash benchmark (the vendors'
-pricing rules, which use them, are in :mod:`sim.rules.pricing`).
+"""Pricing: markups from logit demand, the first-order conditions of owners of several
+products, and the Bertrand-Nash benchmark (the vendors' pricing rules, which use them,
+are in :mod:`sim.rules.pricing`; the demand panel in :mod:`sim.market.panel`).
 
-With utility linear in log price, a vendor whose buyers have choice elasticities e_ij
-(see :func:`sim.market.demand.price_elasticity_of_share`) and volume elasticity e faces
-the token-weighted own-price elasticity of its demand
+A single-product vendor's profit (p - c) Q(p) is highest where the Lerner index equals
+1 / E (:func:`markup_factor`). An owner of several API slots (a lab and its open-weight
+product line, or a merger: ownership matrix O, O_jk = 1 when j and k have one owner)
+maximises sum_{k owned} (p_k - c_k) Q_k, whose first-order condition in p_j is
 
-    E_j = e + sum_i w_ij * e_ij,        w_ij = x_ij / sum_i x_ij
+    Q_j + sum_k O_jk (p_k - c_k) dQ_k/dp_j = 0
 
-and its profit (p - c) * D(p) is highest where the Lerner index equals 1 / E_j:
+Multiplied by p_j, with revenue R_k = p_k Q_k, Lerner m_k = (p_k - c_k) / p_k and
+M_kj = d ln Q_k / d ln p_j (:meth:`sim.market.panel.DemandPanel.demand_derivatives`):
 
-    p_j = c_j * E_j / (E_j - 1)          (capped at max_markup * c_j when E_j <= 1)
+    sum_k O_jk (-M_kj) R_k m_k = R_j                                  (1)
 
-The Bertrand-Nash equilibrium is the fixed point of that markup rule for all vendors
-at once; :func:`nash_prices` finds it by Newton steps in log prices.
+which for O = I is m_j = 1 / E_j, E_j = -M_jj, the single-product rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from sim.core.constants import NESTS
-from sim.market import buyers
+from sim.market.panel import DemandPanel
 
-
-@dataclass
-class DemandPanel:
-    """A sample of buyers that stands for the whole demand when prices are set.
-
-    Firms are sampled (weights scale them up); nations and device makers are all in.
-    Utilities at a price and token volumes are those of :mod:`sim.market.buyers`; the
-    nested logit is computed here in a form that reuses the price-free parts across trial
-    prices, and tests pin it to :func:`sim.market.demand.choice_probabilities`.
-    Shapes: n panel buyers, J offerings. Only the offerings somebody may buy enter the
-    computations; the parts that do not depend on vendors' prices are computed once.
-    """
-
-    base_utility: np.ndarray  #: utility without the price term, (n, J), utils
-    alpha: np.ndarray  #: price sensitivity, (n,), utils per log-USD
-    own_price: np.ndarray  #: price of offerings not priced by a vendor (self-hosting), (n, J)
-    available: np.ndarray  #: (n, J) bool
-    weight: np.ndarray  #: tokens at the reference price, panel weight included, (n,), Mtok
-    is_api: np.ndarray  #: offerings whose price a vendor sets, (J,) bool
-    nest: np.ndarray  #: (J,)
-    nest_lambda: float
-    price_elasticity: float
-    reference_price: float
-    quality_weight: np.ndarray | None = None  #: utils per OOM of each buyer, (n,)
-
-    def __post_init__(self) -> None:
-        self.cols = np.flatnonzero(self.available.any(axis=0))
-        cols = self.cols
-        self._api = self.is_api[cols]
-        self._api_cols = cols[self._api]
-        self._avail = self.available[:, cols]
-        self._nest = self.nest[cols]
-        self._onehot = (self._nest[:, None] == np.arange(len(NESTS))[None, :]).astype(float)
-        own = np.where(self._api[None, :], 1.0, self.own_price[:, cols])
-        own = np.where(self._avail, own, 1.0)
-        lam = self.nest_lambda
-        # utility over lambda, -inf where unavailable; API columns get -a ln p / lambda later
-        fixed = buyers.utility_at_price(self.base_utility[:, cols], self.alpha[:, None], own)
-        self._fixed_scaled = np.where(self._avail, fixed, -np.inf) / lam
-        self._alpha_scaled = (self.alpha / lam)[:, None]
-        self._api_index = np.flatnonzero(self._api)
-        self._fixed_volume = buyers.token_volume(self.weight[:, None], own, self.reference_price,
-                                                 self.price_elasticity)
-        self._has_any = self._avail.any(axis=1)
-
-    def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
-        """Price each buyer pays for each offering, (n, J), USD per million tokens."""
-        return np.where(self.is_api[None, :], np.nan_to_num(api_prices, nan=1.0)[None, :],
-                        self.own_price)
-
-    def _state(self, api_prices: np.ndarray):
-        """Probabilities, tokens and within-nest probabilities on the used columns."""
-        p = api_prices[self._api_cols]
-        p = np.where(np.isfinite(p), p, 1.0)
-        api = self._api_index
-        utility = self._fixed_scaled.copy()
-        utility[:, api] -= self._alpha_scaled * np.log(p)[None, :]
-        top = utility.max(axis=1, keepdims=True)
-        top[~self._has_any] = 0.0
-        expu = np.exp(utility - top)
-        nest_sum = expu @ self._onehot  # (n, G)
-        nest_sum[nest_sum == 0.0] = np.inf  # empty nests: no share, no division by zero
-        within = expu / nest_sum[:, self._nest]
-        nest_weight = np.where(np.isfinite(nest_sum), nest_sum, 0.0) ** self.nest_lambda
-        total = nest_weight.sum(axis=1, keepdims=True)
-        total[total == 0.0] = 1.0
-        probabilities = within * (nest_weight / total)[:, self._nest]
-        volume = self._fixed_volume.copy()
-        volume[:, api] = buyers.token_volume(self.weight[:, None], p, self.reference_price,
-                                             self.price_elasticity)
-        tokens = volume * probabilities
-        return probabilities, tokens, within
-
-    def _full(self, values: np.ndarray, fill: float = 0.0) -> np.ndarray:
-        out = np.full((*values.shape[:-1], self.is_api.size), fill)
-        out[..., self.cols] = values
-        return out
-
-    def probabilities(self, api_prices: np.ndarray) -> np.ndarray:
-        """Choice probabilities at these prices, (n, J)."""
-        return self._full(self._state(api_prices)[0])
-
-    def tokens(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Expected tokens of each buyer on each offering (n, J), and the probabilities."""
-        probabilities, tokens, _ = self._state(api_prices)
-        return self._full(tokens), self._full(probabilities)
-
-    def elasticity(self, api_prices: np.ndarray, slope: bool = False):
-        """Token-weighted own-price elasticity ``E_j`` of each offering's demand (1).
-
-        With ``slope``, also return dE_j / d ln p_j, used by the Newton steps of
-        :func:`nash_prices`. With s_ij the buyer's share elasticity and w_ij its token
-        weight, E = e + sum_i w s and
-
-            dE/d ln p = -Var_w(s) + sum_i w_ij ds_ij/d ln p_j
-            ds/d ln p = a [(1/l - 1)(a/l) P_(j|g) (1 - P_(j|g)) + s P_ij]
-        """
-        probabilities, tokens, within = self._state(api_prices)
-        lam = self.nest_lambda
-        alpha = self.alpha[:, None]
-        share_elasticity = alpha * (1.0 / lam - (1.0 / lam - 1.0) * within - probabilities)
-        total = tokens.sum(axis=0)
-        weights = tokens / np.where(total > 0, total, 1.0)
-        mean = (weights * share_elasticity).sum(axis=0)
-        elasticity = self._full(self.price_elasticity + np.where(total > 0, mean, 0.0),
-                                self.price_elasticity)
-        if not slope:
-            return elasticity
-        ds = alpha * share_elasticity * probabilities
-        if lam != 1.0:
-            ds = ds + alpha * (1.0 / lam - 1.0) * (alpha / lam) * within * (1.0 - within)
-        variance = (weights * share_elasticity ** 2).sum(axis=0) - mean ** 2
-        return elasticity, self._full(np.where(total > 0, -variance + (weights * ds).sum(axis=0),
-                                               0.0))
-
-
-    def elasticity_jacobian(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray,
-                                                                   np.ndarray]:
-        """Elasticities of the API offerings and their derivatives in every API log price.
-
-        Returns (slots, E, G) with ``slots`` the API slots somebody may buy, ``E`` their
-        elasticities and ``G[j, k] = dE_j / d ln p_k``. With D_ijk = d ln x_ij / d ln p_k
-
-            D_ijk = a_i [P_ik + (1/l - 1) P_(k|g) 1[g_j = g_k]] - 1[j = k] (a_i / l + e)
-            dE_j/dx_k = sum_i w_ij [(D_ijk - sum_m w_mj D_mjk) s_ij + ds_ij/dx_k]
-            ds_ij/dx_k = -a_i [(1/l - 1) dP_(j|g)/dx_k + dP_ij/dx_k]
-        """
-        probabilities, tokens, within = self._state(api_prices)
-        api = np.flatnonzero(self._api)
-        lam, eps = self.nest_lambda, self.price_elasticity
-        c = 1.0 / lam - 1.0
-        A = self.alpha[:, None]
-        P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
-        S = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
-        s = A * (1.0 / lam - c * W - P)  # share elasticities, (n, a)
-        total = X.sum(axis=0)
-        w = X / np.where(total > 0, total, 1.0)
-        ws = w * s
-        # sums over buyers of the tensor terms, written as matrix products (n, a) -> (a, a)
-        sum_wsD = ((ws * A).T @ P + c * S * ((ws * A).T @ W)
-                   - np.diag((ws * (A / lam + eps)).sum(axis=0)))
-        mean_D = ((w * A).T @ P + c * S * ((w * A).T @ W)
-                  - np.diag((w * (A / lam + eps)).sum(axis=0)))
-        wa2 = w * A * A
-        sum_wds = (-(c / lam) * S * ((wa2 * W).T @ W) + np.diag((c / lam) * (wa2 * W).sum(axis=0))
-                   - (wa2 * P).T @ P - c * S * ((wa2 * P).T @ W)
-                   + np.diag((wa2 * P).sum(axis=0) / lam))
-        G = sum_wsD - mean_D * ws.sum(axis=0)[:, None] + sum_wds
-        E = eps + ws.sum(axis=0)
-        return self.cols[api], E, G
+__all__ = ["DemandPanel", "co_owned_lerner", "lerner_markup_factor", "markup_factor",
+           "nash_prices", "ownership_lerner"]
 
 
 def markup_factor(elasticity, max_markup: float):
@@ -184,9 +35,160 @@ def markup_factor(elasticity, max_markup: float):
     return np.minimum(factor, max_markup)
 
 
+def lerner_markup_factor(lerner, max_markup: float):
+    """Price over marginal cost at Lerner index m, ``1 / (1 - m)``, capped at ``max_markup``."""
+    lerner = np.asarray(lerner, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(lerner < 1.0, 1.0 / (1.0 - lerner), np.inf)
+    return np.minimum(np.where(np.isnan(factor), np.inf, factor), max_markup)
+
+
+def co_owned_lerner(elasticity: float, revenue: float, co_revenue: np.ndarray,
+                    co_lerner: np.ndarray, co_cross: np.ndarray) -> float:
+    """Lerner index of product j given the prices of the other products of its owner (1).
+
+    Equation (1) of this module solved for m_j alone, the other products k at their
+    current Lerner m_k:
+
+        m_j = (1 + sum_{k != j} m_k R_k M_kj / R_j) / E_j
+
+    Args:
+        elasticity: E_j, the own-price elasticity of j's demand (1).
+        revenue: R_j = p_j Q_j (USD per month).
+        co_revenue, co_lerner: R_k and m_k of the co-owned products (USD per month, 1).
+        co_cross: M_kj = d ln Q_k / d ln p_j for those products (1).
+    """
+    if revenue <= 0 or elasticity <= 0:
+        return float("inf")
+    return float((1.0 + np.sum(co_lerner * co_revenue * co_cross) / revenue) / elasticity)
+
+
+def ownership_lerner(revenue: np.ndarray, derivatives: np.ndarray, ownership: np.ndarray,
+                     cap_lerner: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lerner indices that solve every owner's first-order conditions (1) at given demand.
+
+        sum_k O_jk (-M_kj) R_k m_k = R_j   for every product j
+
+    Products whose m would reach ``cap_lerner`` = 1 - 1/max_markup (demand too inelastic),
+    or that sell nothing, are held at the cap and the others' conditions are solved again
+    with them fixed. Returns m and which products are capped.
+
+    Args:
+        revenue: R (USD per month), (n,).
+        derivatives: M_jk = d ln Q_j / d ln p_k (1), (n, n).
+        ownership: O (1 where one owner prices both), (n, n).
+        cap_lerner: the highest Lerner index allowed (1).
+    """
+    n = revenue.size
+    a = ownership * (-derivatives.T) * revenue[None, :]
+    capped = ~(revenue > 0)
+    lerner = np.full(n, cap_lerner)
+    for _ in range(n + 1):
+        free = ~capped
+        lerner = np.full(n, cap_lerner)
+        if free.any():
+            rhs = revenue[free] - a[np.ix_(free, capped)] @ lerner[capped]
+            try:
+                lerner[free] = np.linalg.solve(a[np.ix_(free, free)], rhs)
+            except np.linalg.LinAlgError:
+                lerner[free] = np.nan
+        over = free & ~(lerner < cap_lerner)
+        if not over.any():
+            break
+        capped = capped | over
+    return lerner, capped
+
+
+def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.ndarray,
+                      ownership: np.ndarray, max_markup: float, start: np.ndarray,
+                      tolerance: float, max_iter: int) -> tuple[np.ndarray, bool]:
+    """Bertrand-Nash prices of ``slots`` under ownership O (n x n over those slots).
+
+    Newton's method on h(x) = x - ln c + ln(1 - m(x)), x = ln p, m from
+    :func:`ownership_lerner` (h = x - ln c - ln max_markup where the cap binds). The
+    Jacobian is the single-product one of :func:`nash_prices` (exact on the rows of
+    single-product owners), with the co-owned products' rows carried by Broyden's update
+    from step to step and their columns by forward differences (step 1e-7 in log price):
+    one demand evaluation per co-owned product, not per product, and the safeguards of
+    :func:`nash_prices`: half fixed-point steps on rows that are not locally concave,
+    step halving, and a damped fixed-point fallback. Returns the prices of ``slots``
+    and whether the largest |h| fell below ``tolerance``.
+    """
+    log_cost = np.log(marginal_cost[slots])
+    cap = np.log(max_markup)
+    cap_lerner = 1.0 - 1.0 / max_markup
+    x = np.clip(np.log(start[slots]), log_cost, log_cost + cap)
+    full = np.full(marginal_cost.size, np.nan)
+    eye = np.eye(slots.size)
+
+    def residual(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        full[slots] = np.exp(x)
+        used, tokens, derivatives = panel.demand_derivatives(full)
+        pick = np.searchsorted(used, slots)
+        revenue = np.exp(x) * tokens[pick]
+        lerner, capped = ownership_lerner(revenue, derivatives[np.ix_(pick, pick)], ownership,
+                                          cap_lerner)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            markup = np.where(capped, cap, -np.log(1.0 - lerner))
+        markup = np.nan_to_num(markup, nan=cap)
+        return x - log_cost - np.minimum(markup, cap), capped | (markup >= cap)
+
+    def single_product_jacobian(x: np.ndarray) -> np.ndarray:
+        full[slots] = np.exp(x)
+        used, elasticity, jacobian = panel.elasticity_jacobian(full)
+        pick = np.searchsorted(used, slots)
+        elasticity = elasticity[pick]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return eye + jacobian[np.ix_(pick, pick)] / (elasticity * (elasticity - 1.0))[:, None]
+
+    joint = np.flatnonzero(ownership.sum(axis=1) > 1)  # products whose owner has others
+    converged = False
+    h, capped = residual(x)
+    delta = 1e-7
+    cross: np.ndarray | None = None
+    for _ in range(max_iter):
+        size = np.max(np.abs(h))
+        if size < tolerance:
+            converged = True
+            break
+        jacobian = single_product_jacobian(x)
+        if cross is not None:  # the co-owned rows as Broyden carried them
+            jacobian[joint] = cross
+        for k in joint:  # columns of the co-owned products, by differences
+            bumped = x.copy()
+            bumped[k] += delta
+            column = (residual(bumped)[0] - h) / delta
+            jacobian[joint, k] = column[joint]
+        rows = jacobian[joint].copy()
+        flat = capped | ~np.isfinite(np.diag(jacobian)) | (np.diag(jacobian) < 0.1)
+        jacobian[flat] = 2.0 * eye[flat]  # not locally concave: a half fixed-point step
+        jacobian[capped] = eye[capped]  # cap rows: h = x - ln c - ln M is linear
+        try:
+            step = np.linalg.solve(jacobian, h)
+        except np.linalg.LinAlgError:
+            step = 0.5 * h
+        step = np.clip(np.nan_to_num(step), -1.0, 1.0)
+        for _ in range(3):  # backtracking: halve the step until the residual falls
+            trial = np.clip(x - step, log_cost, log_cost + cap)
+            trial_h, trial_capped = residual(trial)
+            if np.max(np.abs(trial_h)) < size:
+                break
+            step = 0.5 * step
+        else:  # Newton is lost here: take a damped fixed-point step instead
+            trial = np.clip(x - 0.3 * np.clip(h, -1.0, 1.0), log_cost, log_cost + cap)
+            trial_h, trial_capped = residual(trial)
+        moved = trial - x
+        if moved @ moved > 0:  # Broyden's update of the co-owned rows on the step taken
+            change = (trial_h - h)[joint] - rows @ moved
+            cross = rows + np.outer(change, moved) / (moved @ moved)
+        x, h, capped = trial, trial_h, trial_capped
+    return np.exp(x), converged
+
+
 def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarray,
                 max_markup: float, start: np.ndarray | None = None, tolerance: float = 1e-9,
-                max_iter: int = 100) -> tuple[np.ndarray, bool]:
+                max_iter: int = 100, ownership: np.ndarray | None = None
+                ) -> tuple[np.ndarray, bool]:
     """Bertrand-Nash prices of the API offerings: the fixed point of the markup rule.
 
         p_j = c_j * min(E_j(p) / (E_j(p) - 1), max_markup)   for every active API j
@@ -200,6 +202,11 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
     each step is halved until the largest |h| falls (backtracking), and where that fails a
     damped fixed-point step x <- x - 0.3 h is taken. Returns the prices (nan where not
     sold) and whether the largest |h| fell below ``tolerance``.
+
+    ``ownership`` (J x J over the menu's slots; O_jk = 1 when one owner prices j and k):
+    None, or the identity on the active API slots, is the single-product solution above;
+    otherwise the owners' joint first-order conditions (1) are solved
+    (:func:`joint_nash_prices`), started from the single-product solution.
     """
     active = active & panel.is_api
     prices = np.full(active.size, np.nan)
@@ -207,10 +214,20 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
     slots = slots[active[slots]]
     if slots.size == 0:
         return prices, True
-    log_cost = np.log(marginal_cost[slots])
-    cap = np.log(max_markup)
     guess = (marginal_cost * 2.0 if start is None
              else np.where(np.isfinite(start), start, marginal_cost * 2.0))
+    if ownership is not None:
+        owned = np.asarray(ownership)[np.ix_(slots, slots)] != 0
+        if not np.array_equal(owned, np.eye(slots.size, dtype=bool)):
+            # started from the single-product equilibrium, which a merger moves a little
+            single, _ = nash_prices(panel, marginal_cost, active, max_markup, guess, tolerance,
+                                    max_iter)
+            prices[slots], converged = joint_nash_prices(
+                panel, marginal_cost, slots, owned.astype(float), max_markup,
+                np.where(np.isfinite(single), single, guess), tolerance, max_iter)
+            return prices, converged
+    log_cost = np.log(marginal_cost[slots])
+    cap = np.log(max_markup)
     x = np.clip(np.log(guess[slots]), log_cost, log_cost + cap)
     full = np.full(active.size, np.nan)
     eye = np.eye(slots.size)

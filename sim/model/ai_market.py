@@ -20,7 +20,7 @@ from sim.config import Config, validate
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
-from sim.market import clearing, cost
+from sim.market import clearing, cost, ownership
 from sim.market.pricing import DemandPanel, nash_prices
 from sim.model import buyers, entry, labs, views
 from sim.model.bans import Bans
@@ -53,6 +53,8 @@ class AIMarket(mesa.Model):
         firms: firm segments (startups, enterprises), vectorized or as agents.
         nations: the developing nations; device_makers: one per bloc.
         menu: the offerings on sale; bans: the bans in force; timeline: the events.
+        owner, ownership: the owner of each vendor's API and the ownership matrix over the
+            slots (:mod:`sim.market.ownership`): a product line prices with its parent.
         recorder: the tidy time series (:meth:`Recorder.to_frame`).
         rng, random: Mesa's generators, drawn from the named stream ``mesa`` (the model
             itself never uses them, so drawing from them changes no table).
@@ -77,6 +79,9 @@ class AIMarket(mesa.Model):
         for vendor in self.vendors:
             if vendor.cfg.parent:
                 vendor.parent = self.vendors_by_id[vendor.cfg.parent]
+        self.owner = ownership.owners([None if v.parent is None else v.parent.index
+                                       for v in self.vendors])
+        self.ownership = ownership.ownership_matrix(self.owner)  # O over the slots
         self.governments = {bloc: Government(self, bloc, g)
                             for bloc, g in world.governments.items()}
         self.bans = Bans.of_governments(self.governments)
@@ -184,7 +189,7 @@ class AIMarket(mesa.Model):
 
     def set_prices(self) -> None:
         """Vendors whose price is free move towards their pricing rule's target."""
-        market = MarketView(self.menu, self.panel, self.cfg.world.pricing)
+        market = MarketView(self.menu, self.panel, self.cfg.world.pricing, self.ownership)
         for vendor in self.vendors:
             vendor.set_price(market)
 
@@ -194,7 +199,14 @@ class AIMarket(mesa.Model):
         start = np.where(np.isfinite(self.nash), self.nash, self.menu.price)
         self.nash, self.nash_converged = nash_prices(
             self.panel, self.menu.marginal_cost, self.menu.on_sale, pricing.max_markup,
-            start=start, tolerance=pricing.nash_tolerance, max_iter=pricing.nash_max_iter)
+            start=start, tolerance=pricing.nash_tolerance, max_iter=pricing.nash_max_iter,
+            ownership=self.ownership)
+
+    def merge(self, vendor: str, owner: str) -> None:
+        """``owner`` acquires ``vendor``: from now on their APIs are priced jointly."""
+        self.owner = ownership.merge(self.owner, self.vendors_by_id[vendor].index,
+                                     self.vendors_by_id[owner].index)
+        self.ownership = ownership.ownership_matrix(self.owner)
 
     def buy(self) -> dict[str, SegmentDemand]:
         """Every segment chooses and asks for tokens at the posted prices."""

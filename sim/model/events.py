@@ -140,3 +140,6 @@ class Timeline:
         for segment, firms in model.firms.items():
             if e.segment in (None, segment):
                 firms.shift_privacy(e.level)
+
+    def _ownership(self, model, e: EventConfig) -> None:
+        model.merge(e.vendor, e.owner)

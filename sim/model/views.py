@@ -85,19 +85,22 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
 
     ``demand`` is the world's demand config (``cfg.world.demand``).
     """
-    parts, weights = [], []
+    parts, weights, outside = [], [], []
     for segment, segment_firms in firms.items():
         rows = segment_firms.panel_index
         part = segment_firms.panel_rows(rows, firm_month[segment])
         parts.append(part)
         weights.append(part["volume"] * segment_firms.n / rows.size)
+        outside.append(outside_rows(demand, segment, rows.size))
     nation_part = nations.panel_rows(nation_view)
     parts.append(nation_part)
     weights.append(nation_part["volume"])
+    outside.append(outside_rows(demand, "nations", nation_part["alpha"].size))
     for maker, available in zip(device_makers, device_views, strict=True):
         part = maker.panel_row(menu, demand, available)
         parts.append(part)
         weights.append(part["volume"])
+        outside.append(outside_rows(demand, "devices", 1))
     return DemandPanel(
         base_utility=np.concatenate([p["base_utility"] for p in parts]),
         alpha=np.concatenate([p["alpha"] for p in parts]),
@@ -107,4 +110,11 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
         quality_weight=np.concatenate([p["quality"] for p in parts]),
         is_api=menu.is_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
         price_elasticity=demand.price_elasticity,
-        reference_price=demand.reference_price_usd)
+        reference_price=demand.reference_price_usd,
+        outside_utility=np.concatenate(outside) if demand.outside_utility else None)
+
+
+def outside_rows(demand, segment: str, n: int) -> np.ndarray:
+    """The panel rows' utility of not buying (utils): the segment's
+    ``world.demand.outside_utility``, -inf (never chosen) for a segment without one."""
+    return np.full(n, demand.outside_utility.get(segment, -np.inf))

@@ -125,12 +125,13 @@ class FirmPopulation:
             switches = np.arange(n_slots)[None, :] != self.current[rows, None]
             utility = buyers.firm_utility(self.base_utility(month, rows), self.alpha[rows, None],
                                           price, self.cfg.switching_cost, switches)
+            outside = self.demand.outside_utility.get(self.segment)
             problem = ChoiceProblem(utility, available, price, month.capability,
                                     month.nest, self.demand.nest_lambda,
-                                    self.demand.adequacy_gap_oom)
+                                    self.demand.adequacy_gap_oom, outside)
             probabilities = checked_probabilities(self.choice_rule(problem), problem,
                                                   self.rule_name)
-            chosen = sample_choices(probabilities, month.u_choice[rows])
+            chosen = sample_choices(probabilities, month.u_choice[rows], outside is not None)
             self.current[rows] = np.where(available.any(axis=1), chosen, -1)
         self.must_review[:] = False
         return self.buy(month, volume)

@@ -140,7 +140,8 @@ class NationPopulation:
         price = self.prices(month)
         utility = buyers.utility_at_price(self.base_utility(month), self.alpha[:, None], price)
         problem = ChoiceProblem(utility, month.available, price, month.capability, month.nest,
-                                self.demand.nest_lambda, self.demand.adequacy_gap_oom)
+                                self.demand.nest_lambda, self.demand.adequacy_gap_oom,
+                                self.demand.outside_utility.get("nations"))
         target = checked_probabilities(self.choice_rule(problem), problem, self.rule_name)
         self.shares = self.adjust_shares(target, month.available)
         # what a user pays and uses, at the shares of use
@@ -163,7 +164,8 @@ class NationPopulation:
     def adjust_shares(self, target: np.ndarray, available: np.ndarray) -> np.ndarray:
         """Partial adjustment of shares towards the target, on available offerings only
         (:func:`sim.market.buyers.adjust_shares`)."""
-        return buyers.adjust_shares(self.shares, target, available, self.cfg.share_adjustment)
+        return buyers.adjust_shares(self.shares, target, available, self.cfg.share_adjustment,
+                                    "nations" in self.demand.outside_utility)
 
     def panel_rows(self, month: NationMonth) -> dict[str, np.ndarray]:
         """This month's rows of the pricing panel."""

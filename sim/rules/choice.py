@@ -30,18 +30,20 @@ class ChoiceProblem:
     nest: np.ndarray  #: nest index of each offering, (J,)
     nest_lambda: float  #: nest dissimilarity, (0, 1]
     adequacy_gap_oom: float  #: capability shortfall a satisficing buyer accepts, OOM
+    outside_utility: float | None = None  #: utility of not buying, utils (None: no option)
 
 
 @rule("startup_choice", "logit")
 def logit(problem: ChoiceProblem) -> np.ndarray:
     """Nested-logit probabilities ``P_ij`` (see :func:`sim.market.demand.choice_probabilities`)."""
     return choice_probabilities(problem.utility, problem.available, problem.nest,
-                                problem.nest_lambda)
+                                problem.nest_lambda, problem.outside_utility)
 
 
 @rule("startup_choice", "cheapest_adequate")
 def cheapest_adequate(problem: ChoiceProblem) -> np.ndarray:
-    """All probability on the cheapest adequate offering.
+    """All probability on the cheapest adequate offering (a satisficing buyer always buys:
+    it ignores the outside option).
 
         adequate_ij = available_ij and q_j >= max_{k available} q_k - gap
         choice_i    = argmin_{j adequate} P_ij
@@ -73,6 +75,8 @@ def checked_probabilities(probabilities: np.ndarray, problem: ChoiceProblem,
                         "may not choose")
     sums = probabilities.sum(axis=1)
     has_any = np.broadcast_to(problem.available, shape).any(axis=1)
+    if problem.outside_utility is not None:  # the rest is the outside option's
+        sums = np.where(sums < 1.0, 1.0, sums)
     if np.any(np.abs(sums[has_any] - 1.0) > 1e-9):
         worst = float(sums[has_any][np.argmax(np.abs(sums[has_any] - 1.0))])
         raise RuleError(f"choice rule {rule_name!r} returned shares that do not sum to one "

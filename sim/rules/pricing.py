@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.market.pricing import DemandPanel, markup_factor
+from sim.market.pricing import (
+    DemandPanel,
+    co_owned_lerner,
+    lerner_markup_factor,
+    markup_factor,
+)
 from sim.rules.registry import rule
 
 
@@ -24,10 +29,19 @@ def best_response(vendor, market) -> float:
 
         p = c * min(E / (E - 1), max_markup),  E the vendor's demand elasticity at current prices
 
+    A vendor whose owner prices other APIs too (``market.ownership``) internalises the
+    sales it takes from them, at their current prices (:func:`sim.market.pricing.co_owned_lerner`):
+
+        p = c * min(1 / (1 - m), max_markup),  m = (1 + sum_k m_k R_k M_kj / R_j) / E
+
     Repeated month after month (with inertia) this converges to the Bertrand-Nash prices
-    when nothing else changes.
+    (with the same ownership) when nothing else changes.
     """
-    factor = markup_factor(market.elasticity(vendor), market.config.max_markup)
+    lerner = market.co_owned_lerner(vendor)
+    if lerner is None:
+        factor = markup_factor(market.elasticity(vendor), market.config.max_markup)
+    else:
+        factor = lerner_markup_factor(lerner, market.config.max_markup)
     return float(vendor.marginal_cost * factor)
 
 
@@ -51,10 +65,43 @@ class MarketView:
     Elasticities at the current prices are computed once per month and shared.
     """
 
-    def __init__(self, menu, panel: DemandPanel, config) -> None:
+    def __init__(self, menu, panel: DemandPanel, config,
+                 ownership: np.ndarray | None = None) -> None:
         self.menu, self.panel, self.config = menu, panel, config
+        self.ownership = ownership  #: O over the slots (1), None: every vendor on its own
         self._elasticity: np.ndarray | None = None
         self._tokens: np.ndarray | None = None
+        self._derivatives: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def co_owned(self, vendor) -> np.ndarray:
+        """API slots on sale, other than the vendor's, that its owner also prices."""
+        menu, j = self.menu, vendor.index
+        if self.ownership is None:
+            return np.zeros(0, dtype=int)
+        same = (self.ownership[j] != 0) & menu.is_api & menu.on_sale
+        same[j] = False
+        return np.flatnonzero(same)
+
+    def co_owned_lerner(self, vendor) -> float | None:
+        """Lerner index ``m`` the vendor aims at given its co-owned products' current prices
+        (:func:`sim.market.pricing.co_owned_lerner`); None when it owns nothing else on sale."""
+        others = self.co_owned(vendor)
+        if others.size == 0:
+            return None
+        if self._derivatives is None:
+            self._derivatives = self.panel.demand_derivatives(self._api_prices())
+        slots, tokens, derivatives = self._derivatives
+        pos = {int(s): i for i, s in enumerate(slots)}
+        j = vendor.index
+        if j not in pos:
+            return float("inf")
+        others = np.array([k for k in others if int(k) in pos], dtype=int)
+        rows = np.array([pos[int(k)] for k in others], dtype=int)
+        price, cost = self.menu.price, self.menu.marginal_cost
+        revenue = price[slots] * tokens
+        return co_owned_lerner(-derivatives[pos[j], pos[j]], revenue[pos[j]], revenue[rows],
+                               (price[others] - cost[others]) / price[others],
+                               derivatives[rows, pos[j]])
 
     def _api_prices(self) -> np.ndarray:
         return np.where(self.menu.is_api, self.menu.price, np.nan)

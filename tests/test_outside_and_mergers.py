@@ -1,0 +1,87 @@
+"""The outside option and mergers in the whole model: both engines, the event, validation."""
+
+import numpy as np
+import pytest
+from conftest import small_config
+
+from sim import run
+from sim.config import ConfigError, validate
+from sim.config.scenario import EventConfig
+from sim.model import AIMarket
+
+#: Utilities are levels (b q with q in OOM: hundreds of utils), so the outside option is too
+OUTSIDE = ("++world.demand.outside_utility={startups:200.0,enterprises:200.0,nations:220.0,"
+           "devices:220.0}")
+
+
+def test_both_engines_agree_with_an_outside_option():
+    overrides = ("world.end=2023-12", "scenario=privacy_shift", OUTSIDE)
+    vector = run(small_config(*overrides)).table
+    agents = run(small_config(*overrides, "engine=agent")).table
+    assert list(vector.metric) == list(agents.metric)
+    a, b = vector["value"].to_numpy(), agents["value"].to_numpy()
+    assert np.array_equal(np.isnan(a), np.isnan(b))
+    ok = ~np.isnan(a)
+    assert np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)
+
+
+def test_the_outside_option_leaves_firms_without_a_provider_and_lowers_use():
+    with_outside = AIMarket(small_config("world.end=2023-06", OUTSIDE)).run()
+    without = AIMarket(small_config("world.end=2023-06")).run()
+    for segment, firms in with_outside.firms.items():
+        assert (firms.current < 0).any(), segment
+        assert (without.firms[segment].current >= 0).all(), segment
+    shares = with_outside.nations.shares
+    assert np.all(shares.sum(axis=1) < 1.0 - 1e-6)
+    assert np.allclose(without.nations.shares.sum(axis=1), 1.0)
+    assert with_outside.panel.outside_utility is not None and without.panel.outside_utility is None
+
+
+def test_a_merger_from_its_date_prices_the_two_apis_jointly():
+    cfg = small_config("world.end=2023-06")  # the small world starts in 2023-01
+    cfg.scenario.events = [EventConfig(date="2023-02", kind="ownership", vendor="xai",
+                                       owner="anthropic")]
+    model = AIMarket(validate(cfg))
+    xai, anthropic = model.vendors_by_id["xai"].index, model.vendors_by_id["anthropic"].index
+    model.step()
+    assert model.ownership[xai, anthropic] == 0
+    model.step()
+    assert model.ownership[xai, anthropic] == model.ownership[anthropic, xai] == 1
+    assert model.nash_converged
+
+
+def test_product_lines_price_with_their_parent_from_the_start():
+    model = AIMarket(small_config("world.end=2026-02"))
+    line = model.vendors_by_id["openai_oss"].index
+    parent = model.vendors_by_id["openai"].index
+    assert model.ownership[line, parent] == 1
+    assert model.ownership[line, model.vendors_by_id["anthropic"].index] == 0
+
+
+@pytest.mark.parametrize("owner,words", [
+    ("nobody", "a vendor of the world other than the acquired vendor 'xai'"),
+    ("xai", "a vendor of the world other than the acquired vendor 'xai'"),
+])
+def test_an_ownership_event_with_a_wrong_owner_is_refused(owner, words):
+    cfg = small_config()
+    cfg.scenario.events = [EventConfig(date="2026-01", kind="ownership", vendor="xai",
+                                       owner=owner)]
+    with pytest.raises(ConfigError) as err:
+        validate(cfg)
+    assert err.value.path == "scenario.events[0].owner"
+    assert err.value.value == owner
+    assert words in str(err.value) and "anthropic" in str(err.value)
+
+
+def test_an_ownership_event_needs_an_owner_and_nothing_runs():
+    cfg = small_config()
+    cfg.scenario.events = [EventConfig(date="2026-01", kind="ownership", vendor="xai")]
+    with pytest.raises(ConfigError, match=r"owner.*required for an event of kind ownership"):
+        AIMarket(cfg)
+
+
+def test_an_outside_utility_for_an_unknown_segment_is_refused():
+    with pytest.raises(ConfigError) as err:
+        small_config("++world.demand.outside_utility={households:0.0}")
+    assert err.value.path == "world.demand.outside_utility.households"
+    assert "startups, enterprises, nations, devices" in str(err.value)
