@@ -49,7 +49,8 @@ class BatchMarket(AIMarket):
     Args:
         seed: the run's seed (each seed its own draws on every named stream).
         world, scenario: names under ``scenarios/``.
-        end: last simulated month (``YYYY-MM``); the world's own if None.
+        start, end: first and last simulated months (``YYYY-MM``); the world's own if
+            None (a start within the history replays the history before it at once).
         **levers: named levers (:data:`sim.experiment.levers.LEVERS`) or config paths.
 
     The datacollector's model reporters: ``month`` and every headline's key
@@ -59,8 +60,9 @@ class BatchMarket(AIMarket):
     """
 
     def __init__(self, seed: int = 0, world: str = "small", scenario: str = "baseline",
-                 end: str | None = None, **levers: Any) -> None:
-        overrides = [f"world.end={end}"] if end else []
+                 start: str | None = None, end: str | None = None, **levers: Any) -> None:
+        overrides = [f"world.{key}={month}" for key, month in (("start", start), ("end", end))
+                     if month]
         super().__init__(build_config(levers, int(seed), world, scenario, overrides))
         reporters: dict[str, Any] = {"month": last_month}
         for h in HEADLINES:
