@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -237,3 +239,28 @@ def test_prim_finds_a_known_box():
     assert box.loc["c", "lo"] < 0.05 and box.loc["c", "hi"] > 0.95
     chosen = result.trajectory[result.trajectory.density >= 0.95].coverage.max()
     assert chosen > 0.85
+
+
+# -- docs/experiments.md --------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "experiments.md"
+
+
+def test_the_documented_lever_table_is_the_registry():
+    rows = re.findall(r"^\| `(\w+)` \|.*\| (.+?) \| (.+?) \| \[(.+?), (.+?)\] \|$",
+                      DOC.read_text(encoding="utf-8"), re.M)
+    documented = {name: (unit, rng, (float(lo), float(hi))) for name, unit, rng, lo, hi in rows}
+    assert documented == {n: (lv.unit, lv.range_text(), lv.box) for n, lv in LEVERS.items()}
+
+
+def test_the_worked_example_runs(tmp_path, monkeypatch, capsys):
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("## Worked example")
+    code = re.search(r"```python\n(.*?)```", text[start:], re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, str(DOC), "exec"), namespace)
+    runs = namespace["runs"]
+    assert len(runs) == 3 * 2
+    assert (tmp_path / "outputs/experiments/price_vs_distrust/runs.csv").exists()
+    assert "cn_share_startups@mean" in capsys.readouterr().out
