@@ -22,6 +22,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from sim.analysis.headline import HEADLINES, Headline
 from sim.experiment.evaluate import build_config
@@ -82,10 +83,8 @@ class BatchMarket(AIMarket):
         return {h.key: headline_now(self, h) for h in HEADLINES}
 
 
-def batch_table(rows: list[dict[str, Any]]):
+def batch_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """``mesa.batch_run``'s rows as a DataFrame with the headline columns as floats."""
-    import pandas as pd
-
     frame = pd.DataFrame(rows)
     for h in HEADLINES:
         if h.key in frame:
