@@ -85,3 +85,4 @@ def test_an_outside_utility_for_an_unknown_segment_is_refused():
         small_config("++world.demand.outside_utility={households:0.0}")
     assert err.value.path == "world.demand.outside_utility.households"
     assert "startups, enterprises, nations, devices" in str(err.value)
+

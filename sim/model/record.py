@@ -166,7 +166,10 @@ def _surplus(rec: Recorder, model) -> None:
     # capability measured from a reference level, so that the index is a price of that level
     utility = (panel.base_utility - panel.quality_weight[:, None] * demand.reference_capability
                - panel.alpha[:, None] * np.log(np.where(panel.available, price, 1.0)))
-    value = inclusive_value(utility, panel.available, panel.nest, panel.nest_lambda)
+    # the outside option is measured from the same reference, so choices are unchanged
+    outside = (None if panel.outside_utility is None else
+               panel.outside_utility - panel.quality_weight * demand.reference_capability)
+    value = inclusive_value(utility, panel.available, panel.nest, panel.nest_lambda, outside)
     index = quality_adjusted_price(value, panel.alpha)
     ok = np.isfinite(index) & (index > 0) & (panel.weight > 0)
     surplus = consumer_surplus(panel.weight[ok], index[ok], demand.reference_price_usd,
