@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sim.analysis.gdp import api_revenue_gdp_share, api_revenue_in_year, world_gdp
+from sim.calibrate.gdp import api_revenue_gdp_share, api_revenue_in_year, world_gdp
 
 
 def test_world_gdp_is_the_file_then_grows_at_its_2023_2025_rate():
