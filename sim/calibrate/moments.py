@@ -219,3 +219,79 @@ def frontier_compute_cost_growth(results) -> float:
 def cn_device_capacity_share(results) -> float:
     """China's share of manufacturing capacity for embodied AI at the start (percent)."""
     return 100.0 * results.config.world.devices.capacity_share["CN"]
+
+
+# -- revenue levels and market size ---------------------------------------------------------------
+# ``revenue`` is each vendor's API revenue in USD per month (price times API tokens). A
+# run-rate or an annualised figure is twelve times a month's revenue.
+
+OPENAI_LINES = ("openai", "openai_oss")  #: OpenAI's closed line and its open-weight line
+
+
+def annualised_revenue(results, vendors: tuple[str, ...] | None, first: str,
+                       last: str | None = None) -> float:
+    """Twelve times the mean monthly API revenue of ``vendors`` (all when None) over the
+    months ``first`` to ``last`` (one month when ``last`` is None), in USD per year.
+
+        R = 12 * (1 / T) * sum_{t=first..last} sum_{j in vendors} revenue_jt
+
+    Vendors the run does not have count as zero; a run that does not cover the whole
+    window raises ``KeyError`` (the moment is then nan).
+    """
+    revenue = results.series("revenue")
+    if vendors is not None:
+        revenue = revenue.reindex(columns=list(vendors), fill_value=0.0)
+    last = last or first
+    if first not in revenue.index or last not in revenue.index:
+        raise KeyError(f"the run does not cover {first} to {last}")
+    window = revenue.loc[first:last]
+    return 12.0 * float(window.sum(axis=1).mean())
+
+
+@moment("openai_annualised_revenue_2023_12")
+def openai_annualised_revenue_2023_12(results) -> float:
+    """OpenAI's annualised API revenue in 2023-12 (billion USD per year)."""
+    return annualised_revenue(results, OPENAI_LINES, "2023-12") / 1e9
+
+
+@moment("openai_annualised_revenue_2024_12")
+def openai_annualised_revenue_2024_12(results) -> float:
+    """OpenAI's annualised API revenue in 2024-12 (billion USD per year)."""
+    return annualised_revenue(results, OPENAI_LINES, "2024-12") / 1e9
+
+
+@moment("openai_annualised_revenue_2025_06")
+def openai_annualised_revenue_2025_06(results) -> float:
+    """OpenAI's annualised API revenue in 2025-06 (billion USD per year)."""
+    return annualised_revenue(results, OPENAI_LINES, "2025-06") / 1e9
+
+
+@moment("anthropic_annualised_revenue_2024_12")
+def anthropic_annualised_revenue_2024_12(results) -> float:
+    """Anthropic's annualised API revenue in 2024-12 (billion USD per year)."""
+    return annualised_revenue(results, ("anthropic",), "2024-12") / 1e9
+
+
+@moment("api_market_annualised_late_2024")
+def api_market_annualised_late_2024(results) -> float:
+    """Every vendor's API revenue, annualised over 2024-10 to 2024-12 (billion USD per year)."""
+    return annualised_revenue(results, None, "2024-10", "2024-12") / 1e9
+
+
+@moment("api_market_annualised_mid_2025")
+def api_market_annualised_mid_2025(results) -> float:
+    """Every vendor's API revenue, annualised over 2025-05 to 2025-07 (billion USD per year)."""
+    return annualised_revenue(results, None, "2025-05", "2025-07") / 1e9
+
+
+@moment("zhipu_api_revenue_2024")
+def zhipu_api_revenue_2024(results) -> float:
+    """Zhipu's API revenue summed over 2024 (million USD per year): twelve months, so the
+    annualised mean is the year's total."""
+    return annualised_revenue(results, ("zhipu",), "2024-01", "2024-12") / 1e6
+
+
+@moment("minimax_api_revenue_2025")
+def minimax_api_revenue_2025(results) -> float:
+    """MiniMax's API revenue, annualised over 2025-01 to 2025-09 (million USD per year)."""
+    return annualised_revenue(results, ("minimax",), "2025-01", "2025-09") / 1e6

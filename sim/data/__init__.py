@@ -2,6 +2,8 @@
 
 - ``countries.csv``: the developing nations (World Bank WDI figures with sources).
 - ``history_2022_2025.csv``: dated releases, price changes, export rules, bans, subsidies.
+- ``calibration_targets.csv``: the validation targets (:mod:`sim.calibrate.moments`).
+- ``world_gdp.csv``: world GDP (IMF WEO), for the API market's share of it.
 
 Each file has a companion ``.md`` describing its columns, units and sources.
 """

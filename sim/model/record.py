@@ -18,6 +18,7 @@ import pandas as pd
 from sim.core.calendar import format_month
 from sim.core.constants import BLOCS, OPENNESS
 from sim.market.demand import inclusive_value
+from sim.market.markup import at_markup_cap, count_at_cap
 from sim.market.metrics import (
     consumer_surplus,
     hhi,
@@ -61,6 +62,7 @@ class Recorder:
         _policy(self, model)
         _finance(self, model)
         welfare(self, model)
+        _markup_guard(self, model)
 
     def to_frame(self) -> pd.DataFrame:
         """All series as one long table (see the module docstring)."""
@@ -265,3 +267,21 @@ def _finance(rec: Recorder, model) -> None:
             [sum(g.spending.values()) for g in govs.values()])
     rec.add("government_spent_total", "all", "USD", list(govs),
             [g.spent_total for g in govs.values()])
+
+
+def _markup_guard(rec: Recorder, model) -> None:
+    """Which vendors price at the markup cap ``p >= max_markup * c``: the posted price
+    (``at_markup_cap``) and the Bertrand-Nash benchmark (``nash_at_markup_cap``), 1 or 0
+    per vendor (nan where it sells nothing), and how many of each (``markup_cap_count``).
+    See :mod:`sim.market.markup`.
+    """
+    ids, vs = model.vendor_ids, model.vendors
+    cap = model.cfg.world.pricing.max_markup
+    price = np.array([v.price if v.active else np.nan for v in vs])
+    cost = np.array([v.marginal_cost if v.active else np.nan for v in vs])
+    posted = at_markup_cap(price, cost, cap)
+    nash = at_markup_cap(model.nash[:len(vs)], cost, cap)
+    rec.add("at_markup_cap", "all", "flag", ids, posted)
+    rec.add("nash_at_markup_cap", "all", "flag", ids, nash)
+    rec.add("markup_cap_count", "all", "vendors", ["posted", "nash"],
+            [count_at_cap(posted), count_at_cap(nash)])
