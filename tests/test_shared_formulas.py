@@ -39,8 +39,8 @@ def scaled(function, factor: float):
 
 def faster_adjustment(function):
     """Shares that adjust at 0.9 a month whatever the configured rate."""
-    def changed(shares, target, available, rate):
-        return function(shares, target, available, 0.9)
+    def changed(shares, target, available, rate, *args, **kwargs):
+        return function(shares, target, available, 0.9, *args, **kwargs)
     return changed
 
 
