@@ -9,6 +9,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.keys import check_keys
 from sim.config.schema import Config, register_configs
 from sim.config.validate import validate
 
@@ -17,7 +18,12 @@ SCENARIOS_DIR: Path = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def to_config(cfg: DictConfig) -> Config:
-    """Turn a composed Hydra config into validated dataclasses (raises ConfigError)."""
+    """Turn a composed Hydra config into validated dataclasses (raises ConfigError).
+
+    Keys are checked on the composed tree first: the conversion drops keys that the
+    dataclasses do not have, such as a typo added with Hydra's ``+``.
+    """
+    check_keys(cfg, Config)
     obj = OmegaConf.to_object(cfg)
     if not isinstance(obj, Config):
         raise TypeError(f"expected a Config, got {type(obj).__name__}")
