@@ -46,8 +46,10 @@ class DemandConfig:
                                     doc="cheapest-adequate rule: capability shortfall accepted",
                                     lo=0, hi=5, origin="assumption")
     nest_lambda: float = param(1.0, unit="1",
-                               doc="nested-logit dissimilarity (1: plain logit)", lo=0,
-                               lo_open=True, hi=1, origin="assumption")
+                               doc="nested-logit dissimilarity (1: plain logit)", lo=1e-3,
+                               hi=1, origin="assumption",
+                               why="below 1e-3 the nests' utilities divided by lambda leave "
+                                   "the float range (exp(u / lambda) overflows)")
     outside_utility: dict[str, float] = param(
         unit="utils", doc="utility of not buying (the outside option) by segment: startups, "
                           "enterprises, nations, devices (missing: no outside option, every "

@@ -13,6 +13,12 @@ from typing import Any
 
 from omegaconf import MISSING
 
+#: The ceiling of a numeric field with a lower bound only (not repeated in each range: the
+#: legend of docs/MODEL.md's tables states it). Money, tokens and chips beyond it
+#: are absurd (a thousand times world GDP in USD), and products of such values over a run
+#: (cost x tokens x months) leave the float range: a cost of 1e308 gives inf and NaN.
+CEILING: float = 1e15
+
 #: Where a parameter's value comes from.
 ORIGINS = {
     "data": "a public figure, with its source in the world file or a data file",
@@ -35,6 +41,7 @@ def param(
     choices: tuple[str, ...] | None = None,
     origin: str = "assumption",
     factory: Any = _DC_MISSING,
+    why: str | None = None,
 ) -> Any:
     """Declare a config field with its unit, range, meaning and origin.
 
@@ -47,6 +54,8 @@ def param(
         choices: the allowed strings, for categorical fields.
         origin: one of :data:`ORIGINS`.
         factory: a default factory for list or dict fields.
+        why: where a bound comes from when the meaning does not say it (a numerical floor,
+            a ceiling that keeps the model finite); added to the refusal's message.
     """
     if origin not in ORIGINS:
         raise ValueError(f"origin {origin!r} is not one of {sorted(ORIGINS)}")
@@ -59,6 +68,7 @@ def param(
         "hi_open": hi_open,
         "choices": choices,
         "origin": origin,
+        "why": why,
     }
     if factory is not _DC_MISSING:
         return field(default_factory=factory, metadata=metadata)
@@ -79,3 +89,10 @@ def describe_range(meta: dict[str, Any]) -> str:
     if hi is not None:
         return f"< {hi:g}" if meta.get("hi_open") else f"<= {hi:g}"
     return "any"
+
+
+def upper_bound(meta: dict[str, Any]) -> float | None:
+    """The field's ``hi``, or :data:`CEILING` for a number with a lower bound only."""
+    if meta.get("hi") is None and meta.get("lo") is not None:
+        return CEILING
+    return meta.get("hi")

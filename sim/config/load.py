@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.keys import check_keys
 from sim.config.schema import Config, register_configs
 from sim.config.validate import validate
+from sim.config.yaml_files import yaml_error
 
 #: The Hydra config directory: ``scenarios/`` at the project's root, beside ``sim/``.
 SCENARIOS_DIR: Path = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def to_config(cfg: DictConfig) -> Config:
-    """Turn a composed Hydra config into validated dataclasses (raises ConfigError)."""
+    """Turn a composed Hydra config into validated dataclasses (raises ConfigError).
+
+    Keys are checked on the composed tree first: the conversion drops keys that the
+    dataclasses do not have, such as a typo added with Hydra's ``+``.
+    """
+    check_keys(cfg, Config)
     obj = OmegaConf.to_object(cfg)
     if not isinstance(obj, Config):
         raise TypeError(f"expected a Config, got {type(obj).__name__}")
@@ -31,7 +39,10 @@ def compose_config(overrides: Sequence[str] = (), config_name: str = "config") -
         >>> cfg = compose_config(["world=small", "scenario=token_price_cut", "seed=3"])
     """
     register_configs()
-    if GlobalHydra.instance().is_initialized():  # inside a running Hydra app
-        return to_config(compose(config_name=config_name, overrides=list(overrides)))
-    with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
-        return to_config(compose(config_name=config_name, overrides=list(overrides)))
+    try:
+        if GlobalHydra.instance().is_initialized():  # inside a running Hydra app
+            return to_config(compose(config_name=config_name, overrides=list(overrides)))
+        with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
+            return to_config(compose(config_name=config_name, overrides=list(overrides)))
+    except yaml.YAMLError as err:  # a malformed file: name it, rather than a traceback
+        raise yaml_error(err) from err

@@ -11,8 +11,9 @@ import math
 from collections import defaultdict
 
 from sim import data
+from sim.config.check_events import check_event
+from sim.config.errors import ConfigError
 from sim.config.scenario import EventConfig
-from sim.config.validate import ConfigError, check_event
 from sim.core.calendar import parse_month
 from sim.market.capability import capability_of, compute_optimal_params_b
 
@@ -55,7 +56,7 @@ class Timeline:
         scenario's events."""
         history = data.load_events(world.history_file) if world.history_file else []
         for i, event in enumerate(history):
-            check_event(event, f"{world.history_file} row {i + 2}", world.vendors)
+            check_event(event, f"{world.history_file} row {i + 2}", world, history=True)
         return cls(history, scenario)
 
     def months(self) -> list[int]:

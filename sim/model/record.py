@@ -40,12 +40,23 @@ class Recorder:
         self.months: list[str] = []
         self.series: dict[tuple[str, str], dict] = {}
 
-    def add(self, metric: str, segment: str, unit: str, entities: list[str], values) -> None:
-        """Append this month's values of one series (one value per entity)."""
+    def add(self, metric: str, segment: str, unit: str, entities: list[str], values,
+            exists=None) -> None:
+        """Append this month's values of one series (one value per entity).
+
+        ``exists`` (one flag per entity) marks the entities that exist this month: a NaN of
+        an entity that does not exist yet (a vendor before its first model) means "no such
+        thing", not "unknown", and :meth:`to_frame` leaves its row out.
+        """
         key = (metric, segment)
         if key not in self.series:
-            self.series[key] = {"unit": unit, "entities": list(entities), "rows": []}
-        self.series[key]["rows"].append(np.asarray(values, dtype=float).reshape(-1))
+            self.series[key] = {"unit": unit, "entities": list(entities), "rows": [],
+                                "exists": []}
+        row = np.asarray(values, dtype=float).reshape(-1)
+        self.series[key]["rows"].append(row)
+        self.series[key]["exists"].append(
+            np.ones(row.size, dtype=bool) if exists is None
+            else np.asarray(exists, dtype=bool).reshape(-1))
 
     def latest(self, metric: str, segment: str) -> np.ndarray:
         """The values of a series recorded last (one per entity)."""
@@ -69,10 +80,12 @@ class Recorder:
         if not self.series:
             return pd.DataFrame(columns=COLUMNS)
         months, metrics, entities, segments, values, units = [], [], [], [], [], []
+        keep = []
         month_codes = np.arange(len(self.months))
         for (metric, segment), s in self.series.items():
             block = np.vstack(s["rows"])  # (months, entities)
             n_months, n_entities = block.shape
+            keep.append((np.vstack(s["exists"]) | ~np.isnan(block)).reshape(-1))
             months.append(np.repeat(month_codes[:n_months], n_entities))
             entities.append(np.tile(np.asarray(s["entities"], dtype=object), n_months))
             values.append(block.reshape(-1))
@@ -89,6 +102,9 @@ class Recorder:
             "unit": pd.Categorical(np.concatenate(units)),
         })
         frame["month"] = frame["month"].astype(str)
+        kept = np.concatenate(keep)
+        if not kept.all():  # rows of entities that do not exist yet (see add)
+            frame = frame[kept].reset_index(drop=True)
         return frame
 
 
@@ -98,14 +114,15 @@ def _vendors(rec: Recorder, model) -> None:
     ids = model.vendor_ids
     vs = model.vendors
     n = len(vs)
+    active = [v.active for v in vs]  # a vendor exists in the tables from its first model
     price = np.array([v.price if v.active else np.nan for v in vs])
     mc = np.array([v.marginal_cost if v.active else np.nan for v in vs])
     usd = "USD per million tokens"
-    rec.add("price", "all", usd, ids, price)
-    rec.add("marginal_cost", "all", usd, ids, mc)
-    rec.add("lerner", "all", "1", ids, lerner_index(price, mc))
-    rec.add("nash_price", "all", usd, ids, model.nash[:n])
-    rec.add("nash_gap", "all", "1", ids, price / model.nash[:n] - 1.0)
+    rec.add("price", "all", usd, ids, price, active)
+    rec.add("marginal_cost", "all", usd, ids, mc, active)
+    rec.add("lerner", "all", "1", ids, lerner_index(price, mc), active)
+    rec.add("nash_price", "all", usd, ids, model.nash[:n], active)
+    rec.add("nash_gap", "all", "1", ids, price / model.nash[:n] - 1.0, active)
     rec.add("nash_converged", "all", "flag", ["market"], [float(model.nash_converged)])
     rec.add("dumping", "all", "flag", ids, [float(v.dumping) for v in vs])
     rec.add("state_support", "all", "USD per month", ids, [v.state_support for v in vs])
@@ -115,17 +132,17 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("tokens_self_hosted", "all", "million tokens per month", ids,
             [v.tokens_self for v in vs])
     rec.add("capability", "all", "OOM", ids,
-            [v.capability if v.active else np.nan for v in vs])
+            [v.capability if v.active else np.nan for v in vs], active)
     rec.add("knowledge", "all", "OOM", ids, [v.knowledge for v in vs])
     rec.add("compute", "all", "FLOP/s", ids, [sum(v.fleet_flops()) for v in vs])
     rec.add("utilisation", "all", "1", ids, [v.utilisation for v in vs])
     rec.add("served_share", "all", "1", ids, model.served_share)
     rec.add("active_params", "all", "billion parameters", ids,
-            [v.active_params_b if v.active else np.nan for v in vs])
+            [v.active_params_b if v.active else np.nan for v in vs], active)
     rec.add("total_params", "all", "billion parameters", ids,
-            [v.total_params_b if v.active else np.nan for v in vs])
+            [v.total_params_b if v.active else np.nan for v in vs], active)
     rec.add("openness_level", "all", "0 closed, 1 open-weight, 2 open-source", ids,
-            [OPENNESS.index(v.openness) if v.active else np.nan for v in vs])
+            [OPENNESS.index(v.openness) if v.active else np.nan for v in vs], active)
 
 
 def _segments(rec: Recorder, model) -> None:
@@ -277,11 +294,12 @@ def _markup_guard(rec: Recorder, model) -> None:
     """
     ids, vs = model.vendor_ids, model.vendors
     cap = model.cfg.world.pricing.max_markup
+    active = [v.active for v in vs]  # a vendor exists in the tables from its first model
     price = np.array([v.price if v.active else np.nan for v in vs])
     cost = np.array([v.marginal_cost if v.active else np.nan for v in vs])
     posted = at_markup_cap(price, cost, cap)
     nash = at_markup_cap(model.nash[:len(vs)], cost, cap)
-    rec.add("at_markup_cap", "all", "flag", ids, posted)
-    rec.add("nash_at_markup_cap", "all", "flag", ids, nash)
+    rec.add("at_markup_cap", "all", "flag", ids, posted, active)
+    rec.add("nash_at_markup_cap", "all", "flag", ids, nash, active)
     rec.add("markup_cap_count", "all", "vendors", ["posted", "nash"],
             [count_at_cap(posted), count_at_cap(nash)])

@@ -53,6 +53,21 @@ class FirmMonth:
     u_choice: np.ndarray  #: (n,) uniforms
 
 
+def draw_privacy(mean: float, concentration: float, n: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Privacy concern of ``n`` firms: Beta(mean k, (1 - mean) k), with k the concentration.
+
+    At a mean of exactly 0 or 1 one of the beta's parameters is 0, which numpy refuses; the
+    distribution is then the point mass at the mean (its limit as the mean reaches the
+    bound), so every firm gets that concern. The stream still draws ``n`` values, so that
+    the draws after it do not depend on whether the mean sits on a bound.
+    """
+    if 0.0 < mean < 1.0:
+        return rng.beta(mean * concentration, (1 - mean) * concentration, size=n)
+    rng.random(n)
+    return np.full(n, float(mean))
+
+
 def draw_firms(cfg, n_slots: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw the firms of a segment: bloc, vertical, size, price sensitivity, privacy."""
     n = cfg.n
@@ -63,8 +78,7 @@ def draw_firms(cfg, n_slots: int, rng: np.random.Generator) -> dict[str, np.ndar
     alpha = cfg.alpha * np.exp(cfg.alpha_sigma * rng.standard_normal(n)
                                - cfg.alpha_sigma ** 2 / 2)
     quality = np.exp(cfg.quality_sigma * rng.standard_normal(n) - cfg.quality_sigma ** 2 / 2)
-    k = cfg.privacy_concentration
-    privacy = rng.beta(cfg.privacy_mean * k, (1 - cfg.privacy_mean) * k, size=n)
+    privacy = draw_privacy(cfg.privacy_mean, cfg.privacy_concentration, n, rng)
     return {"bloc": bloc, "vertical": vertical, "volume": volume, "alpha": alpha,
             "privacy": privacy, "quality": quality}
 

@@ -15,7 +15,8 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from sim.config import ConfigError
+from sim.config import SCENARIOS_DIR, ConfigError
+from sim.config.yaml_files import check_config_dirs, searchpath_dirs
 from sim.rules import RuleError
 
 SLURM_LAUNCHERS = ("slurm", "submitit_slurm")
@@ -63,6 +64,8 @@ def _dispatch(args: list[str]) -> int | None:
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    # malformed YAML would otherwise reach the terminal as a traceback from inside Hydra
+    check_config_dirs([SCENARIOS_DIR, *searchpath_dirs(_overrides(args))])
     return None
 
 
