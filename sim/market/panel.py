@@ -78,6 +78,10 @@ class DemandPanel:
         self._outside = (None if self.outside_utility is None else
                          np.broadcast_to(np.asarray(self.outside_utility, dtype=float),
                                          self.alpha.shape))
+        # the last state and the API prices it was computed at: the vendors' elasticities,
+        # their co-owned derivatives and each Newton step's residual and Jacobian ask for
+        # the same prices more than once, and the state is most of their cost
+        self._last: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
     def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
         """Price each buyer pays for each offering, (n, J), USD per million tokens."""
@@ -85,9 +89,19 @@ class DemandPanel:
                         self.own_price)
 
     def _state(self, api_prices: np.ndarray):
-        """Probabilities, tokens and within-nest probabilities on the used columns."""
+        """Probabilities, tokens and within-nest probabilities on the used columns.
+
+        The arrays are shared with later calls at the same prices (read them, never write)."""
         p = api_prices[self._api_cols]
         p = np.where(np.isfinite(p), p, 1.0)
+        if self._last is not None and np.array_equal(self._last[0], p):
+            return self._last[1]
+        state = self._compute_state(p)
+        self._last = (p, state)
+        return state
+
+    def _compute_state(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_state` at the API prices ``p`` of the used API columns (none nan)."""
         api = self._api_index
         utility = self._fixed_scaled.copy()
         utility[:, api] -= self._alpha_scaled * np.log(p)[None, :]
@@ -105,10 +119,9 @@ class DemandPanel:
             total = total + np.exp(self._outside[:, None] - self.nest_lambda * top)
         total[total == 0.0] = 1.0
         probabilities = within * (nest_weight / total)[:, self._nest]
-        volume = self._fixed_volume.copy()
-        volume[:, api] = buyers.token_volume(self.weight[:, None], p, self.reference_price,
-                                             self.price_elasticity)
-        tokens = volume * probabilities
+        tokens = self._fixed_volume * probabilities  # the API columns at their new volume:
+        tokens[:, api] = buyers.token_volume(self.weight[:, None], p, self.reference_price,
+                                             self.price_elasticity) * probabilities[:, api]
         return probabilities, tokens, within
 
     def _full(self, values: np.ndarray, fill: float = 0.0) -> np.ndarray:
