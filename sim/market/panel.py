@@ -82,6 +82,9 @@ class DemandPanel:
         # their co-owned derivatives and each Newton step's residual and Jacobian ask for
         # the same prices more than once, and the state is most of their cost
         self._last: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._terms: tuple[tuple, tuple[np.ndarray, ...]] | None = None  # of the last state
+        nest = self._nest[self._api_index]
+        self._same_nest = (nest[:, None] == nest[None, :]).astype(float)  # S, (a, a)
 
     def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
         """Price each buyer pays for each offering, (n, J), USD per million tokens."""
@@ -178,29 +181,23 @@ class DemandPanel:
             dE_j/dx_k = sum_i w_ij [(D_ijk - sum_m w_mj D_mjk) s_ij + ds_ij/dx_k]
             ds_ij/dx_k = -a_i [(1/l - 1) dP_(j|g)/dx_k + dP_ij/dx_k]
         """
-        probabilities, tokens, within = self._state(api_prices)
-        api = np.flatnonzero(self._api)
+        P, W, w, _, mean_D = self._api_terms(api_prices)
         lam, eps = self.nest_lambda, self.price_elasticity
         c = 1.0 / lam - 1.0
         A = self.alpha[:, None]
-        P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
-        S = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
+        S = self._same_nest
         s = A * (1.0 / lam - c * W - P)  # share elasticities, (n, a)
-        total = X.sum(axis=0)
-        w = X / np.where(total > 0, total, 1.0)
         ws = w * s
         # sums over buyers of the tensor terms, written as matrix products (n, a) -> (a, a)
         sum_wsD = ((ws * A).T @ P + c * S * ((ws * A).T @ W)
                    - np.diag((ws * (A / lam + eps)).sum(axis=0)))
-        mean_D = ((w * A).T @ P + c * S * ((w * A).T @ W)
-                  - np.diag((w * (A / lam + eps)).sum(axis=0)))
         wa2 = w * A * A
         sum_wds = (-(c / lam) * S * ((wa2 * W).T @ W) + np.diag((c / lam) * (wa2 * W).sum(axis=0))
                    - (wa2 * P).T @ P - c * S * ((wa2 * P).T @ W)
                    + np.diag((wa2 * P).sum(axis=0) / lam))
         G = sum_wsD - mean_D * ws.sum(axis=0)[:, None] + sum_wds
         E = eps + ws.sum(axis=0)
-        return self.cols[api], E, G
+        return self.cols[self._api_index], E, G
 
     def demand_derivatives(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
@@ -215,15 +212,28 @@ class DemandPanel:
 
         so that -M_jj = E_j and M_jk > 0 for substitutes (the outside option included in P).
         """
-        probabilities, tokens, within = self._state(api_prices)
-        api = np.flatnonzero(self._api)
+        _, _, _, total, M = self._api_terms(api_prices)
+        return self.cols[self._api_index], total, M
+
+    def _api_terms(self, api_prices: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(P, W, w, Q, M) on the API columns: probabilities, within-nest probabilities,
+        token weights w_ij = x_ij / Q_j, tokens Q and M (:meth:`demand_derivatives`).
+
+        Kept with the state they come from: the joint Nash solve asks for M at the prices
+        where it asks for the Jacobian of the elasticities, which needs M too."""
+        state = self._state(api_prices)
+        if self._terms is not None and self._terms[0] is state:
+            return self._terms[1]
+        probabilities, tokens, within = state
+        api = self._api_index
         lam, eps = self.nest_lambda, self.price_elasticity
         c = 1.0 / lam - 1.0
         A = self.alpha[:, None]
         P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
-        S = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
         total = X.sum(axis=0)
         w = X / np.where(total > 0, total, 1.0)
-        M = ((w * A).T @ P + c * S * ((w * A).T @ W)
+        M = ((w * A).T @ P + c * self._same_nest * ((w * A).T @ W)
              - np.diag((w * (A / lam + eps)).sum(axis=0)))
-        return self.cols[api], total, M
+        terms = (P, W, w, total, M)
+        self._terms = (state, terms)
+        return terms
