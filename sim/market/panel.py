@@ -108,7 +108,11 @@ class DemandPanel:
         api = self._api_index
         utility = self._fixed_scaled.copy()
         utility[:, api] -= self._alpha_scaled * np.log(p)[None, :]
-        top = utility.max(axis=1, keepdims=True)
+        # the rows' largest utility, column by column: numpy reduces short rows (J ~ 25)
+        # slowly, and a maximum is exact in any order
+        top = utility[:, :1].copy()
+        for k in range(1, utility.shape[1]):
+            np.maximum(top[:, 0], utility[:, k], out=top[:, 0])
         top[~self._has_any] = 0.0
         if self._outside is not None:
             top = np.maximum(top, self._outside[:, None] / self.nest_lambda)
