@@ -108,8 +108,9 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
     :func:`ownership_lerner` (h = x - ln c - ln max_markup where the cap binds). The
     Jacobian is the single-product one of :func:`nash_prices` (exact on the rows of
     single-product owners), with the co-owned products' rows carried by Broyden's update
-    from step to step and their columns by forward differences (step 1e-7 in log price):
-    one demand evaluation per co-owned product, not per product, and the safeguards of
+    from step to step; their columns are taken by forward differences (step 1e-7 in log
+    price, one demand evaluation per co-owned product) at the first step and after any
+    step that did not halve the largest |h|, by Broyden otherwise. The safeguards of
     :func:`nash_prices`: half fixed-point steps on rows that are not locally concave,
     step halving, and a damped fixed-point fallback. Returns the prices of ``slots``
     and whether the largest |h| fell below ``tolerance``.
