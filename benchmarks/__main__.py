@@ -1,11 +1,12 @@
 """``python -m benchmarks``: the speed and memory table of the simulation.
 
-Cases: the small world in the vectorized engine, in the frozen per-agent reference
-(:mod:`benchmarks.reference_agents`, the speed yardstick of the engine ratio) and in the
-live per-agent engine; 10,000 and 100,000 startups with every country for 96 months; the
-default world in the vectorized engine and the frozen reference; and a parallel sweep of small-world
-runs through the joblib launcher. Writes ``benchmarks/results/benchmarks.json``, a
-profile of the largest world, and prints the table.
+Cases: the model's CPU and wall time per world (small, default) and the time of
+``import sim`` and of the public names; the small world in the vectorized engine, in the
+frozen per-agent reference (:mod:`benchmarks.reference_agents`, the speed yardstick of the
+engine ratio) and in the live per-agent engine; 10,000 and 100,000 startups with every
+country for 96 months; the default world in the vectorized engine and the frozen reference;
+and a parallel sweep of small-world runs through the joblib launcher. Writes
+``benchmarks/results/benchmarks.json``, a profile of the largest world, and prints the table.
 
     python -m benchmarks            # the full suite (a few minutes)
     python -m benchmarks --quick    # tiny sizes, to check that it runs
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 from benchmarks.reference_agents import reference_firms
-from benchmarks.suite import as_dict, config_for, measure, profile
+from benchmarks.suite import as_dict, config_for, import_time, measure, model_time, profile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -65,6 +66,16 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def model_table(times: list[dict], imports: list[dict]) -> str:
+    """The model's time per world and the import times, as printed."""
+    lines = [f"{'world':<10} {'months':>6} {'CPU s':>7} {'wall s':>7}   (model run, median)"]
+    lines += [f"{t['world']:<10} {t['months']:>6} {t['cpu_s']:>7.3f} {t['wall_s']:>7.3f}"
+              for t in times]
+    lines += [f"{i['statement']:<50} CPU {i['cpu_s']:.3f} s, wall {i['wall_s']:.3f} s"
+              for i in imports]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -88,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         cases.append((f"{n:,} startups, all nations", config_for(n, "default", "vector", end),
                       None, contextlib.nullcontext))
+    print("measuring the model's CPU and wall time per world, and import times...", flush=True)
+    times = [as_dict(model_time(world, max(repeats, 3) if not args.quick else 1, end))
+             for world in ("small", "default")]
+    imports = [import_time(statement, 1 if args.quick else 5)
+               for statement in ("import sim", "from sim import compose_config, run")]
     rows = []
     for name, cfg, engine, within in cases:
         print(f"measuring {name} ({engine or cfg.engine})...", flush=True)
@@ -111,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor()},
         "rows": rows,
+        "model_time": times,
+        "import_time": imports,
         "vector_to_reference_speedup_buyers": ratio,
         "vector_to_reference_speedup_whole_run": whole_ratio,
         "vector_to_reference_speedup_buyers_default_world": large_ratio,
@@ -127,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
     print(table(rows))
+    print()
+    print(model_table(times, imports))
     print(f"\nvectorized engine / frozen per-agent reference, per buyer step: {ratio:.0f}x "
           f"faster; whole run: {whole_ratio:.1f}x (same small world); per buyer step on the "
           f"default world: {large_ratio:.0f}x; against the live agent engine: "

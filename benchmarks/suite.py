@@ -13,6 +13,8 @@ import cProfile
 import io
 import pstats
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -127,6 +129,60 @@ def measure(case: str, cfg, repeats: int = 5, engine: str | None = None,
     )
 
 
+@dataclass
+class ModelTime:
+    """CPU and wall time of the model run of one world (building and tables excluded)."""
+
+    world: str  #: the world config (small, default)
+    months: int
+    repeats: int
+    cpu_s: float  #: median ``time.process_time`` of the run
+    wall_s: float  #: median ``time.perf_counter`` of the run
+    min_cpu_s: float
+    min_wall_s: float
+
+
+def model_time(world: str, repeats: int = 3, end: str | None = None) -> ModelTime:
+    """Median CPU and wall time of ``AIMarket(cfg).run()`` for ``world``, after a warm-up.
+
+    CPU time is reported beside wall time because the development machine has two cores
+    that other work shares: CPU time moves less with the load."""
+    cfg = config_for(None, world, "vector", end)
+    cpu, wall = [], []
+    for i in range(repeats + 1):
+        model = AIMarket(cfg)
+        c0, w0 = time.process_time(), time.perf_counter()
+        model.run()
+        c1, w1 = time.process_time(), time.perf_counter()
+        release_model(model)
+        if i:  # the first run is the warm-up
+            cpu.append(c1 - c0)
+            wall.append(w1 - w0)
+    months = parse_month(cfg.world.end) - parse_month(cfg.world.start) + 1
+    return ModelTime(world=world, months=months, repeats=repeats,
+                     cpu_s=statistics.median(cpu), wall_s=statistics.median(wall),
+                     min_cpu_s=min(cpu), min_wall_s=min(wall))
+
+
+#: run in a fresh interpreter: CPU and wall seconds of ``statement``, printed as two numbers
+_TIMED_IMPORT = ("import time; c, w = time.process_time(), time.perf_counter(); {}; "
+                 "print(time.process_time() - c, time.perf_counter() - w)")
+
+
+def import_time(statement: str = "import sim", repeats: int = 5) -> dict:
+    """Median CPU and wall seconds of ``statement`` in fresh interpreters (``import sim``,
+    or the public names: ``from sim import run``), interpreter start-up excluded."""
+    cpu, wall = [], []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", _TIMED_IMPORT.format(statement)],
+                             check=True, capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[1]).stdout.split()
+        cpu.append(float(out[0]))
+        wall.append(float(out[1]))
+    return {"statement": statement, "repeats": repeats, "cpu_s": statistics.median(cpu),
+            "wall_s": statistics.median(wall)}
+
+
 def profile(cfg, out: Path, top: int = 25) -> str:
     """cProfile of one run: the top functions by cumulative and own time, saved to ``out``."""
     model = AIMarket(cfg)
@@ -145,5 +201,5 @@ def profile(cfg, out: Path, top: int = 25) -> str:
     return stream.getvalue()
 
 
-def as_dict(m: Measurement) -> dict:
+def as_dict(m: Measurement | ModelTime) -> dict:
     return asdict(m)

@@ -22,6 +22,9 @@ def test_the_quick_suite_writes_its_table(tmp_path, capsys):
     assert [r["engine"] for r in result["rows"][:3]] == ["vector", "reference", "agent"]
     assert result["vector_to_reference_speedup_buyers"] > 0
     assert result["vector_to_live_agent_speedup_buyers"] > 0
+    assert [t["world"] for t in result["model_time"]] == ["small", "default"]
+    assert all(t["cpu_s"] > 0 and t["wall_s"] > 0 for t in result["model_time"])
+    assert result["import_time"][0]["statement"] == "import sim"
     assert "agent-steps/s" in capsys.readouterr().out
 
 

@@ -78,6 +78,13 @@ class DemandPanel:
         self._outside = (None if self.outside_utility is None else
                          np.broadcast_to(np.asarray(self.outside_utility, dtype=float),
                                          self.alpha.shape))
+        # the last state and the API prices it was computed at: the vendors' elasticities,
+        # their co-owned derivatives and each Newton step's residual and Jacobian ask for
+        # the same prices more than once, and the state is most of their cost
+        self._last: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._terms: tuple[tuple, tuple[np.ndarray, ...]] | None = None  # of the last state
+        nest = self._nest[self._api_index]
+        self._same_nest = (nest[:, None] == nest[None, :]).astype(float)  # S, (a, a)
 
     def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
         """Price each buyer pays for each offering, (n, J), USD per million tokens."""
@@ -85,13 +92,27 @@ class DemandPanel:
                         self.own_price)
 
     def _state(self, api_prices: np.ndarray):
-        """Probabilities, tokens and within-nest probabilities on the used columns."""
+        """Probabilities, tokens and within-nest probabilities on the used columns.
+
+        The arrays are shared with later calls at the same prices (read them, never write)."""
         p = api_prices[self._api_cols]
         p = np.where(np.isfinite(p), p, 1.0)
+        if self._last is not None and np.array_equal(self._last[0], p):
+            return self._last[1]
+        state = self._compute_state(p)
+        self._last = (p, state)
+        return state
+
+    def _compute_state(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_state` at the API prices ``p`` of the used API columns (none nan)."""
         api = self._api_index
         utility = self._fixed_scaled.copy()
         utility[:, api] -= self._alpha_scaled * np.log(p)[None, :]
-        top = utility.max(axis=1, keepdims=True)
+        # the rows' largest utility, column by column: numpy reduces short rows (J ~ 25)
+        # slowly, and a maximum is exact in any order
+        top = utility[:, :1].copy()
+        for k in range(1, utility.shape[1]):
+            np.maximum(top[:, 0], utility[:, k], out=top[:, 0])
         top[~self._has_any] = 0.0
         if self._outside is not None:
             top = np.maximum(top, self._outside[:, None] / self.nest_lambda)
@@ -105,10 +126,9 @@ class DemandPanel:
             total = total + np.exp(self._outside[:, None] - self.nest_lambda * top)
         total[total == 0.0] = 1.0
         probabilities = within * (nest_weight / total)[:, self._nest]
-        volume = self._fixed_volume.copy()
-        volume[:, api] = buyers.token_volume(self.weight[:, None], p, self.reference_price,
-                                             self.price_elasticity)
-        tokens = volume * probabilities
+        tokens = self._fixed_volume * probabilities  # the API columns at their new volume:
+        tokens[:, api] = buyers.token_volume(self.weight[:, None], p, self.reference_price,
+                                             self.price_elasticity) * probabilities[:, api]
         return probabilities, tokens, within
 
     def _full(self, values: np.ndarray, fill: float = 0.0) -> np.ndarray:
@@ -165,29 +185,23 @@ class DemandPanel:
             dE_j/dx_k = sum_i w_ij [(D_ijk - sum_m w_mj D_mjk) s_ij + ds_ij/dx_k]
             ds_ij/dx_k = -a_i [(1/l - 1) dP_(j|g)/dx_k + dP_ij/dx_k]
         """
-        probabilities, tokens, within = self._state(api_prices)
-        api = np.flatnonzero(self._api)
+        P, W, w, _, mean_D = self._api_terms(api_prices)
         lam, eps = self.nest_lambda, self.price_elasticity
         c = 1.0 / lam - 1.0
         A = self.alpha[:, None]
-        P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
-        S = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
+        S = self._same_nest
         s = A * (1.0 / lam - c * W - P)  # share elasticities, (n, a)
-        total = X.sum(axis=0)
-        w = X / np.where(total > 0, total, 1.0)
         ws = w * s
         # sums over buyers of the tensor terms, written as matrix products (n, a) -> (a, a)
         sum_wsD = ((ws * A).T @ P + c * S * ((ws * A).T @ W)
                    - np.diag((ws * (A / lam + eps)).sum(axis=0)))
-        mean_D = ((w * A).T @ P + c * S * ((w * A).T @ W)
-                  - np.diag((w * (A / lam + eps)).sum(axis=0)))
         wa2 = w * A * A
         sum_wds = (-(c / lam) * S * ((wa2 * W).T @ W) + np.diag((c / lam) * (wa2 * W).sum(axis=0))
                    - (wa2 * P).T @ P - c * S * ((wa2 * P).T @ W)
                    + np.diag((wa2 * P).sum(axis=0) / lam))
         G = sum_wsD - mean_D * ws.sum(axis=0)[:, None] + sum_wds
         E = eps + ws.sum(axis=0)
-        return self.cols[api], E, G
+        return self.cols[self._api_index], E, G
 
     def demand_derivatives(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
@@ -202,15 +216,28 @@ class DemandPanel:
 
         so that -M_jj = E_j and M_jk > 0 for substitutes (the outside option included in P).
         """
-        probabilities, tokens, within = self._state(api_prices)
-        api = np.flatnonzero(self._api)
+        _, _, _, total, M = self._api_terms(api_prices)
+        return self.cols[self._api_index], total, M
+
+    def _api_terms(self, api_prices: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(P, W, w, Q, M) on the API columns: probabilities, within-nest probabilities,
+        token weights w_ij = x_ij / Q_j, tokens Q and M (:meth:`demand_derivatives`).
+
+        Kept with the state they come from: the joint Nash solve asks for M at the prices
+        where it asks for the Jacobian of the elasticities, which needs M too."""
+        state = self._state(api_prices)
+        if self._terms is not None and self._terms[0] is state:
+            return self._terms[1]
+        probabilities, tokens, within = state
+        api = self._api_index
         lam, eps = self.nest_lambda, self.price_elasticity
         c = 1.0 / lam - 1.0
         A = self.alpha[:, None]
         P, W, X = probabilities[:, api], within[:, api], tokens[:, api]
-        S = (self._nest[api][:, None] == self._nest[api][None, :]).astype(float)
         total = X.sum(axis=0)
         w = X / np.where(total > 0, total, 1.0)
-        M = ((w * A).T @ P + c * S * ((w * A).T @ W)
+        M = ((w * A).T @ P + c * self._same_nest * ((w * A).T @ W)
              - np.diag((w * (A / lam + eps)).sum(axis=0)))
-        return self.cols[api], total, M
+        terms = (P, W, w, total, M)
+        self._terms = (state, terms)
+        return terms

@@ -108,8 +108,9 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
     :func:`ownership_lerner` (h = x - ln c - ln max_markup where the cap binds). The
     Jacobian is the single-product one of :func:`nash_prices` (exact on the rows of
     single-product owners), with the co-owned products' rows carried by Broyden's update
-    from step to step and their columns by forward differences (step 1e-7 in log price):
-    one demand evaluation per co-owned product, not per product, and the safeguards of
+    from step to step; their columns are taken by forward differences (step 1e-7 in log
+    price, one demand evaluation per co-owned product) at the first step and after any
+    step that did not halve the largest |h|, by Broyden otherwise. The safeguards of
     :func:`nash_prices`: half fixed-point steps on rows that are not locally concave,
     step halving, and a damped fixed-point fallback. Returns the prices of ``slots``
     and whether the largest |h| fell below ``tolerance``.
@@ -146,19 +147,21 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
     h, capped = residual(x)
     delta = 1e-7
     cross: np.ndarray | None = None
+    fresh = True  # differences at the first step and after any step that did not halve |h|
     for _ in range(max_iter):
         size = np.max(np.abs(h))
         if size < tolerance:
             converged = True
             break
-        jacobian = single_product_jacobian(x)
+        jacobian = single_product_jacobian(x)  # the panel's state at x, kept from residual
         if cross is not None:  # the co-owned rows as Broyden carried them
             jacobian[joint] = cross
-        for k in joint:  # columns of the co-owned products, by differences
-            bumped = x.copy()
-            bumped[k] += delta
-            column = (residual(bumped)[0] - h) / delta
-            jacobian[joint, k] = column[joint]
+        if fresh:  # the co-owned columns by differences (Broyden carries them otherwise)
+            for k in joint:
+                bumped = x.copy()
+                bumped[k] += delta
+                column = (residual(bumped)[0] - h) / delta
+                jacobian[joint, k] = column[joint]
         rows = jacobian[joint].copy()
         flat = capped | ~np.isfinite(np.diag(jacobian)) | (np.diag(jacobian) < 0.1)
         jacobian[flat] = 2.0 * eye[flat]  # not locally concave: a half fixed-point step
@@ -177,6 +180,7 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
         else:  # Newton is lost here: take a damped fixed-point step instead
             trial = np.clip(x - 0.3 * np.clip(h, -1.0, 1.0), log_cost, log_cost + cap)
             trial_h, trial_capped = residual(trial)
+        fresh = not np.max(np.abs(trial_h)) < 0.5 * size
         moved = trial - x
         if moved @ moved > 0:  # Broyden's update of the co-owned rows on the step taken
             change = (trial_h - h)[joint] - rows @ moved
