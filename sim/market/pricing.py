@@ -23,9 +23,6 @@ import numpy as np
 
 from sim.market.panel import DemandPanel
 
-__all__ = ["DemandPanel", "co_owned_lerner", "lerner_markup_factor", "markup_factor",
-           "nash_prices", "ownership_lerner"]
-
 
 def markup_factor(elasticity, max_markup: float):
     """Profit-maximising price over marginal cost, ``E / (E - 1)``, capped at ``max_markup``."""

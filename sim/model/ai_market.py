@@ -21,7 +21,8 @@ from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
 from sim.market import clearing, cost, ownership
-from sim.market.pricing import DemandPanel, nash_prices
+from sim.market.panel import DemandPanel
+from sim.market.pricing import nash_prices
 from sim.model import buyers, entry, labs, views
 from sim.model.bans import Bans
 from sim.model.clock import Clock

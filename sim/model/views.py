@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.agents.device_maker import DeviceMaker
 from sim.core.constants import BLOCS
-from sim.market.pricing import DemandPanel
+from sim.market.panel import DemandPanel
 from sim.model.bans import Bans
 from sim.model.menu import Menu
 from sim.population.firms import FirmMonth

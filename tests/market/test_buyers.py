@@ -9,7 +9,7 @@ import pytest
 from sim.core.constants import NESTS
 from sim.market import buyers, diffusion
 from sim.market.demand import choice_probabilities
-from sim.market.pricing import DemandPanel
+from sim.market.panel import DemandPanel
 
 
 def test_a_firm_pays_the_list_price_for_an_api_and_cost_plus_fixed_share_to_self_host():

@@ -13,7 +13,8 @@ from scipy.optimize import brentq
 
 from sim.market.demand import choice_probabilities, inclusive_value, outside_share
 from sim.market.ownership import merge, owners, ownership_matrix
-from sim.market.pricing import DemandPanel, nash_prices
+from sim.market.panel import DemandPanel
+from sim.market.pricing import nash_prices
 from sim.rules.pricing import MarketView, best_response
 
 

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sim.market.pricing import DemandPanel, markup_factor, nash_prices
+from sim.market.panel import DemandPanel
+from sim.market.pricing import markup_factor, nash_prices
 from sim.rules.pricing import MarketView, best_response, cost_plus, penetration
 
 

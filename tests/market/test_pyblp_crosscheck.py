@@ -13,7 +13,8 @@ solves them with the same ownership.
 import numpy as np
 import pytest
 
-from sim.market.pricing import DemandPanel, nash_prices
+from sim.market.panel import DemandPanel
+from sim.market.pricing import nash_prices
 
 pyblp = pytest.importorskip("pyblp")
 
