@@ -96,6 +96,25 @@ def ownership_lerner(revenue: np.ndarray, derivatives: np.ndarray, ownership: np
     return lerner, capped
 
 
+def safeguarded_step(dh: np.ndarray, h: np.ndarray, capped: np.ndarray,
+                     eye: np.ndarray) -> np.ndarray:
+    """The Newton step ``dh^-1 h`` in log prices, with the solvers' safeguards.
+
+    Rows where demand is not locally concave (a diagonal below 0.1 or not finite) take a
+    half fixed-point step (row ``2 I``); rows where the markup cap binds are linear in x,
+    ``h = x - ln c - ln M`` (row ``I``); a singular system falls back to ``0.5 h``; every
+    component is clipped to one log point. ``dh`` is changed in place.
+    """
+    flat = capped | ~np.isfinite(np.diag(dh)) | (np.diag(dh) < 0.1)
+    dh[flat] = 2.0 * eye[flat]
+    dh[capped] = eye[capped]
+    try:
+        step = np.linalg.solve(dh, h)
+    except np.linalg.LinAlgError:
+        step = 0.5 * h
+    return np.clip(np.nan_to_num(step), -1.0, 1.0)
+
+
 def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.ndarray,
                       ownership: np.ndarray, max_markup: float, start: np.ndarray,
                       tolerance: float, max_iter: int) -> tuple[np.ndarray, bool]:
@@ -160,14 +179,7 @@ def joint_nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, slots: np.n
                 column = (residual(bumped)[0] - h) / delta
                 jacobian[joint, k] = column[joint]
         rows = jacobian[joint].copy()
-        flat = capped | ~np.isfinite(np.diag(jacobian)) | (np.diag(jacobian) < 0.1)
-        jacobian[flat] = 2.0 * eye[flat]  # not locally concave: a half fixed-point step
-        jacobian[capped] = eye[capped]  # cap rows: h = x - ln c - ln M is linear
-        try:
-            step = np.linalg.solve(jacobian, h)
-        except np.linalg.LinAlgError:
-            step = 0.5 * h
-        step = np.clip(np.nan_to_num(step), -1.0, 1.0)
+        step = safeguarded_step(jacobian, h, capped, eye)
         for _ in range(3):  # backtracking: halve the step until the residual falls
             trial = np.clip(x - step, log_cost, log_cost + cap)
             trial_h, trial_capped = residual(trial)
@@ -255,14 +267,7 @@ def nash_prices(panel: DemandPanel, marginal_cost: np.ndarray, active: np.ndarra
             break
         with np.errstate(divide="ignore", invalid="ignore"):
             dh = eye + jacobian / (elasticity * (elasticity - 1.0))[:, None]
-        flat = capped | ~np.isfinite(np.diag(dh)) | (np.diag(dh) < 0.1)
-        dh[flat] = 2.0 * eye[flat]  # cap rows: h = x - ln c - ln M is linear
-        dh[capped] = eye[capped]
-        try:
-            step = np.linalg.solve(dh, h)
-        except np.linalg.LinAlgError:
-            step = 0.5 * h
-        step = np.clip(np.nan_to_num(step), -1.0, 1.0)
+        step = safeguarded_step(dh, h, capped, eye)
         for _ in range(3):  # backtracking: halve the step until the residual falls
             trial = np.clip(x - step, log_cost, log_cost + cap)
             elasticity, jacobian = evaluate(trial)
