@@ -26,6 +26,7 @@ from sim.config import Config, compose_config
 from sim.config.fields import ORIGINS, describe_range
 from sim.config.scenario import EVENT_FIELDS, EVENT_KINDS, EventConfig
 from sim.rules import DECISIONS, get_rule, known_rules
+from sim.tools import params
 
 BEGIN = "<!-- BEGIN GENERATED PARAMETERS -->"
 END = "<!-- END GENERATED PARAMETERS -->"
@@ -49,13 +50,8 @@ _HTML_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 # -- formatting ------------------------------------------------------------------------------
 
 def format_value(value: Any) -> str:
-    """A config value as table text: ``empty`` for None, YAML-like lists and dicts."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    """A config value as table text: ``empty`` for None (:func:`sim.tools.params.format_value`)."""
+    return params.format_value(value, none="empty")
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list | tuple):

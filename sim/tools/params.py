@@ -133,18 +133,21 @@ def summary(cls: type | None) -> str:
     return doc.splitlines()[0].strip() if doc else ""
 
 
-def format_value(value: Any) -> str:
-    """A config value as command-line text: ``null`` for None, YAML-like lists and dicts."""
+def format_value(value: Any, none: str = "null") -> str:
+    """A config value as text: ``none`` for None (``null`` on the command line, ``empty`` in
+    the parameter tables), YAML-like lists and dicts, ``required`` for a missing value."""
     if value is None:
-        return "null"
+        return none
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
+        return "[" + ", ".join(format_value(v, none) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {format_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {format_value(v, none)}" for k, v in value.items()) + "}"
     if dataclasses.is_dataclass(value):
         return type(value).__name__
+    if value == "???":
+        return "required"
     return str(value)
