@@ -59,21 +59,29 @@ def quality_adjusted_price(inclusive_value, alpha):
     return np.exp(-np.asarray(inclusive_value) / np.asarray(alpha))
 
 
-def consumer_surplus(base_volume, price_index, reference_price, elasticity):
-    """Surplus of buyers relative to paying the reference price (USD per month).
+def consumer_surplus(budget_usd, inclusive_value, reference_utility, alpha):
+    """Consumer surplus of each buyer over its reference option (USD per month), from the
+    utility buyers choose by (Small and Rosen 1981).
 
-        CS = integral from P~ to P_ref of X (x / P_ref) ** -e dx
-           = X P_ref^e (P_ref^(1-e) - P~^(1-e)) / (1 - e)       (X P_ref ln(P_ref / P~) at e = 1)
+        CS_i = (B_i / a_i) (W_i - u_i0)
 
-    the area under each buyer's constant-elasticity demand between its quality-adjusted
-    price and the reference price.
+    ``W_i`` is the buyer's log-sum over the offerings it may buy and its outside option
+    (utils, :func:`sim.market.demand.inclusive_value`); ``u_i0`` the utility of its
+    reference option (utils): its outside option where it has one, else one offering of
+    the reference capability at the reference price; ``a_i / B_i`` the marginal utility
+    of money: with utility ``v - a ln P``, spending a budget ``B_i`` (USD per month, the
+    buyer's base volume at the reference price) a proportional rise ``dB / B`` in what the
+    budget buys is worth ``a dB / B`` utils. So a uniform cut of every price by a factor
+    ``k`` raises ``CS_i`` by ``B_i ln(1 / k)`` when every option's price falls, and by
+    ``(B_i / a_i) [ln(e^u0 + k^-a e^IV) - ln(e^u0 + e^IV)]`` beside an outside option
+    (``IV`` the log-sum of the offerings alone). Without an outside option and at the
+    reference price ``P_ref`` this is ``B_i ln(P_ref / P~_i)`` with ``P~`` the
+    quality-adjusted price (:func:`quality_adjusted_price`).
     """
-    x = np.asarray(base_volume, dtype=float)
-    p = np.asarray(price_index, dtype=float)
-    if abs(elasticity - 1.0) < 1e-12:
-        return x * reference_price * np.log(reference_price / p)
-    return (x * reference_price ** elasticity
-            * (reference_price ** (1 - elasticity) - p ** (1 - elasticity)) / (1 - elasticity))
+    return (np.asarray(budget_usd, dtype=float)
+            * (np.asarray(inclusive_value, dtype=float)
+               - np.asarray(reference_utility, dtype=float))
+            / np.asarray(alpha, dtype=float))
 
 
 def revenue_weighted_lerner(price, marginal_cost, quantity) -> float:

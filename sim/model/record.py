@@ -189,11 +189,20 @@ def _surplus(rec: Recorder, model) -> None:
     outside = (None if panel.outside_utility is None else
                panel.outside_utility - panel.quality_weight * demand.reference_capability)
     value = inclusive_value(utility, panel.available, panel.nest, panel.nest_lambda, outside)
-    index = quality_adjusted_price(value, panel.alpha)
-    ok = np.isfinite(index) & (index > 0) & (panel.weight > 0)
-    surplus = consumer_surplus(panel.weight[ok], index[ok], demand.reference_price_usd,
-                               demand.price_elasticity)
+    # surplus over the outside option where a buyer has one, else over one offering of the
+    # reference capability at the reference price
+    reference = -panel.alpha * np.log(demand.reference_price_usd)
+    if outside is not None:
+        reference = np.where(np.isfinite(outside), outside, reference)
+    counted = np.isfinite(value) & (panel.weight > 0)
+    surplus = consumer_surplus(panel.weight[counted] * demand.reference_price_usd,
+                               value[counted], reference[counted], panel.alpha[counted])
     rec.add("consumer_surplus", "all", "USD per month", ["market"], [surplus.sum()])
+    # the price index of buyers who may buy something (with only the outside option left,
+    # the index is that of not buying: it says nothing about the prices on the menu)
+    index = quality_adjusted_price(value, panel.alpha)
+    ok = (np.isfinite(index) & (index > 0) & (panel.weight > 0)
+          & panel.available.any(axis=1))
     rec.add("quality_adjusted_price", "all", "USD per million tokens", ["market"],
             [float(np.exp(weighted_mean(np.log(index[ok]), panel.weight[ok])))
              if ok.any() else np.nan])
