@@ -1,9 +1,10 @@
 """Config schema (dataclasses registered with Hydra), validation and loading."""
 
+from sim.config.errors import ConfigError
 from sim.config.load import SCENARIOS_DIR, compose_config, to_config
 from sim.config.scenario import EventConfig, ScenarioConfig
 from sim.config.schema import Config, OutputConfig, RulesConfig, register_configs
-from sim.config.validate import ConfigError, validate
+from sim.config.validate import validate
 from sim.config.world import WorldConfig
 
 __all__ = [

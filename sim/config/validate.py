@@ -16,13 +16,11 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 from sim.config.budget import check_budget
-from sim.config.check_events import check_event, check_events, is_set
-from sim.config.check_world import OUTSIDE_SEGMENTS, check_world
+from sim.config.check_events import check_events
+from sim.config.check_world import check_world
 from sim.config.errors import ConfigError, check_value
 from sim.config.scenario import EventConfig
 from sim.config.schema import Config
-
-__all__ = ["OUTSIDE_SEGMENTS", "ConfigError", "check_event", "is_set", "validate"]
 
 #: The largest exponent a float holds: exp(709.78) is the largest finite double.
 _LOG_MAX_FLOAT = math.log(1.7976931348623157e308)

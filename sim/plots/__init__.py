@@ -4,7 +4,3 @@
 Every function takes tidy tables, never the model, so a figure can be redrawn from a
 saved run folder (see docs/outputs.md).
 """
-
-from sim.plots.style import paper_context, save
-
-__all__ = ["paper_context", "save"]

@@ -40,7 +40,7 @@ WORLD_ORDER: tuple[str, ...] = (
 #: Placeholders for the keys of dictionary nodes in the legend tables.
 PLACEHOLDERS: dict[str, str] = {"chips": "<kind>", "energy": "<bloc>", "vendors": "<id>",
                                 "firms": "<segment>", "governments": "<bloc>"}
-#: Event fields that a kind's requirement stands for (see ``sim.config.validate.check_event``).
+#: Event fields that a kind's requirement stands for (see ``sim.config.check_events.check_event``).
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {"price": ("price_in", "price_out", "factor")}
 
 _FIELD_COLUMNS = ("parameter", "meaning", "unit", "range", "default", "origin")
