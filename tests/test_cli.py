@@ -168,11 +168,16 @@ def test_a_failed_run_exits_non_zero_and_the_others_keep_their_results(tmp_path)
     sweep = tmp_path / "failing"
     result = sim("-m", *QUICK, "world.end=2026-03", "seed=0,1", f"rules.plugins=[{plugin}]",
                  "rules.vendor_pricing=fragile", f"hydra.sweep.dir={sweep}", check=False)
-    assert result.returncode != 0
+    assert result.returncode == 1  # the sweep ran to its end, then reported the failure
     finished = [p.parent.relative_to(sweep).parts for p in sweep.rglob("DONE")]
     assert [parts[:2] for parts in finished] == [("baseline", "seed=0")]
+    failed = [p.parent.relative_to(sweep).parts for p in sweep.rglob("FAILED")]
+    assert [parts[:2] for parts in failed] == [("baseline", "seed=1")]
+    runs = json.loads((sweep / "gathered" / "runs.json").read_text())  # gathered at the end
+    assert (runs["finished"], runs["failed"], runs["unfinished"]) == (1, 1, 0)
+    (sweep / "gathered" / "runs.json").unlink()
     gathered = subprocess.run([sys.executable, "-m", "sim.tools.gather", str(sweep), "--no-plots"],
                               cwd=ROOT, capture_output=True, text=True)
-    assert gathered.returncode == 0
+    assert gathered.returncode == 1 and "1 jobs failed" in gathered.stderr
     runs = json.loads((sweep / "gathered" / "runs.json").read_text())
-    assert runs["finished"] == 1 and runs["unfinished"] == 1
+    assert (runs["finished"], runs["failed"], runs["unfinished"]) == (1, 1, 0)

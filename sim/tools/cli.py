@@ -13,6 +13,8 @@ A run writes into Hydra's output folder:
 - ``DONE``, last. A folder with ``DONE`` is skipped when a sweep is resumed.
 
 A config that fails validation writes nothing: the folder Hydra made for it is removed.
+Inside a sweep a failed job keeps its folder with a ``FAILED`` marker instead, and the
+sweep goes on (:mod:`sim.tools.failures`).
 """
 
 from __future__ import annotations
@@ -35,20 +37,52 @@ from sim.core.files import write_text
 from sim.model.results import Results, run
 from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table
 from sim.rules import RuleError
+from sim.tools.failures import clear_stale, mark_failed
 
 log = logging.getLogger("sim")
 
 
 def run_job(cfg: DictConfig) -> float | None:
-    """Run one Hydra job; return the end value of the first headline (for sweepers)."""
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    """Run one Hydra job; return the end value of the first headline (for sweepers).
+
+    Inside a multirun a failing job is marked ``FAILED`` and returns None instead of
+    raising, so that every launcher still runs the sweep's other jobs
+    (:mod:`sim.tools.failures`); a single run is refused with exit status 2.
+    """
+    hydra = HydraConfig.get()
+    out_dir = Path(hydra.runtime.output_dir)
     if (out_dir / DONE).exists():
         log.info("already done, skipping: %s", out_dir)
         return None
+    if hydra.mode != RunMode.MULTIRUN:
+        try:
+            return _run(cfg, out_dir)
+        except _RefusedError as refused:
+            refuse(out_dir, refused.error)
+    clear_stale(out_dir)  # a resumed sweep retries a failed job from a clean folder
+    try:
+        return _run(cfg, out_dir)
+    except _RefusedError as refused:
+        mark_failed(out_dir, refused.error, list(hydra.overrides.task))
+    except Exception as err:  # any error of one job must not stop the sweep
+        mark_failed(out_dir, err, list(hydra.overrides.task))
+    return None
+
+
+class _RefusedError(Exception):
+    """A bad config or a rule error, found before or during the run (carries the error)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _run(cfg: DictConfig, out_dir: Path) -> float | None:
+    """Validate, run, write the outputs and ``DONE``; refuse a bad config or rule."""
     try:
         config = to_config(cfg)
     except (ConfigError, RuleError, ValueError) as err:
-        refuse(out_dir, err)
+        raise _RefusedError(err) from err
     started = datetime.now(UTC)
     clock = time.perf_counter()
     log.info("running scenario=%s world=%s seed=%s engine=%s", config.scenario.name,
@@ -56,7 +90,7 @@ def run_job(cfg: DictConfig) -> float | None:
     try:
         results = run(config, progress=config.output.progress)
     except (ConfigError, RuleError) as err:  # found once the world is built, or by a rule
-        refuse(out_dir, err)
+        raise _RefusedError(err) from err
     wall = time.perf_counter() - clock
     in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
     write_outputs(results, out_dir, figures=not in_sweep or config.output.plots_in_sweeps)

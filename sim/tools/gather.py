@@ -6,7 +6,9 @@ the numbers the sweep report shows) and the comparison plots and report.
 
 runs by itself at the end of every ``python -m sim -m ...`` (a Hydra callback), and can be
 run again on a folder at any time, for example after resuming an interrupted sweep.
-Runs without ``DONE`` (unfinished or failed) are left out and counted.
+Runs without ``DONE`` are left out and counted in ``runs.json``: failed ones (with a
+``FAILED`` marker, :mod:`sim.tools.failures`) are listed in ``failures.csv``, and then the
+multirun, or this command, exits with status 1 once everything else is gathered.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from hydra.experimental.callback import Callback
 from sim.analysis.sweep_stats import difference_table
 from sim.core.dates import REPORT_DATES
 from sim.outputs.files import DONE, TABLE, write_json, write_table
+from sim.tools.failures import FAILED, read_failure
 
 log = logging.getLogger("sim.tools.gather")
 GATHERED = "gathered"
@@ -89,12 +92,40 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return gathered, all_events
 
 
+def failure_table(sweep_dir: Path) -> pd.DataFrame:
+    """One row per failed job: its folder (relative to the sweep), overrides and error."""
+    rows = []
+    for run_dir in run_folders(sweep_dir)[1]:
+        if (run_dir / FAILED).exists():
+            failure = read_failure(run_dir)
+            error = f"{failure['type']}: {failure['error']}" if failure["type"] \
+                else failure["error"]
+            rows.append({"job": str(run_dir.relative_to(sweep_dir)),
+                         "overrides": " ".join(failure["overrides"]), "error": error})
+    return pd.DataFrame(rows, columns=["job", "overrides", "error"])
+
+
+def write_failures(sweep_dir: Path) -> dict[str, int]:
+    """Write ``gathered/failures.csv`` (header only when none failed); return the counts of
+    finished, failed and unfinished (neither done nor failed: still running, or killed) runs."""
+    done, pending = run_folders(sweep_dir)
+    failures = failure_table(sweep_dir)
+    write_table(failures, Path(sweep_dir) / GATHERED, "failures", ["csv"])
+    for row in failures.itertuples():
+        log.error("failed: %s (%s)", row.job, row.error)
+    return {"finished": len(done), "failed": len(failures),
+            "unfinished": len(pending) - len(failures)}
+
+
 def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
                    plots: bool = True) -> Path:
     """Gather a sweep into ``<sweep_dir>/gathered/``: table, differences, plots, report."""
     sweep_dir = Path(sweep_dir)
-    gathered, events = gather(sweep_dir)
     out = sweep_dir / GATHERED
+    counts = write_failures(sweep_dir)
+    if not counts["finished"]:  # the failures table and the counts still say what happened
+        write_json(out / "runs.json", counts)
+    gathered, events = gather(sweep_dir)
     months = sorted(gathered.month.unique())
     dates = [d for d in (report_dates or REPORT_DATES) if d in months] or months[-1:]
     formats = ["parquet", "csv"] if len(gathered) <= CSV_ROWS else ["parquet"]
@@ -105,8 +136,7 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     differences = difference_table(gathered, dates)
     write_table(differences, out, "paired_differences", ["csv"])
     write_json(out / "runs.json", {
-        "finished": int(gathered["run"].nunique()),
-        "unfinished": len(run_folders(sweep_dir)[1]),
+        **counts,
         "scenarios": sorted(gathered.scenario.unique()),
         "seeds": sorted(int(s) for s in gathered.seed.unique()),
     })
@@ -129,8 +159,20 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     return out
 
 
+def failed_jobs(sweep_dir: Path) -> int:
+    """How many jobs of a sweep failed (read back from ``gathered/failures.csv``)."""
+    path = Path(sweep_dir) / GATHERED / "failures.csv"
+    return len(pd.read_csv(path)) if path.exists() else 0
+
+
 class GatherCallback(Callback):
-    """Gathers a multirun when its last job has finished (set in scenarios/config.yaml)."""
+    """Gathers a multirun when its last job has finished (set in scenarios/config.yaml).
+
+    When any job failed it raises ``SystemExit(1)`` after gathering: Hydra 1.3 turns any
+    other exception of a callback into a warning, and ``hydra.main`` returns nothing of a
+    multirun's jobs to ``python -m sim``, so this is the one place that sees the outcome
+    and can set the exit status.
+    """
 
     def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
@@ -140,6 +182,11 @@ class GatherCallback(Callback):
             print(f"Sweep gathered in: {out}")
         except FileNotFoundError as err:
             log.error("nothing to gather: %s", err)
+        failed = failed_jobs(sweep_dir)
+        if failed:
+            print(f"error: {failed} jobs failed, listed in "
+                  f"{sweep_dir / GATHERED / 'failures.csv'}", file=sys.stderr)
+            raise SystemExit(1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"Sweep gathered in: {out}")
+    failed = failed_jobs(args.sweep_dir)
+    if failed:  # gathered, but incomplete: say so in the exit status, as the multirun does
+        print(f"error: {failed} jobs failed, listed in {out / 'failures.csv'}", file=sys.stderr)
+        return 1
     return 0
 
 
