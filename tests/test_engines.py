@@ -1,9 +1,7 @@
 """The vectorized engine and the per-agent Mesa specification give the same market."""
 
-import numpy as np
-from conftest import small_config
+from conftest import assert_engines_agree, small_config
 
-from sim import run
 from sim.agents.nation import Nation
 from sim.agents.startup import Startup
 from sim.model import AIMarket
@@ -11,13 +9,7 @@ from sim.model import AIMarket
 
 def test_both_engines_agree_on_every_series():
     overrides = ("world.end=2026-12", "scenario=privacy_shift")
-    vector = run(small_config(*overrides)).table
-    agents = run(small_config(*overrides, "engine=agent")).table
-    assert list(vector.metric) == list(agents.metric)
-    a, b = vector["value"].to_numpy(), agents["value"].to_numpy()
-    assert np.array_equal(np.isnan(a), np.isnan(b))
-    ok = ~np.isnan(a)
-    assert np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)
+    assert_engines_agree(*overrides)
 
 
 def test_the_agent_engine_steps_one_mesa_agent_per_firm_and_country():

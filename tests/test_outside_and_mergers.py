@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import small_config
+from conftest import assert_engines_agree, small_config
 
-from sim import run
 from sim.config import ConfigError, validate
 from sim.config.scenario import EventConfig
 from sim.model import AIMarket
@@ -16,13 +15,7 @@ OUTSIDE = ("++world.demand.outside_utility={startups:200.0,enterprises:200.0,nat
 
 def test_both_engines_agree_with_an_outside_option():
     overrides = ("world.end=2023-12", "scenario=privacy_shift", OUTSIDE)
-    vector = run(small_config(*overrides)).table
-    agents = run(small_config(*overrides, "engine=agent")).table
-    assert list(vector.metric) == list(agents.metric)
-    a, b = vector["value"].to_numpy(), agents["value"].to_numpy()
-    assert np.array_equal(np.isnan(a), np.isnan(b))
-    ok = ~np.isnan(a)
-    assert np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)
+    assert_engines_agree(*overrides)
 
 
 def test_the_outside_option_leaves_firms_without_a_provider_and_lowers_use():
