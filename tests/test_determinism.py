@@ -42,3 +42,24 @@ def test_results_do_not_depend_on_the_callers_blas_threads():
     with threadpool_limits(limits=1, user_api="blas"):
         limited = run(cfg).table
     pd.testing.assert_frame_equal(free, limited, check_exact=True)
+
+
+def test_the_nash_solve_runs_blas_on_one_thread_whatever_the_caller_allows(monkeypatch):
+    """The equality above holds on machines where BLAS threads do not change the last bits;
+    this checks the mechanism itself: inside the month, BLAS has one thread, even when the
+    caller allows it two."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import sim.model.ai_market as ai_market
+
+    seen = []
+    solve = ai_market.nash_prices
+
+    def recording(*args, **kwargs):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(ai_market, "nash_prices", recording)
+    with threadpool_limits(limits=2, user_api="blas"):
+        run(small_config("world.end=2023-03"))
+    assert seen and set(seen) == {1}
