@@ -56,8 +56,9 @@ RANGES = [
     ("world.firms.startups.self_host_overhead=0.5", "world.firms.startups.self_host_overhead"),
     ("world.firms.startups.volume_median_mtok=0", "world.firms.startups.volume_median_mtok"),
     ("world.firms.startups.volume_median_mtok=1e16", "world.firms.startups.volume_median_mtok"),
-    ("world.firms.startups.volume_growth_per_year=0",
-     "world.firms.startups.volume_growth_per_year"),
+    ("world.firms.startups.represents=0", "world.firms.startups.represents"),
+    ("world.demand.volume_per_oom=5", "world.demand.volume_per_oom"),
+    ("world.demand.frontier_weight=-1", "world.demand.frontier_weight"),
     ("world.firms.startups.n_verticals=0", "world.firms.startups.n_verticals"),
     ("world.firms.startups.privacy_concentration=0", "world.firms.startups.privacy_concentration"),
     ("world.nations.alpha=0", "world.nations.alpha"),
@@ -141,7 +142,7 @@ WORLD_RULES = [
     ("world.firms.startups.bloc_shares.US=0.9", "world.firms.startups.bloc_shares"),
     ("+world.firms.startups.bloc_shares.MARS=0.1", "world.firms.startups.bloc_shares.MARS"),
     ("+world.demand.outside_utility.aliens=0", "world.demand.outside_utility.aliens"),
-    ("+world.demand.outside_utility.startups=5000", "world.demand.outside_utility.startups"),
+    ("world.demand.outside_utility.startups=5000", "world.demand.outside_utility.startups"),
     ("+world.demand.affinity.MARS={CN: 1}", "world.demand.affinity.MARS"),
     ("world.demand.affinity.US.CN=abc", "world.demand.affinity.US.CN"),
     ("world.demand.affinity.US.CN=50", "world.demand.affinity.US.CN"),
@@ -193,7 +194,8 @@ def test_elastic_demand_with_little_price_sensitivity_is_refused():
     with pytest.raises(ConfigError, match=r"world\.firms\.enterprises\.alpha = 0\.05 is not "
                                           r"allowed: at least .*price_elasticity = 2"):
         compose_config(["world=small", "world.demand.price_elasticity=2.0",
-                        "world.firms.enterprises.alpha=0.05"])
+                        "world.firms.enterprises.alpha=0.05",
+                        "world.firms.enterprises.alpha_min=0"])
 
 
 # -- types: Hydra and OmegaConf refuse them while composing ----------------------------------

@@ -34,6 +34,8 @@ def test_the_frozen_reference_is_the_agent_engine_with_its_firms_swapped():
     from sim.model import AIMarket
 
     cfg = config_for(40, "small", "agent", "2023-04")
+    # the reference was frozen before firms had an outside option: compare without one
+    cfg.world.demand.outside_utility = {}
     with reference_firms():
         model = AIMarket(cfg)
         frozen = run(cfg).table["value"].to_numpy()

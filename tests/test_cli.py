@@ -75,7 +75,9 @@ def mean_after(gathered, scenario, metric, segment, entity, start="2026-06"):
     ("open_weight_release", "open_share", "enterprises", "open", +1),
     ("asymmetric_strategy", "token_share_bloc", "nations", "CN", +1),
     ("us_open_response", "firm_share", "startups", "closed_api", -1),
-    ("privacy_shift", "token_share_kind", "enterprises", "self_host", +1),
+    # the entries harm the customers of the vertical entered (the privacy shift itself is
+    # modest at the fitted privacy weight: tests/test_directional.py isolates it)
+    ("privacy_shift", "firms_harmed", "startups", "cumulative", +1),
     ("embodied_ai", "tokens", "devices", "market", +1),
 ])
 def test_scenarios_move_the_market_the_way_their_story_says(every_scenario, scenario, metric,

@@ -25,7 +25,7 @@ def base():
     return cached_run(END)
 
 
-def test_tighter_export_limits_lower_china_compute_and_raise_its_serving_cost(base):
+def test_tighter_export_limits_lower_china_compute(base):
     limited = run(with_events(EventConfig(date="2026-01", kind="export_limit", bloc="CN",
                                           level=0.02)))
     after = slice("2027-01", "2028-12")
@@ -33,12 +33,25 @@ def test_tighter_export_limits_lower_china_compute_and_raise_its_serving_cost(ba
     compute_limited = limited.series("compute_bloc")["CN"].loc[after]
     assert (compute_limited < compute_base).all()
 
-    def cn_serving_cost(result):
-        cost, tokens = result.series("marginal_cost"), result.series("tokens_api")
-        cn = ["deepseek", "alibaba", "moonshot", "zhipu", "minimax", "bytedance"]
-        return (cost[cn] * tokens[cn]).sum(axis=1) / tokens[cn].sum(axis=1)
 
-    assert cn_serving_cost(limited).loc[after].mean() > cn_serving_cost(base).loc[after].mean()
+@pytest.mark.parametrize("penalty,dearer", [(0.5, True), (0.0, False)])
+def test_export_limits_raise_chinas_cost_of_compute_only_where_domestic_flops_cost_more(
+        penalty, dearer):
+    """Limits shift Chinese labs' new chips to domestic ones, so their fleet's cost per FLOP
+    moves towards the domestic chip's. A 910C FLOP costs $1.11/h over 780 TFLOP/s against an
+    H100's $2/h over 989: cheaper, unless the supercluster penalty (a share of its FLOP lost)
+    exceeds 1 - (1.11 / 780) / (2 / 989) = 0.30, energy aside. The claim goes either way."""
+    overrides = ("world.end=2027-12", f"world.compute.supercluster_penalty={penalty}")
+    base = AIMarket(small_config(*overrides)).run()
+    cfg = small_config(*overrides)
+    cfg.scenario.events.append(EventConfig(date="2026-01", kind="export_limit", bloc="CN",
+                                           level=0.02))
+    limited = AIMarket(validate(cfg)).run()
+    for vid in ("deepseek", "alibaba", "moonshot", "zhipu", "minimax", "bytedance"):
+        with_limit, without = limited.vendors_by_id[vid], base.vendors_by_id[vid]
+        per_flop = (with_limit.base_cost / with_limit.active_params_b,
+                    without.base_cost / without.active_params_b)
+        assert (per_flop[0] > per_flop[1]) == dearer, vid
 
 
 #: Buyers alike: one price sensitivity everywhere, no spread in the weight on capability,
@@ -48,7 +61,11 @@ HOMOGENEOUS = (END, "world.firms.startups.alpha_sigma=0", "world.firms.startups.
                "world.firms.enterprises.alpha=1.8", "world.nations.alpha=1.8",
                "world.nations.income_elasticity_of_alpha=0", "world.devices.alpha=1.8",
                "world.demand.privacy_weight=0", "world.demand.affinity={}",
-               "world.nations.geo_weight=0")
+               "world.nations.geo_weight=0", "world.firms.startups.alpha=1.8",
+               "world.demand.outside_utility.startups=-3",
+               "world.demand.outside_utility.enterprises=-3",
+               "world.demand.outside_utility.nations=-3",
+               "world.demand.outside_utility.devices=-3")
 
 
 def test_a_price_cut_raises_the_cutters_share_and_lowers_rivals_lerner():
@@ -113,11 +130,14 @@ def test_a_vertical_entry_moves_startups_off_that_provider():
 
 def test_higher_privacy_concern_raises_self_hosting():
     """Privacy concern weighs on closed APIs (risk 0.6) more than on hosted open APIs (0.3)
-    and not at all on self-hosting. Both runs weigh privacy at 3 utils per unit of risk,
-    so that a shift of concern moves choices in a small world."""
-    weighed = (END, "world.demand.privacy_weight=3")
+    and not at all on self-hosting. Built to isolate that substitution: privacy weighed at
+    3 utils per unit of risk, no outside option (firms that turn away from APIs may only
+    self-host) and cost-plus prices (no vendor answers the shift with a price cut)."""
+    weighed = (END, "world.demand.privacy_weight=3", "rules.vendor_pricing=cost_plus",
+               "world.demand.outside_utility.startups=-100",
+               "world.demand.outside_utility.enterprises=-100")
     base = cached_run(*weighed)
-    wary = run(with_events(EventConfig(date="2026-01", kind="privacy", level=0.3),
+    wary = run(with_events(EventConfig(date="2026-01", kind="privacy", level=0.6),
                            overrides=weighed))
     window = slice("2026-06", "2028-12")
     for segment in ("startups", "enterprises"):

@@ -8,9 +8,16 @@ from sim.config import ConfigError, validate
 from sim.config.scenario import EventConfig
 from sim.model import AIMarket
 
-#: Utilities are levels (b q with q in OOM: hundreds of utils), so the outside option is too
-OUTSIDE = ("++world.demand.outside_utility={startups:200.0,enterprises:200.0,nations:220.0,"
-           "devices:220.0}")
+#: Not buying, against a frontier model at $1 per Mtok (sim.market.buyers.outside_utility)
+OUTSIDE = ("++world.demand.outside_utility={startups:0.0,enterprises:0.0,nations:0.0,"
+           "devices:0.0}")
+
+
+def without_outside(*overrides: str):
+    """The small world with no outside option in any segment (the default has one for firms)."""
+    cfg = small_config(*overrides)
+    cfg.world.demand.outside_utility = {}
+    return validate(cfg)
 
 
 def test_both_engines_agree_with_an_outside_option():
@@ -20,7 +27,7 @@ def test_both_engines_agree_with_an_outside_option():
 
 def test_the_outside_option_leaves_firms_without_a_provider_and_lowers_use():
     with_outside = AIMarket(small_config("world.end=2023-06", OUTSIDE)).run()
-    without = AIMarket(small_config("world.end=2023-06")).run()
+    without = AIMarket(without_outside("world.end=2023-06")).run()
     for segment, firms in with_outside.firms.items():
         assert (firms.current < 0).any(), segment
         assert (without.firms[segment].current >= 0).all(), segment

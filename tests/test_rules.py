@@ -145,14 +145,16 @@ def test_a_pricing_rule_must_return_a_positive_finite_price(price):
 
 @pytest.mark.parametrize("decision", ["startup_choice", "adopter_choice"])
 def test_a_choice_rule_whose_shares_do_not_sum_to_one_is_named(decision):
-    @rule(decision, "half_shares")
-    def half_shares(problem):
+    # twice the shares: too much whether or not the segment has an outside option (with one,
+    # a row may sum to less than one, the rest not buying)
+    @rule(decision, "double_shares")
+    def double_shares(problem):
         available = problem.available.astype(float)
-        return 0.5 * available / np.maximum(available.sum(axis=1, keepdims=True), 1.0)
+        return 2.0 * available / np.maximum(available.sum(axis=1, keepdims=True), 1.0)
 
-    with pytest.raises(RuleError, match=r"choice rule 'half_shares' returned shares that do "
-                                        r"not sum to one \(a row sums to 0\.5\)"):
-        run(compose_config([*SHORT, f"rules.{decision}=half_shares"]))
+    with pytest.raises(RuleError, match=r"choice rule 'double_shares' returned shares that do "
+                                        r"not sum to one \(a row sums to 2\)"):
+        run(compose_config([*SHORT, f"rules.{decision}=double_shares"]))
 
 
 @pytest.mark.parametrize("decision", ["startup_choice", "adopter_choice"])

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.core.constants import BLOCS
 from sim.market import buyers
-from sim.population.segment import SegmentDemand
+from sim.population.segment import SegmentDemand, segment_outside
 from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 
@@ -78,7 +78,9 @@ class DeviceMaker(mesa.Agent):
         problem = ChoiceProblem(utility[None, :], available[None, :], safe_price[None, :],
                                 menu.capability, menu.nest, demand_cfg.nest_lambda,
                                 demand_cfg.adequacy_gap_oom,
-                                demand_cfg.outside_utility.get("devices"))
+                                segment_outside(demand_cfg, "devices",
+                                                np.array([demand_cfg.quality_weight]),
+                                                menu.frontier))
         rule_name = self.model.cfg.rules.adopter_choice
         target = checked_probabilities(self.model.rules["adopter_choice"](problem), problem,
                                        rule_name)[0]

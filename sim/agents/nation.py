@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.market import buyers, diffusion
 from sim.market import demand as nested_logit
+from sim.population.segment import segment_outside
 
 
 class Nation(mesa.Agent):
@@ -66,7 +67,9 @@ class Nation(mesa.Agent):
         utility = buyers.utility_at_price(base, self.alpha, prices)
         return nested_logit.choice_probabilities(
             utility[None, :], month.available[self.index][None, :], month.nest,
-            self.demand.nest_lambda, self.demand.outside_utility.get("nations"))[0]
+            self.demand.nest_lambda,
+            segment_outside(self.demand, "nations", np.array([self.demand.quality_weight]),
+                            month.frontier))[0]
 
     def step(self) -> None:
         """Choose, adopt and use tokens this month."""

@@ -15,8 +15,10 @@ Each month the firm:
 
        u_j = b q_j + xi_j - a ln P_j - g r_j + A(bloc, j) - k 1[j != current]
 
-   and draws one with the nested-logit probabilities;
-3. buys x = X(t) (P / P_ref) ** -e million tokens at its provider's price P.
+   and draws one with the nested-logit probabilities, or (where its segment has an
+   outside option u_0) does not buy, a choice it keeps until its next review;
+3. buys x = X(t) (P / P_ref) ** -e million tokens at its provider's price P, with
+   X(t) = X G(t) its base volume grown with the frontier (G, :func:`buyers.volume_growth`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 from sim.market import buyers
 from sim.market import demand as nested_logit
+from sim.population.segment import OUTSIDE, segment_outside
 
 
 class Startup(mesa.Agent):
@@ -37,7 +40,7 @@ class Startup(mesa.Agent):
         base_volume: token demand at the start at the reference price (million tokens/month).
         alpha: price sensitivity; privacy: concern for data and autonomy (0 to 1);
         quality: how much it values capability, relative to the segment's mean (1).
-        current: slot of its provider (-1: none yet).
+        current: slot of its provider (-1: none yet, -2: it chose not to buy).
         loss: share of its business kept after its provider entered its vertical.
         must_review: it was harmed this month and will review its provider.
     """
@@ -59,34 +62,41 @@ class Startup(mesa.Agent):
         """Token demand now at the reference price, X(t) (million tokens per month)."""
         return self.base_volume * growth * self.loss
 
-    def prices(self, month, volume: float) -> np.ndarray:
+    def prices(self, month) -> np.ndarray:
         """The price this firm pays for each slot, (J,) (USD per million tokens)."""
         return buyers.firm_price_paid(month.price, month.self_cost[self.bloc], month.is_api,
                                       self.cfg.self_host_overhead,
-                                      self.cfg.self_host_fixed_usd_per_month, volume)
+                                      self.cfg.self_host_fixed_usd_per_month,
+                                      self.volume(month.growth))
 
-    def price_of(self, slot: int, month, volume: float) -> float:
+    def price_of(self, slot: int, month) -> float:
         """The price this firm pays for ``slot`` (USD per million tokens)."""
         return float(buyers.firm_price_paid(
             month.price[slot], month.self_cost[self.bloc, slot], month.is_api[slot],
-            self.cfg.self_host_overhead, self.cfg.self_host_fixed_usd_per_month, volume))
+            self.cfg.self_host_overhead, self.cfg.self_host_fixed_usd_per_month,
+            self.volume(month.growth)))
 
-    def utility(self, month, volume: float) -> np.ndarray:
+    def outside(self, month) -> np.ndarray | None:
+        """Its utility of not buying, (1,) (utils); None without an outside option."""
+        return segment_outside(self.demand, self.segment,
+                               np.array([self.demand.quality_weight * self.quality]),
+                               month.frontier)
+
+    def utility(self, month) -> np.ndarray:
         """u_j = b q_j + xi_j - g r_j + A(bloc, j) - a ln P_j - k 1[switch], (J,) (utils)."""
         d = self.demand
         base = buyers.firm_base_utility(
             self.quality, self.privacy, month.capability, month.appeal, month.risk,
             month.affinity[self.bloc], d.quality_weight, d.privacy_weight, month.alarm)
         switches = np.arange(month.is_api.size) != self.current
-        return buyers.firm_utility(base, self.alpha, self.prices(month, volume),
+        return buyers.firm_utility(base, self.alpha, self.prices(month),
                                    self.cfg.switching_cost, switches)
 
-    def probabilities(self, month, volume: float) -> np.ndarray:
+    def probabilities(self, month) -> np.ndarray:
         """Nested-logit probabilities over all slots, (J,) (zero where not available)."""
         return nested_logit.choice_probabilities(
-            self.utility(month, volume)[None, :], month.available[self.bloc][None, :],
-            month.nest, self.demand.nest_lambda,
-            self.demand.outside_utility.get(self.segment))[0]
+            self.utility(month)[None, :], month.available[self.bloc][None, :],
+            month.nest, self.demand.nest_lambda, self.outside(month))[0]
 
     def step(self) -> None:
         """Review, choose, and buy this month's tokens."""
@@ -94,13 +104,14 @@ class Startup(mesa.Agent):
         month = model.firm_month[self.segment]
         volume = self.volume(month.growth)
         available = month.available[self.bloc]
-        provider_ok = self.current >= 0 and bool(available[self.current])
+        provider_ok = ((self.current >= 0 and bool(available[self.current]))
+                       or self.current == OUTSIDE)
         reviewing = (month.u_review[self.index] < self.cfg.review_probability
                      or not provider_ok or self.must_review)
         if reviewing:
             if any(bool(a) for a in available):
                 cumulative, chosen = 0.0, -1
-                probabilities = self.probabilities(month, volume)
+                probabilities = self.probabilities(month)
                 for j, p in enumerate(probabilities):
                     cumulative += p
                     if p > 0:
@@ -109,14 +120,14 @@ class Startup(mesa.Agent):
                             break
                 else:  # u above every offering's cumulative share: the outside option
                     if self.segment in self.demand.outside_utility:
-                        chosen = -1
+                        chosen = OUTSIDE
                 self.current = chosen
             else:
                 self.current = -1
         self.must_review = False
         if self.current < 0:
             return
-        price = self.price_of(self.current, month, volume)
+        price = self.price_of(self.current, month)
         tokens = float(buyers.token_volume(volume, price, self.demand.reference_price_usd,
                                            self.demand.price_elasticity))
         model.firms[self.segment].book(self, tokens, price)

@@ -178,8 +178,9 @@ def anthropic_enterprise_spend_share_2024(results) -> float:
 
 @moment("token_price_elasticity")
 def token_price_elasticity(results) -> float:
-    """Elasticity of a buyer's token volume to its price (negative)."""
-    return -results.config.world.demand.price_elasticity
+    """The one-month elasticity of API token demand to every API price, mean of 2024 (1,
+    negative): the short-run response a platform observes (``market_elasticity``)."""
+    return float(results.series("market_elasticity")["one_month"].loc["2024-01":"2024-12"].mean())
 
 
 @moment("cn_compute_share_2025")
@@ -272,16 +273,33 @@ def anthropic_annualised_revenue_2024_12(results) -> float:
     return annualised_revenue(results, ("anthropic",), "2024-12") / 1e9
 
 
+def firms_api_spend(results, first: str, last: str) -> float:
+    """Twelve times the firms' (startups' and enterprises') mean monthly API spend over the
+    months ``first`` to ``last`` (USD per year): Menlo's survey counts firms' spend, not
+    developing-nation users' or device makers'.
+
+        R = 12 * (1 / T) * sum_t sum_{s in firms} sum_{j API} spend_sjt
+    """
+    total = 0.0
+    for segment in ("startups", "enterprises"):
+        spend = results.series("spend", segment)["market"]
+        if first not in spend.index or last not in spend.index:
+            raise KeyError(f"the run does not cover {first} to {last}")
+        api = spend - results.series("spend_self_hosted", segment)["market"]
+        total += float(api.loc[first:last].mean())
+    return 12.0 * total
+
+
 @moment("api_market_annualised_late_2024")
 def api_market_annualised_late_2024(results) -> float:
-    """Every vendor's API revenue, annualised over 2024-10 to 2024-12 (billion USD per year)."""
-    return annualised_revenue(results, None, "2024-10", "2024-12") / 1e9
+    """Firms' API spend, annualised over 2024-10 to 2024-12 (billion USD per year)."""
+    return firms_api_spend(results, "2024-10", "2024-12") / 1e9
 
 
 @moment("api_market_annualised_mid_2025")
 def api_market_annualised_mid_2025(results) -> float:
-    """Every vendor's API revenue, annualised over 2025-05 to 2025-07 (billion USD per year)."""
-    return annualised_revenue(results, None, "2025-05", "2025-07") / 1e9
+    """Firms' API spend, annualised over 2025-05 to 2025-07 (billion USD per year)."""
+    return firms_api_spend(results, "2025-05", "2025-07") / 1e9
 
 
 @moment("zhipu_api_revenue_2024")

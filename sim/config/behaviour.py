@@ -52,8 +52,18 @@ class DemandConfig:
                                    "the float range (exp(u / lambda) overflows)")
     outside_utility: dict[str, float] = param(
         unit="utils", doc="utility of not buying (the outside option) by segment: startups, "
-                          "enterprises, nations, devices (missing: no outside option, every "
-                          "buyer buys)", factory=dict, origin="assumption")
+                          "enterprises, nations, devices, measured against a frontier model "
+                          "with no appeal at 1 USD per million tokens (missing: no outside "
+                          "option, every buyer buys)", factory=dict, origin="calibrated")
+    frontier_weight: float = param(0.0, unit="utils per OOM",
+                                   doc="how much buying AI gains on not buying per OOM the "
+                                       "frontier advances (the outside option keeps pace "
+                                       "with the frontier but for this)", lo=0, hi=20,
+                                   origin="calibrated")
+    volume_per_oom: float = param(0.0, unit="1",
+                                  doc="elasticity of firms' token demand at fixed prices to "
+                                      "the frontier's effective compute: demand grows "
+                                      "10^(eta x OOM)", lo=0, hi=2, origin="calibrated")
     ban_covers_self_hosting: bool = param(False, unit="flag",
                                           doc="a ban of a bloc's models also forbids running "
                                               "its open weights", origin="scenario")

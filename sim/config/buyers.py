@@ -13,20 +13,29 @@ class FirmSegmentConfig:
 
     n: int = param(unit="firms", doc="number of firms simulated", lo=1, hi=5_000_000,
                    origin="structural")
+    represents: float = param(unit="firms",
+                              doc="firms the segment stands for: each simulated firm's tokens "
+                                  "count represents / n times, so a smaller world is a smaller "
+                                  "sample of the same market", lo=1, hi=1e9,
+                              origin="assumption")
     bloc_shares: dict[str, float] = param(unit="1", doc="share of firms in each bloc",
                                           factory=dict, origin="assumption")
     volume_median_mtok: float = param(unit="million tokens per month",
-                                      doc="median token demand of a firm at the start", lo=0,
+                                      doc="median token demand of a firm at the reference "
+                                          "price and capability", lo=0,
                                       lo_open=True, origin="assumption")
     volume_sigma: float = param(unit="1", doc="log-normal spread of firm sizes", lo=0, hi=5,
                                 origin="assumption")
-    volume_growth_per_year: float = param(unit="x per year",
-                                          doc="growth of each firm's token demand at fixed "
-                                              "prices", lo=0.1, hi=100, origin="calibrated")
     alpha: float = param(unit="utils per log-USD", doc="mean price sensitivity (log price)",
                          lo=0, lo_open=True, hi=20, origin="calibrated")
     alpha_sigma: float = param(unit="1", doc="log-normal spread of price sensitivity", lo=0,
                                hi=2, origin="assumption")
+    alpha_min: float = param(0.0, unit="utils per log-USD",
+                             doc="lowest price sensitivity (the log-normal spread sits above "
+                                 "it): at alpha_min + price_elasticity > 1 every firm's demand "
+                                 "turns elastic at a high enough price, so no vendor's "
+                                 "profit-maximising price is unbounded", lo=0, hi=20,
+                             origin="assumption")
     quality_sigma: float = param(unit="1",
                                  doc="log-normal spread of the weight firms put on capability "
                                      "(mean 1: some need the frontier, some do not)", lo=0,

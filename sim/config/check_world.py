@@ -102,6 +102,13 @@ def check_world(cfg: Config) -> None:
         if seg not in ("startups", "enterprises"):
             raise ConfigError(f"world.firms.{seg}", seg, "segments are startups and enterprises")
         shares(f"world.firms.{seg}.bloc_shares", firm.bloc_shares, BLOCS)
+        if firm.alpha_min >= firm.alpha:
+            raise ConfigError(f"world.firms.{seg}.alpha_min", firm.alpha_min,
+                              f"below the segment's mean price sensitivity alpha "
+                              f"({firm.alpha:g} utils per log-USD)")
+        if not 0 < firm.represents / firm.n <= 1e6:
+            raise ConfigError(f"world.firms.{seg}.represents", firm.represents,
+                              f"between n ({firm.n}) and a million times n")
     shares("world.devices.capacity_share", w.devices.capacity_share, BLOCS)
     for buyer, row in w.demand.affinity.items():
         for model_bloc, value in [(buyer, None), *row.items()]:
@@ -117,9 +124,11 @@ def check_world(cfg: Config) -> None:
         if key not in OUTSIDE_SEGMENTS:
             raise ConfigError(f"world.demand.outside_utility.{key}", key,
                               f"segments among {', '.join(OUTSIDE_SEGMENTS)}")
-        if not (isinstance(value, int | float) and -1000 <= value <= 1000):
+        # measured against a frontier model at $1/Mtok: +-100 utils is e^100 either way
+        if not (isinstance(value, int | float) and not isinstance(value, bool)
+                and -100 <= value <= 100):
             raise ConfigError(f"world.demand.outside_utility.{key}", value,
-                              "utils in [-1000, 1000]")
+                              "utils in [-100, 100]")
     for bloc, growth in w.devices.capacity_growth_per_year.items():
         if bloc not in BLOCS or not 0 < growth <= 10:
             raise ConfigError(f"world.devices.capacity_growth_per_year.{bloc}", growth,

@@ -222,13 +222,15 @@ LEVERS: dict[str, Lever] = _registry(
                 lo=0.0, hi=1.0, why="a share of the bill"),
     config_lever("us_distrust_of_cn", "world.demand.affinity.US.CN",
                  "US firms' affinity for Chinese APIs (utils; negative: distrust)",
-                 lo=-20.0, hi=20.0, why="validation's [-20, 20] utils for affinities "
-                                        "(sim/config/validate.py)"),
+                 lo=-20.0, hi=20.0, box=(-6.0, 0.0),
+                 why="validation's [-20, 20] utils for affinities (sim/config/validate.py); "
+                     "box: the search box of the fits that found it flat"),
     config_lever("eu_distrust_of_cn", "world.demand.affinity.EU.CN",
                  "EU firms' affinity for Chinese APIs (utils; negative: distrust)",
                  lo=-20.0, hi=20.0, box=(-6.0, 0.0),
                  why="validation's [-20, 20] utils for affinities; box as US -> CN's"),
-    config_lever("spill_open", "world.capability.spill_open"),
+    config_lever("spill_open", "world.capability.spill_open", box=(0.05, 0.95),
+                 why="a share; box: the search box of the fits that found it flat"),
     config_lever("spill_closed", "world.capability.spill_closed"),
     config_lever("quality_weight", "world.demand.quality_weight"),
     config_lever("privacy_weight", "world.demand.privacy_weight"),

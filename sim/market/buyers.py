@@ -40,6 +40,41 @@ def token_volume(base_volume, price_paid, reference_price, elasticity):
     return base_volume * (np.asarray(price_paid) / reference_price) ** (-elasticity)
 
 
+def outside_utility(level, taste, frontier, frontier_weight, reference_capability):
+    """A buyer's utility of not buying (the outside option) this month (utils).
+
+        u_0 = u_bar + b Q_F - beta (Q_F - Q_ref)
+
+    Not buying (people, older software, no AI at all) keeps pace with the capability
+    frontier Q_F except for beta utils per OOM: against a frontier model with no appeal at
+    1 USD per million tokens, not buying is worth u_bar - beta (Q_F - Q_ref). So b ranks the
+    models of the month, and beta is how much AI as a whole gains on doing without as the
+    frontier advances (beta = b: the outside option stands still; beta = 0: only prices,
+    appeal and the distance to the frontier move buyers in and out of the market). The
+    frontier term is the time effect a demand estimate with period fixed effects absorbs.
+
+    Args:
+        level: u_bar, the segment's ``world.demand.outside_utility`` (utils).
+        taste: b, the buyer's utils per OOM (``quality_weight`` times its taste).
+        frontier: Q_F, the most capable model on sale this month (OOM).
+        frontier_weight: beta (utils per OOM).
+        reference_capability: Q_ref (OOM).
+    """
+    return level + taste * frontier - frontier_weight * (frontier - reference_capability)
+
+
+def volume_growth(frontier, reference_capability, volume_per_oom):
+    """Growth of buyers' token demand at fixed prices with the frontier (1).
+
+        G = 10 ** (eta (Q_F - Q_ref))
+
+    A more capable frontier makes more tasks worth running on a model: each OOM of
+    effective compute at the frontier multiplies the tokens a buyer uses at a given price by
+    10 ** eta (eta, the elasticity of token demand to frontier effective compute).
+    """
+    return 10.0 ** (volume_per_oom * (frontier - reference_capability))
+
+
 def firm_price_paid(api_price, self_cost, is_api, overhead, fixed_usd_per_month, volume):
     """Price a firm pays for an offering (USD per million tokens).
 

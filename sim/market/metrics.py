@@ -159,3 +159,37 @@ def total_welfare(consumer: float, producer: float, government: float) -> float:
     ``W`` moves only by what they change in behaviour.
     """
     return float(consumer + producer - government)
+
+
+def market_elasticity(tokens_before, tokens_after, adjustment, is_api, step, elasticity):
+    """Elasticity of API token demand to a uniform rise of every API price (1, negative).
+
+        E_long   = ln(T(p (1 + h)) / T(p)) / ln(1 + h),   T = sum of API tokens
+        E_month  = the same with T_1 = sum_i [(1 - r_i) (1 + h)^(-e) x_ij(p) + r_i x_ij(p (1 + h))]
+
+    Over the long run every buyer re-chooses (to self-hosting and to not buying); within a
+    month only a share r_i of buyers revise their choice (firms' review probability,
+    nations' and device makers' share adjustment) while every buyer's volume at its API
+    responds at once with the volume elasticity e. The month's figure is the one to set
+    beside platform estimates of a short-run market elasticity.
+
+    Args:
+        tokens_before, tokens_after: buyers' expected tokens by offering at prices p and
+            p (1 + h), (n, J) (million tokens per month).
+        adjustment: r_i, the share of each buyer's choice revised in a month, (n,).
+        is_api: the offerings whose price rises and whose tokens count, (J,) (bool).
+        step: h, the relative price rise (1).
+        elasticity: e, the volume elasticity (1).
+    Returns:
+        (E_long, E_month).
+    """
+    before = np.asarray(tokens_before)[:, is_api]
+    after = np.asarray(tokens_after)[:, is_api]
+    total = float(before.sum())
+    if total <= 0:
+        return float("nan"), float("nan")
+    log_step = np.log1p(step)
+    r = np.asarray(adjustment, dtype=float)[:, None]
+    month = float(np.sum((1.0 - r) * (1.0 + step) ** (-elasticity) * before + r * after))
+    return (float(np.log(after.sum() / total) / log_step),
+            float(np.log(month / total) / log_step))

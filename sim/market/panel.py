@@ -55,6 +55,7 @@ class DemandPanel:
     reference_price: float
     quality_weight: np.ndarray | None = None  #: utils per OOM of each buyer, (n,)
     outside_utility: np.ndarray | None = None  #: utility of buying nothing, (n,), utils
+    adjustment: np.ndarray | None = None  #: share of each buyer's choice revised a month, (n,)
 
     def __post_init__(self) -> None:
         self.cols = np.flatnonzero(self.available.any(axis=0))

@@ -171,8 +171,7 @@ class AIMarket(mesa.Model):
                           world.demand.risk_closed_api, world.demand.risk_open_api,
                           world.entry.risk_per_entry)
         self.firm_month = views.firm_months(world, self.menu, self.bans, self.vendor_ids,
-                                            self.month - self.clock.start, self.alarm,
-                                            self.uniforms)
+                                            self.alarm, self.uniforms)
         self.nation_month = views.nation_month(world, self.menu, self.bans, self.vendor_ids,
                                                self.nations.iso3)
 

@@ -24,6 +24,7 @@ from sim.core.constants import BLOCS, OPENNESS
 from sim.market.metrics import (
     group_shares,
     hhi_with_fringe,
+    market_elasticity,
     revenue_weighted_lerner,
     social_marginal_cost,
     total_welfare,
@@ -54,6 +55,19 @@ def market_power(rec: Recorder, model) -> None:
             [revenue_weighted_lerner(price, cost, tokens)])
     rec.add("lerner_market_social_cost", "all", "1", ["market"],
             [revenue_weighted_lerner(price, social, tokens)])
+
+
+def demand_elasticity(rec: Recorder, model, step: float = 0.01) -> None:
+    """Elasticity of the panel's total token demand to a 1% rise of every API price, over
+    the long run and within a month (:func:`sim.market.metrics.market_elasticity`)."""
+    panel, menu = model.panel, model.menu
+    prices = np.where(menu.is_api, menu.price, np.nan)
+    before = panel.tokens(prices)[0]
+    after = panel.tokens(prices * (1.0 + step))[0]
+    rec.add("market_elasticity", "all", "1", ["long_run", "one_month"],
+            market_elasticity(before, after, panel.adjustment, menu.is_api, step,
+                              panel.price_elasticity))
+    panel.tokens(prices)  # leave the panel's cached state at the month's prices
 
 
 def concentration(rec: Recorder, model) -> None:

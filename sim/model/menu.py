@@ -29,6 +29,7 @@ class Menu:
         risk: strategic risk of buying the slot (1).
         nest: nest index (closed API, hosted open API, self-hosting).
         self_cost: cost of self-hosting each slot's model in each bloc's cloud, (B, J).
+        frontier: the capability of the most capable model on sale (OOM).
     """
 
     def __init__(self, vendor_blocs: list[str]) -> None:
@@ -49,6 +50,7 @@ class Menu:
         self.risk = np.zeros(2 * n)
         self.nest = np.zeros(2 * n, dtype=int)
         self.self_cost = np.full((len(BLOCS), 2 * n), np.nan)
+        self.frontier = np.nan
 
     def refresh(self, vendors, usd_per_flop_by_bloc: np.ndarray, risk_closed: float,
                 risk_open: float, risk_per_entry: float) -> None:
@@ -83,3 +85,5 @@ class Menu:
         flop_per_mtok = 2.0 * self.active_params_b * 1e9 * 1e6
         self.self_cost = usd_per_flop_by_bloc[:, None] * flop_per_mtok[None, :]
         self.self_cost[:, :n] = np.nan
+        on_sale = self.capability[self.on_sale]
+        self.frontier = float(on_sale.max()) if on_sale.size else np.nan

@@ -28,7 +28,7 @@ from sim.market.metrics import (
     soft_power,
     weighted_mean,
 )
-from sim.model.measures import concentration, market_power, welfare
+from sim.model.measures import concentration, demand_elasticity, market_power, welfare
 
 COLUMNS = ["month", "metric", "entity", "segment", "value", "unit"]
 
@@ -170,6 +170,7 @@ def _segments(rec: Recorder, model) -> None:
                 [demand.spend[n:].sum()])
     _surplus(rec, model)
     concentration(rec, model)
+    demand_elasticity(rec, model)
 
 
 def _surplus(rec: Recorder, model) -> None:
@@ -243,6 +244,7 @@ def _firms(rec: Recorder, model) -> None:
         rec.add("firm_share", segment, "1", ["closed_api", "open_api", "self_host"],
                 np.array(split) / total if total > 0 else np.zeros(3))
         firms = model.firms[segment]
+        rec.add("firm_adoption", segment, "1", ["buying"], [total / firms.n])
         rec.add("firms_harmed", segment, "firms", ["cumulative"], [firms.harmed_total])
     rec.add("alarm", "all", "1", ["market"], [model.alarm])
 

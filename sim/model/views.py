@@ -13,12 +13,13 @@ import numpy as np
 
 from sim.agents.device_maker import DeviceMaker
 from sim.core.constants import BLOCS
+from sim.market.buyers import volume_growth
 from sim.market.panel import DemandPanel
 from sim.model.bans import Bans
 from sim.model.menu import Menu
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth
-from sim.population.segment import FirmSegment, NationSegment
+from sim.population.segment import FirmSegment, NationSegment, segment_outside
 
 
 def firm_affinity(demand, menu: Menu) -> np.ndarray:
@@ -33,27 +34,29 @@ def firm_affinity(demand, menu: Menu) -> np.ndarray:
     return table[:, menu.bloc] * scale[None, :]
 
 
-def firm_months(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str], months: int,
+def firm_months(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str],
                 alarm: float, uniforms: Mapping[str, tuple[np.ndarray, np.ndarray]],
                 ) -> dict[str, FirmMonth]:
     """Each firm segment's view of the month, by segment.
 
-    ``months`` since the start sets the volume growth, ``g ** (months / 12)`` with g the
-    segment's ``volume_growth_per_year``; ``uniforms`` are the month's review and choice
-    draws of each segment (:func:`sim.model.buyers.draw_uniforms`).
+    The frontier on the menu sets the volume growth (:func:`sim.market.buyers.volume_growth`);
+    ``uniforms`` are the month's review and choice draws of each segment
+    (:func:`sim.model.buyers.draw_uniforms`).
     """
     available = bans.availability([(b,) for b in BLOCS], menu, vendor_ids,
                                   world.demand.ban_covers_self_hosting)
     affinity = firm_affinity(world.demand, menu)
+    demand = world.demand
+    growth = float(volume_growth(menu.frontier, demand.reference_capability,
+                                 demand.volume_per_oom))
     views = {}
     for segment, (u_review, u_choice) in uniforms.items():
         views[segment] = FirmMonth(
             capability=menu.capability, appeal=menu.appeal, price=menu.price,
             self_cost=menu.self_cost, risk=menu.risk, affinity=affinity,
             slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
-            available=available,
-            growth=world.firms[segment].volume_growth_per_year ** (months / 12.0),
-            alarm=alarm, u_review=u_review, u_choice=u_choice)
+            available=available, growth=growth, frontier=menu.frontier, alarm=alarm,
+            u_review=u_review, u_choice=u_choice)
     return views
 
 
@@ -64,7 +67,7 @@ def nation_month(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str],
     return NationMonth(
         capability=menu.capability, appeal=menu.appeal, price=menu.price,
         self_cost=menu.self_cost[BLOCS.index("ROW")], slot_bloc=menu.bloc,
-        is_api=menu.is_api, nest=menu.nest,
+        is_api=menu.is_api, nest=menu.nest, frontier=menu.frontier,
         available=bans.availability(codes, menu, vendor_ids,
                                     world.demand.ban_covers_self_hosting))
 
@@ -85,22 +88,26 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
 
     ``demand`` is the world's demand config (``cfg.world.demand``).
     """
-    parts, weights, outside = [], [], []
+    parts, weights, outside, adjustment = [], [], [], []
+    segments = [*firms, "nations", *(["devices"] * len(device_makers))]
     for segment, segment_firms in firms.items():
         rows = segment_firms.panel_index
         part = segment_firms.panel_rows(rows, firm_month[segment])
         parts.append(part)
-        weights.append(part["volume"] * segment_firms.n / rows.size)
-        outside.append(outside_rows(demand, segment, rows.size))
+        weights.append(part["volume"] * segment_firms.weight * segment_firms.n / rows.size)
+        adjustment.append(np.full(rows.size, segment_firms.cfg.review_probability))
     nation_part = nations.panel_rows(nation_view)
     parts.append(nation_part)
     weights.append(nation_part["volume"])
-    outside.append(outside_rows(demand, "nations", nation_part["alpha"].size))
+    adjustment.append(np.full(nation_part["alpha"].size, nations.cfg.share_adjustment))
     for maker, available in zip(device_makers, device_views, strict=True):
         part = maker.panel_row(menu, demand, available)
         parts.append(part)
         weights.append(part["volume"])
-        outside.append(outside_rows(demand, "devices", 1))
+        adjustment.append(np.array([maker.cfg.share_adjustment]))
+    if demand.outside_utility:
+        outside = [outside_rows(demand, segment, part["quality"], menu.frontier)
+                   for segment, part in zip(segments, parts, strict=True)]
     return DemandPanel(
         base_utility=np.concatenate([p["base_utility"] for p in parts]),
         alpha=np.concatenate([p["alpha"] for p in parts]),
@@ -111,10 +118,13 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
         is_api=menu.is_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
         price_elasticity=demand.price_elasticity,
         reference_price=demand.reference_price_usd,
-        outside_utility=np.concatenate(outside) if demand.outside_utility else None)
+        outside_utility=np.concatenate(outside) if demand.outside_utility else None,
+        adjustment=np.concatenate(adjustment))
 
 
-def outside_rows(demand, segment: str, n: int) -> np.ndarray:
-    """The panel rows' utility of not buying (utils): the segment's
-    ``world.demand.outside_utility``, -inf (never chosen) for a segment without one."""
-    return np.full(n, demand.outside_utility.get(segment, -np.inf))
+def outside_rows(demand, segment: str, taste: np.ndarray, frontier: float) -> np.ndarray:
+    """The panel rows' utility of not buying (utils): the segment's outside option
+    (:func:`sim.population.segment.segment_outside`), -inf (never chosen) for a segment
+    without one."""
+    value = segment_outside(demand, segment, taste, frontier)
+    return np.full(np.shape(taste), -np.inf) if value is None else value

@@ -32,12 +32,18 @@ class FirmAgents:
         return self.cfg.n
 
     @property
+    def weight(self) -> float:
+        """Real firms each simulated firm stands for (``represents / n``)."""
+        return self.cfg.represents / self.cfg.n
+
+    @property
     def current(self) -> np.ndarray:
         return np.array([a.current for a in self.agents])
 
     def book(self, agent: Startup, tokens: float, price: float) -> None:
         """Add one firm's purchase to the month's tallies (market clearing, one by one)."""
         tally = self._tally
+        tokens = tokens * self.weight
         tally.tokens[agent.current] += tokens
         tally.spend[agent.current] += tokens * price
         tally.tokens_by_bloc[agent.bloc, agent.current] += tokens

@@ -17,7 +17,12 @@ A reviewing firm draws a provider from the choice rule's probabilities over
     b_i  = quality_weight * (a log-normal draw of mean 1); xi_j the vendor's appeal
     A    = affinity[buyer bloc][model bloc], times self_host_trust for self-hosting
 
-and then uses x_i = X_i(t) (P_i / P_ref) ** -e tokens at the price of its provider.
+or, where its segment has an outside option, does not buy (u_i0,
+:func:`sim.market.buyers.outside_utility`; it keeps that choice until its next review).
+A buyer then uses x_i = X_i(t) (P_i / P_ref) ** -e tokens at the price of its provider,
+with X_i(t) = X_i G(t) its base volume grown with the frontier
+(:func:`sim.market.buyers.volume_growth`): the self-hosting fixed cost F is spread over the
+firm's own volume, which grows only as far as capability makes new uses worth running.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import numpy as np
 from sim.core.constants import BLOCS
 from sim.market import buyers
 from sim.market.demand import sample_choices
-from sim.population.segment import SegmentDemand
+from sim.population.segment import OUTSIDE, SegmentDemand, segment_outside
 from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 
@@ -47,7 +52,8 @@ class FirmMonth:
     is_api: np.ndarray  #: (J,)
     nest: np.ndarray  #: (J,)
     available: np.ndarray  #: by buyer bloc, (B, J)
-    growth: float  #: demand growth since the start (1)
+    growth: float  #: growth of token demand with the frontier (1)
+    frontier: float  #: the most capable model on sale (OOM)
     alarm: float  #: weight on autonomy added by vertical entries (1)
     u_review: np.ndarray  #: (n,) uniforms
     u_choice: np.ndarray  #: (n,) uniforms
@@ -75,8 +81,9 @@ def draw_firms(cfg, n_slots: int, rng: np.random.Generator) -> dict[str, np.ndar
     bloc = rng.choice(len(BLOCS), size=n, p=probs / probs.sum())
     vertical = rng.integers(0, cfg.n_verticals, size=n)
     volume = cfg.volume_median_mtok * np.exp(cfg.volume_sigma * rng.standard_normal(n))
-    alpha = cfg.alpha * np.exp(cfg.alpha_sigma * rng.standard_normal(n)
-                               - cfg.alpha_sigma ** 2 / 2)
+    # a shifted log-normal of mean alpha: no firm below alpha_min
+    alpha = cfg.alpha_min + (cfg.alpha - cfg.alpha_min) * np.exp(
+        cfg.alpha_sigma * rng.standard_normal(n) - cfg.alpha_sigma ** 2 / 2)
     quality = np.exp(cfg.quality_sigma * rng.standard_normal(n) - cfg.quality_sigma ** 2 / 2)
     privacy = draw_privacy(cfg.privacy_mean, cfg.privacy_concentration, n, rng)
     return {"bloc": bloc, "vertical": vertical, "volume": volume, "alpha": alpha,
@@ -106,15 +113,26 @@ class FirmPopulation:
     def n(self) -> int:
         return self.cfg.n
 
+    @property
+    def weight(self) -> float:
+        """Real firms each simulated firm stands for (``represents / n``)."""
+        return self.cfg.represents / self.cfg.n
+
     def volume(self, growth: float) -> np.ndarray:
         """Token demand at the reference price, X_i(t) (million tokens per month)."""
         return self.base_volume * growth * self.loss
 
-    def prices(self, month: FirmMonth, volume: np.ndarray, rows=slice(None)) -> np.ndarray:
+    def prices(self, month: FirmMonth, rows=slice(None)) -> np.ndarray:
         """Price each firm would pay for each slot, P_ij (USD per million tokens)."""
         return buyers.firm_price_paid(month.price[None, :], month.self_cost[self.bloc[rows]],
                                       month.is_api[None, :], self.cfg.self_host_overhead,
-                                      self.cfg.self_host_fixed_usd_per_month, volume[rows, None])
+                                      self.cfg.self_host_fixed_usd_per_month,
+                                      self.volume(month.growth)[rows, None])
+
+    def outside(self, month: FirmMonth, rows=slice(None)) -> np.ndarray | None:
+        """The firms' utility of not buying, (n,) (utils); None without an outside option."""
+        return segment_outside(self.demand, self.segment,
+                               self.demand.quality_weight * self.quality[rows], month.frontier)
 
     def base_utility(self, month: FirmMonth, rows=slice(None)) -> np.ndarray:
         """Utility without the price and switching terms, (n, J) (utils)."""
@@ -129,29 +147,32 @@ class FirmPopulation:
         n_slots = month.is_api.size
         volume = self.volume(month.growth)
         has_provider = self.current >= 0
-        current_ok = has_provider & month.available[self.bloc, np.maximum(self.current, 0)]
+        current_ok = ((has_provider & month.available[self.bloc, np.maximum(self.current, 0)])
+                      | (self.current == OUTSIDE))
         review = ((month.u_review < self.cfg.review_probability) | ~current_ok
                   | self.must_review)
         rows = np.flatnonzero(review)
         if rows.size:
             available = month.available[self.bloc[rows]]
-            price = self.prices(month, volume, rows)
+            price = self.prices(month, rows)
             switches = np.arange(n_slots)[None, :] != self.current[rows, None]
             utility = buyers.firm_utility(self.base_utility(month, rows), self.alpha[rows, None],
                                           price, self.cfg.switching_cost, switches)
-            outside = self.demand.outside_utility.get(self.segment)
+            outside = self.outside(month, rows)
             problem = ChoiceProblem(utility, available, price, month.capability,
                                     month.nest, self.demand.nest_lambda,
                                     self.demand.adequacy_gap_oom, outside)
             probabilities = checked_probabilities(self.choice_rule(problem), problem,
                                                   self.rule_name)
             chosen = sample_choices(probabilities, month.u_choice[rows], outside is not None)
+            chosen = np.where(chosen < 0, OUTSIDE, chosen)
             self.current[rows] = np.where(available.any(axis=1), chosen, -1)
         self.must_review[:] = False
         return self.buy(month, volume)
 
     def buy(self, month: FirmMonth, volume: np.ndarray) -> SegmentDemand:
-        """Tokens and spend of every firm at its provider's price, summed by slot."""
+        """Tokens and spend of every firm at its provider's price, summed by slot (each
+        firm counted ``represents / n`` times; buyers counted once)."""
         n_slots = month.is_api.size
         served = self.current >= 0
         slot = self.current[served]
@@ -159,9 +180,10 @@ class FirmPopulation:
         api = month.is_api[slot]
         price = buyers.firm_price_paid(month.price[slot], month.self_cost[bloc, slot], api,
                                        self.cfg.self_host_overhead,
-                                       self.cfg.self_host_fixed_usd_per_month, volume[served])
+                                       self.cfg.self_host_fixed_usd_per_month,
+                                       volume[served])
         tokens = buyers.token_volume(volume[served], price, self.demand.reference_price_usd,
-                                     self.demand.price_elasticity)
+                                     self.demand.price_elasticity) * self.weight
         n_blocs = len(BLOCS)
         return SegmentDemand(
             tokens=np.bincount(slot, tokens, minlength=n_slots),
@@ -197,7 +219,7 @@ class FirmPopulation:
         return {
             "base_utility": self.base_utility(month, rows),
             "alpha": self.alpha[rows],
-            "own_price": self.prices(month, volume, rows),
+            "own_price": self.prices(month, rows),
             "available": month.available[self.bloc[rows]],
             "volume": volume[rows],
             "quality": self.demand.quality_weight * self.quality[rows],

@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.core.constants import BLOCS
 from sim.market import buyers, diffusion
-from sim.population.segment import SegmentDemand
+from sim.population.segment import SegmentDemand, segment_outside
 from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 
@@ -42,6 +42,7 @@ class NationMonth:
     is_api: np.ndarray  #: (J,)
     nest: np.ndarray  #: (J,)
     available: np.ndarray  #: by country, (K, J)
+    frontier: float = float("nan")  #: the most capable model on sale (OOM)
 
 
 def draw_nations(rows: list[dict[str, str]], cfg, rng: np.random.Generator) -> dict:
@@ -141,7 +142,9 @@ class NationPopulation:
         utility = buyers.utility_at_price(self.base_utility(month), self.alpha[:, None], price)
         problem = ChoiceProblem(utility, month.available, price, month.capability, month.nest,
                                 self.demand.nest_lambda, self.demand.adequacy_gap_oom,
-                                self.demand.outside_utility.get("nations"))
+                                segment_outside(self.demand, "nations",
+                                                np.full(len(self.iso3), self.demand.quality_weight),
+                                                month.frontier))
         target = checked_probabilities(self.choice_rule(problem), problem, self.rule_name)
         self.shares = self.adjust_shares(target, month.available)
         # what a user pays and uses, at the shares of use

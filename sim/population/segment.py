@@ -13,6 +13,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from sim.market import buyers
+
+#: A firm's provider code when it chose the outside option (not buying); -1 is no choice yet.
+OUTSIDE = -2
+
 
 @dataclass
 class SegmentDemand:
@@ -33,6 +38,20 @@ def total(demands: list[SegmentDemand], n_slots: int) -> SegmentDemand:
                          sum(d.tokens_by_bloc for d in demands), np.zeros(n_slots))
 
 
+def segment_outside(demand, segment: str, taste, frontier: float) -> np.ndarray | None:
+    """Buyers' utility of not buying this month (:func:`sim.market.buyers.outside_utility`),
+    shaped like ``taste``; None when the segment has no outside option.
+
+    ``demand`` is the world's demand config, ``taste`` the buyers' utils per OOM.
+    """
+    level = demand.outside_utility.get(segment)
+    if level is None:
+        return None
+    return np.asarray(buyers.outside_utility(level, np.asarray(taste, dtype=float), frontier,
+                                             demand.frontier_weight,
+                                             demand.reference_capability), dtype=float)
+
+
 class BuyerSegment(Protocol):
     """A segment of buyers that chooses and buys once a month."""
 
@@ -49,6 +68,9 @@ class FirmSegment(BuyerSegment, Protocol):
 
     @property
     def n(self) -> int: ...
+
+    @property
+    def weight(self) -> float: ...
 
     @property
     def current(self) -> np.ndarray: ...

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 from conftest import small_config
 
-from sim.calibrate.fit import FreeParameter, Problem, calibrate, get_path, set_path
+from sim.calibrate.fit import (
+    DEFAULT_PARAMETERS,
+    FreeParameter,
+    Problem,
+    calibrate,
+    get_path,
+    set_path,
+)
 from sim.calibrate.moments import Target, load_targets
 
 KNOWN = {"world.vendors.anthropic.appeal": 2.0,
@@ -44,3 +51,17 @@ def test_calibration_recovers_known_parameters_from_synthetic_targets():
     assert all(fit.identified.values())
     for path, (grid, values) in fit.profiles.items():  # the profile bottoms out at the truth
         assert abs(grid[np.argmin(values)] - KNOWN[path]) <= (grid[1] - grid[0]), path
+
+
+@pytest.mark.parametrize("parameter", DEFAULT_PARAMETERS, ids=lambda p: p.path)
+def test_every_corner_of_the_search_box_is_a_valid_world(parameter):
+    """The search may try any point of a parameter's box: both ends must pass validation
+    with the others at their defaults (a box reaching outside a field's domain stops a fit
+    half way)."""
+    problem = Problem(small_config(), DEFAULT_PARAMETERS, targets=[])
+    base = [get_path(problem.base, p.path) for p in DEFAULT_PARAMETERS]
+    i = DEFAULT_PARAMETERS.index(parameter)
+    for end in (parameter.low, parameter.high):
+        theta = list(base)
+        theta[i] = end
+        assert get_path(problem.config(theta, seed=0), parameter.path) == pytest.approx(end)
