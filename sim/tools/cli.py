@@ -80,7 +80,9 @@ class _RefusedError(Exception):
 def _run(cfg: DictConfig, out_dir: Path) -> float | None:
     """Validate, run, write the outputs and ``DONE``; refuse a bad config or rule."""
     try:
-        config = to_config(cfg)
+        # with the job's overrides: an override of world.end cuts a scenario short on
+        # purpose, while an event after an end written in a file is refused
+        config = to_config(cfg, list(HydraConfig.get().overrides.task))
     except (ConfigError, RuleError, ValueError) as err:
         raise _RefusedError(err) from err
     started = datetime.now(UTC)
