@@ -46,6 +46,14 @@ RANGES = [
     ("world.firms.startups.n=0", "world.firms.startups.n"),
     ("world.firms.startups.n=6000000", "world.firms.startups.n"),
     ("world.firms.startups.alpha=0", "world.firms.startups.alpha"),
+    # numerical floors inside an open 0 bound (found by tests/test_fuzz.py)
+    ("world.firms.startups.alpha=1e-7", "world.firms.startups.alpha"),
+    ("world.nations.alpha=5e-324", "world.nations.alpha"),
+    ("world.devices.alpha=1e-300", "world.devices.alpha"),
+    ("world.demand.reference_price_usd=1e-9", "world.demand.reference_price_usd"),
+    ("world.firms.enterprises.volume_median_mtok=5e-324",
+     "world.firms.enterprises.volume_median_mtok"),
+    ("world.pricing.penetration_floor=1e-300", "world.pricing.penetration_floor"),
     ("world.firms.enterprises.review_probability=0", "world.firms.enterprises.review_probability"),
     ("world.firms.enterprises.review_probability=1.1",
      "world.firms.enterprises.review_probability"),
@@ -244,7 +252,10 @@ EVENTS = [
           price_in=1.0), "price_out", "both"),
     (dict(date="2026-01", kind="price", vendor="deepseek", price_in=-1.0, price_out=1.0),
      "price_in", "> 0"),
-    (dict(date="2026-01", kind="price", vendor="deepseek", factor=1e308), "factor", "(0, 100]"),
+    (dict(date="2026-01", kind="price", vendor="deepseek", factor=1e308), "factor",
+     "[1e-06, 100]"),
+    (dict(date="2026-01", kind="price", vendor="deepseek", factor=5e-324), "factor",
+     "takes the price towards 0"),
     (dict(date="2026-01", kind="price", vendor="deepseek", factor=float("nan")), "factor",
      "finite"),
     (dict(date="2026-01", kind="price", vendor="deepseek"), "events[0]", "factor"),
@@ -336,6 +347,19 @@ def test_privacy_mean_on_its_bounds_draws_a_point_mass(mean):
     draws = draw_privacy(float(mean), 10.0, 5, rng)
     assert np.all(draws == float(mean))
     compose_config(["world=small", f"world.firms.startups.privacy_mean={mean}"])
+
+
+def test_a_privacy_mean_whose_beta_parameter_rounds_to_zero_draws_a_point_mass():
+    """5e-324 x a concentration of 0.1 is 0 in floats (numpy refused it: found by fuzzing)."""
+    import numpy as np
+
+    from sim.population.firms import draw_privacy
+
+    draws = draw_privacy(5e-324, 0.1, 4, np.random.default_rng(0))
+    assert np.all(draws == 5e-324)
+    inside = draw_privacy(0.3, 0.1, 4, np.random.default_rng(0))  # the beta as before
+    expected = np.random.default_rng(0).beta(0.3 * 0.1, (1 - 0.3) * 0.1, size=4)
+    assert np.array_equal(inside, expected)
 
 
 def test_the_budget_estimate_grows_with_firms_and_months(small):
