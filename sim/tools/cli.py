@@ -167,8 +167,8 @@ def _run(cfg: DictConfig, out_dir: Path) -> float | None:
 
 
 def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None:
-    """The tables, the summary and, unless ``figures`` is False, the plots and the report
-    of one run."""
+    """The tables of one run, then (unless ``figures`` is False) its plots and report, then
+    its summary, which so never stands beside tables or figures not yet written."""
     config = results.config
     log.info("writing tables to %s", out_dir)
     write_table(results.table, out_dir, TABLE, config.output.formats)
