@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test lint bench calibrate app notebooks clean
+.PHONY: run test fuzz lint bench calibrate app notebooks clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -22,6 +22,9 @@ test: $(STAMP)           ## lint, the import contract, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
+
+fuzz: $(STAMP)           ## the slow fuzz tier: FUZZ_EXAMPLES worlds (default 1000) through whole runs
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,7 +9,8 @@ Examples::
     python -m sim --describe world.demand.quality_weight      # one parameter
 
 ``--help``, ``--describe`` and ``--show`` are answered before Hydra starts
-(:mod:`sim.tools.entry`); everything else is Hydra's.
+(:mod:`sim.tools.entry`); everything else is Hydra's. Ctrl-C ends the command with one
+line on stderr and exit status 130 (:func:`sim.tools.cli.interrupted`).
 """
 
 import sys
@@ -19,7 +20,7 @@ from omegaconf import DictConfig
 
 from sim.config import register_configs
 from sim.tools import rundir
-from sim.tools.cli import run_job
+from sim.tools.cli import interrupted, run_job
 from sim.tools.entry import preflight
 
 register_configs()
@@ -32,7 +33,12 @@ def main(cfg: DictConfig) -> float | None:
 
 
 if __name__ == "__main__":
-    status = preflight(sys.argv[1:])
-    if status is not None:
-        sys.exit(status)
-    main()
+    try:
+        status = preflight(sys.argv[1:])
+        if status is not None:
+            sys.exit(status)
+        main()
+    except KeyboardInterrupt as err:
+        # Ctrl-C: one line instead of a traceback, and the shell's status for SIGINT
+        print(interrupted(err), file=sys.stderr)
+        sys.exit(130)

@@ -46,6 +46,14 @@ RANGES = [
     ("world.firms.startups.n=0", "world.firms.startups.n"),
     ("world.firms.startups.n=6000000", "world.firms.startups.n"),
     ("world.firms.startups.alpha=0", "world.firms.startups.alpha"),
+    # numerical floors inside an open 0 bound (found by tests/test_fuzz.py)
+    ("world.firms.startups.alpha=1e-7", "world.firms.startups.alpha"),
+    ("world.nations.alpha=5e-324", "world.nations.alpha"),
+    ("world.devices.alpha=1e-300", "world.devices.alpha"),
+    ("world.demand.reference_price_usd=1e-9", "world.demand.reference_price_usd"),
+    ("world.firms.enterprises.volume_median_mtok=5e-324",
+     "world.firms.enterprises.volume_median_mtok"),
+    ("world.pricing.penetration_floor=1e-300", "world.pricing.penetration_floor"),
     ("world.firms.enterprises.review_probability=0", "world.firms.enterprises.review_probability"),
     ("world.firms.enterprises.review_probability=1.1",
      "world.firms.enterprises.review_probability"),
@@ -115,6 +123,7 @@ CALENDAR = [
     ("world.history_until=2022-06", "world.history_until"),
     ("world.history_until=2051-01", "world.history_until"),
     ("world.history_until=2025-00", "world.history_until"),
+    ("world.history_until=2031-01", "world.history_until"),  # after the world's end
     ("world.capability.reference_month=2023/01", "world.capability.reference_month"),
     ("world.devices.embodiment_midpoint=later", "world.devices.embodiment_midpoint"),
     ("output.report_dates=[2030-13]", "output.report_dates[0]"),
@@ -245,7 +254,10 @@ EVENTS = [
           price_in=1.0), "price_out", "both"),
     (dict(date="2026-01", kind="price", vendor="deepseek", price_in=-1.0, price_out=1.0),
      "price_in", "> 0"),
-    (dict(date="2026-01", kind="price", vendor="deepseek", factor=1e308), "factor", "(0, 100]"),
+    (dict(date="2026-01", kind="price", vendor="deepseek", factor=1e308), "factor",
+     "[1e-06, 100]"),
+    (dict(date="2026-01", kind="price", vendor="deepseek", factor=5e-324), "factor",
+     "takes the price towards 0"),
     (dict(date="2026-01", kind="price", vendor="deepseek", factor=float("nan")), "factor",
      "finite"),
     (dict(date="2026-01", kind="price", vendor="deepseek"), "events[0]", "factor"),
@@ -276,12 +288,53 @@ def small():
     return compose_config(["world=small"])
 
 
-def test_an_event_after_the_end_is_allowed_for_shorter_runs(small, caplog):
+# -- the horizon: events and history inside [world.start, world.end] ------------------------
+
+def test_an_event_after_the_end_written_in_an_override_is_refused():
+    """The end is the world file's (2030-12): an event after it would never happen."""
+    with pytest.raises(ConfigError) as err:
+        compose_config(["world=small", "scenario=token_price_cut",
+                        "scenario.events.1.date=2031-01"])
+    assert str(err.value).startswith("scenario.events[1].date = '2031-01' is not allowed: "
+                                      "a month in [world.start, world.end] = "
+                                      "[2023-01, 2030-12]")
+    assert "give world.end as an override" in str(err.value)
+
+
+def test_a_history_after_an_end_given_with_it_is_refused():
+    with pytest.raises(ConfigError, match=r"^world\.history_until = '2025-06' is not allowed: "
+                                          r"a month in \[world\.start, world\.end\] = "
+                                          r"\[2023-01, 2024-06\]"):
+        compose_config(["world=small", "world.end=2024-06", "world.history_until=2025-06"])
+
+
+def test_a_run_cut_short_by_world_end_leaves_the_later_events_out(caplog):
+    """A shipped scenario with a shorter world.end: its 2026 events are left out (the log
+    names them) and the run is the baseline's over the same months, row for row."""
+    import logging
+
+    import pandas as pd
+
+    from sim import run
+
+    with caplog.at_level(logging.INFO, logger="sim"):
+        cut = compose_config(["world=small", "scenario=token_price_cut", "world.end=2023-09"])
+    assert [r.getMessage() for r in caplog.records if "left out" in r.getMessage()] == [
+        "scenario.events[0] (2026-01 subsidy) is after world.end = 2023-09: left out of this run",
+        "scenario.events[1] (2026-01 price) is after world.end = 2023-09: left out of this run",
+    ]
+    assert cut.world.history_until == "2025-12"  # the whole run follows the history
+    base = compose_config(["world=small", "world.end=2023-09"])
+    pd.testing.assert_frame_equal(run(cut).table, run(base).table, check_exact=True)
+
+
+def test_a_config_changed_in_python_is_not_held_to_the_horizon(small):
+    """validate() alone cannot tell an intended cut from a mistake (a run read back from
+    its folder has no overrides): the horizon is checked where a config is composed."""
     small.world.end = "2024-06"
     small.scenario.events = [EventConfig(date="2026-01", kind="price", vendor="deepseek",
                                          factor=0.5)]
     validate(small)
-    assert "does not happen" in caplog.text
 
 
 # -- the model handles what its documented range allows --------------------------------------
@@ -296,6 +349,19 @@ def test_privacy_mean_on_its_bounds_draws_a_point_mass(mean):
     draws = draw_privacy(float(mean), 10.0, 5, rng)
     assert np.all(draws == float(mean))
     compose_config(["world=small", f"world.firms.startups.privacy_mean={mean}"])
+
+
+def test_a_privacy_mean_whose_beta_parameter_rounds_to_zero_draws_a_point_mass():
+    """5e-324 x a concentration of 0.1 is 0 in floats (numpy refused it: found by fuzzing)."""
+    import numpy as np
+
+    from sim.population.firms import draw_privacy
+
+    draws = draw_privacy(5e-324, 0.1, 4, np.random.default_rng(0))
+    assert np.all(draws == 5e-324)
+    inside = draw_privacy(0.3, 0.1, 4, np.random.default_rng(0))  # the beta as before
+    expected = np.random.default_rng(0).beta(0.3 * 0.1, (1 - 0.3) * 0.1, size=4)
+    assert np.array_equal(inside, expected)
 
 
 def test_the_budget_estimate_grows_with_firms_and_months(small):
@@ -328,6 +394,8 @@ BAD_FILES = [
                     "countries: [XYZ]}\n", "countries[0]"),
     ("before_start", "name: a\nevents:\n  - {date: '2020-01', kind: price, vendor: meta, "
                      "factor: 0.5}\n", "events[0].date"),
+    ("after_end", "name: a\nevents:\n  - {date: '2031-01', kind: price, vendor: meta, "
+                  "factor: 0.5}\n", "scenario.events[0].date = '2031-01' is not allowed"),
     ("unknown_scenario_key", "name: a\nstory: x\nevents: []\n", "story"),
 ]
 
@@ -364,6 +432,9 @@ CLI = [
     (["world.end=2999-12"], "world.end = '2999-12' is not allowed"),
     (["world.nations.include=[NGA,XYZ]"], "world.nations.include[1] = 'XYZ' is not allowed"),
     (["hydra.searchpath=[file://{tmp}]", "scenario=dup"], "duplicate key name"),
+    (["hydra.searchpath=[file://{tmp}/late]", "scenario=late"],
+     "scenario.events[0].date = '2031-01' is not allowed"),
+    (["world.history_until=2031-06"], "world.history_until = '2031-06' is not allowed"),
 ]
 
 
@@ -372,6 +443,11 @@ CLI = [
 def test_the_command_line_refuses_writes_nothing_and_exits_2(tmp_path, args, words):
     (tmp_path / "scenario").mkdir()
     (tmp_path / "scenario" / "dup.yaml").write_text("name: a\nname: b\nevents: []\n")
+    # in a folder of its own: the check of every YAML file in the search path would stop
+    # at dup.yaml first
+    (tmp_path / "late" / "scenario").mkdir(parents=True)
+    (tmp_path / "late" / "scenario" / "late.yaml").write_text(
+        "name: late\nevents:\n  - {date: '2031-01', kind: price, vendor: meta, factor: 0.5}\n")
     out = tmp_path / "out" / "run"
     argv = [a.format(tmp=tmp_path) for a in args]
     result = subprocess.run([sys.executable, "-m", "sim", "world=small", *QUICK, *argv,

@@ -63,8 +63,8 @@ def test_config_levers_take_unit_and_range_from_the_field_metadata(name, cls, fi
 def test_a_value_outside_the_range_is_refused_naming_lever_value_and_range():
     with pytest.raises(LeverError, match=r"spill_open = 1\.5 .*\[0, 1\]"):
         build_config({"spill_open": 1.5}, 0, overrides=SHORT)
-    with pytest.raises(LeverError, match=r"cn_price_factor = 0 .*\(0, 100\]"):
-        build_config({"cn_price_factor": 0}, 0, overrides=SHORT)  # the range is open at 0
+    with pytest.raises(LeverError, match=r"cn_price_factor = 0 .*\[1e-06, 100\]"):
+        build_config({"cn_price_factor": 0}, 0, overrides=SHORT)  # the field's numerical floor
     with pytest.raises(LeverError, match="unknown lever 'no_such_lever'"):
         build_config({"no_such_lever": 1}, 0, overrides=SHORT)
 

@@ -4,6 +4,8 @@ failure is marked and tabled, the multirun exits 1, and resuming retries only it
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +104,66 @@ def test_resuming_retries_only_the_failed_job_and_then_succeeds_once_fixed(tmp_p
     runs = json.loads((sweep / "gathered" / "runs.json").read_text())
     assert (runs["finished"], runs["failed"], runs["unfinished"]) == (6, 0, 0)
     assert pd.read_csv(sweep / "gathered" / "failures.csv").empty
+
+
+#: A plugin that kills the whole sweep (SIGKILL: nothing can clean up) while the job whose
+#: folder contains $SIM_TEST_KILL_AT writes timeseries.csv: after the table is written to
+#: its temporary file, before the rename. Without the variable it changes nothing.
+KILLER = (
+    "import os\n"
+    "import signal\n"
+    "from pathlib import Path\n\n"
+    "import sim.outputs.files as files\n"
+    "from sim.core.files import atomic_write\n\n"
+    "TARGET = os.environ.get('SIM_TEST_KILL_AT')\n\n\n"
+    "def killed_while_writing(path, write):\n"
+    "    if TARGET and TARGET in str(path) and Path(path).name == 'timeseries.csv':\n"
+    "        def write_then_die(tmp):\n"
+    "            write(tmp)\n"
+    "            os.kill(os.getpid(), signal.SIGKILL)\n"
+    "        return atomic_write(path, write_then_die)\n"
+    "    return atomic_write(path, write)\n\n\n"
+    "files.atomic_write = killed_while_writing\n")
+#: What a run writes that must not depend on how the sweep got there (the manifest holds
+#: times, the log its own lines).
+TABLES = ("timeseries.parquet", "timeseries.csv", "events.csv", "entries.csv", "summary.json")
+
+
+def test_a_sigkill_during_a_table_write_then_resume_gives_a_clean_sweeps_bytes(tmp_path):
+    killer = tmp_path / "killer.py"
+    killer.write_text(KILLER)
+
+    def sweep_args(folder: Path) -> list[str]:
+        return [sys.executable, "-m", "sim", "-m", *QUICK, "world.end=2023-06", "seed=0,1,2",
+                f"rules.plugins=[{killer}]", f"hydra.sweep.dir={folder}"]
+
+    resumed, clean = tmp_path / "resumed", tmp_path / "clean"
+    killed = subprocess.run(sweep_args(resumed), cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, env={**os.environ, "SIM_TEST_KILL_AT": "seed=1"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [stray] = list(resumed.rglob(".*.tmp"))  # the killed write's temporary file
+    assert stray.name.startswith(".timeseries.csv.") and stray.stat().st_size > 0
+    assert "seed=1" in str(stray) and not (stray.parent / "DONE").exists()
+    [first] = [p.parent for p in resumed.rglob("DONE")]  # seed 0 finished before the kill
+    stamps = {f: f.stat().st_mtime_ns for f in first.iterdir()
+              if f.is_file() and f.suffix != ".log"}  # the log says it was skipped
+
+    again = subprocess.run(sweep_args(resumed), cwd=ROOT, capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert not list(resumed.rglob("*.tmp"))
+    assert {f: f.stat().st_mtime_ns for f in stamps} == stamps  # the finished run untouched
+    assert subprocess.run(sweep_args(clean), cwd=ROOT, capture_output=True, text=True,
+                          timeout=600).returncode == 0
+    runs = sorted(p.parent.relative_to(clean) for p in clean.rglob("DONE"))
+    assert runs == sorted(p.parent.relative_to(resumed) for p in resumed.rglob("DONE"))
+    assert len(runs) == 3
+    for run_dir in runs:
+        for name in TABLES:
+            assert (resumed / run_dir / name).read_bytes() == \
+                (clean / run_dir / name).read_bytes(), run_dir / name
+        assert sorted(p.name for p in (resumed / run_dir).iterdir()) == \
+            sorted(p.name for p in (clean / run_dir).iterdir())
 
 
 def test_a_refused_value_in_a_sweep_is_marked_and_the_other_value_runs(tmp_path):

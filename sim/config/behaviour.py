@@ -23,8 +23,10 @@ class DemandConfig:
                                             "measured in (GPT-4 at its launch)", lo=15, hi=40,
                                         origin="data")
     reference_price_usd: float = param(unit="USD per million tokens",
-                                       doc="price at which buyers use their base volume", lo=0,
-                                       lo_open=True, origin="assumption")
+                                       doc="price at which buyers use their base volume",
+                                       lo=0, lo_open=True, floor=1e-6, origin="assumption",
+                                       why="volumes scale with (price / reference)^-elasticity: "
+                                           "a reference near 0 rounds every volume to 0")
     # values typed Any: OmegaConf 2.3 cannot merge into a dict of float dicts (a world that
     # overrides one pair, as world=calibrated does, fails); validation checks they are numbers
     affinity: dict[str, dict[str, Any]] = param(
@@ -181,7 +183,9 @@ class PricingConfig:
     penetration_floor: float = param(unit="1",
                                      doc="penetration rule: lowest price over marginal cost "
                                          "(below 1 only with a subsidy)", lo=0, lo_open=True,
-                                     hi=10, origin="assumption")
+                                     floor=1e-6, hi=10, origin="assumption",
+                                     why="with a full discount the floor is the price, which "
+                                         "must stay a positive number")
     panel_size: int = param(unit="buyers per segment",
                             doc="firms sampled to represent demand when pricing", lo=10,
                             hi=1_000_000, origin="structural")

@@ -22,12 +22,16 @@ class FirmSegmentConfig:
                                           factory=dict, origin="assumption")
     volume_median_mtok: float = param(unit="million tokens per month",
                                       doc="median token demand of a firm at the reference "
-                                          "price and capability", lo=0,
-                                      lo_open=True, origin="assumption")
+                                          "price and capability", lo=0, lo_open=True,
+                                      floor=1e-6, origin="assumption",
+                                      why="a firm's volume near 0 makes the fixed cost of "
+                                          "self-hosting per token infinite")
     volume_sigma: float = param(unit="1", doc="log-normal spread of firm sizes", lo=0, hi=5,
                                 origin="assumption")
     alpha: float = param(unit="utils per log-USD", doc="mean price sensitivity (log price)",
-                         lo=0, lo_open=True, hi=20, origin="calibrated")
+                         lo=0, lo_open=True, floor=1e-6, hi=20, origin="calibrated",
+                         why="the consumer surplus divides a buyer's budget by its price "
+                             "sensitivity: near 0 it overflows to infinity")
     alpha_sigma: float = param(unit="1", doc="log-normal spread of price sensitivity", lo=0,
                                hi=2, origin="assumption")
     alpha_min: float = param(0.0, unit="utils per log-USD",
@@ -72,7 +76,9 @@ class NationsConfig:
                                factory=list, origin="structural")
     alpha: float = param(unit="utils per log-USD",
                          doc="price sensitivity at the reference income", lo=0, lo_open=True,
-                         hi=20, origin="calibrated")
+                         floor=1e-6, hi=20, origin="calibrated",
+                         why="the consumer surplus divides a buyer's budget by its price "
+                             "sensitivity: near 0 it overflows to infinity")
     income_elasticity_of_alpha: float = param(unit="1",
                                               doc="how much poorer countries are more price "
                                                   "sensitive", lo=0, hi=3, origin="assumption")
@@ -139,7 +145,9 @@ class DevicesConfig:
                                             doc="steepness of the embodiment logistic", lo=0,
                                             lo_open=True, hi=10, origin="assumption")
     alpha: float = param(unit="utils per log-USD", doc="price sensitivity of device makers",
-                         lo=0, lo_open=True, hi=20, origin="assumption")
+                         lo=0, lo_open=True, floor=1e-6, hi=20, origin="assumption",
+                         why="the consumer surplus divides a buyer's budget by its price "
+                             "sensitivity: near 0 it overflows to infinity")
     efficiency_weight: float = param(unit="utils per log-parameter",
                                      doc="preference for few active parameters (on-device)",
                                      lo=0, hi=10, origin="assumption")

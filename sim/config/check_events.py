@@ -6,7 +6,6 @@ the model loads it (:meth:`sim.model.events.Timeline.load`).
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import fields
 from typing import Any
@@ -19,7 +18,6 @@ from sim.config.tables import country_codes
 from sim.config.world import WorldConfig
 from sim.core.constants import BLOCS
 
-log = logging.getLogger("sim")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 def is_set(value: Any) -> bool:
@@ -39,24 +37,21 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
     what it names exists in ``world``.
 
     A scenario's event falls on or after world.start: one before it would be applied at
-    set-up and silently rewrite the start. One after world.end is allowed inside the
-    model's horizon, so that a scenario can be run over a shorter horizon (it then does
-    not happen, and the log says so). Events of the history file (``history=True``) may
-    come before the start: they set the market up.
+    set-up and silently rewrite the start. Whether one after world.end is a mistake or a
+    run cut short on purpose depends on where world.end came from, which only a
+    composition knows: :func:`sim.config.horizon.check_horizon` decides. Events of the
+    history file (``history=True``) may come before the start: they set the market up.
     """
     vendors = world.vendors
     date = month(f"{path}.date", event.date)
     if not history:
-        start, end = month("world.start", world.start), month("world.end", world.end)
+        start = month("world.start", world.start)
         last = month("world.end", HORIZON[1])
         if not start <= date <= last:
             raise ConfigError(f"{path}.date", event.date,
                               f"a month in [world.start, {HORIZON[1]}] = [{world.start}, "
                               f"{HORIZON[1]}] (before the start it would rewrite the "
                               "market at set-up; the model stops at the horizon's end)")
-        if date > end:
-            log.warning("%s.date = %s is after world.end (%s): the event does not happen",
-                        path, event.date, world.end)
     if event.kind not in EVENT_FIELDS:
         raise ConfigError(f"{path}.kind", event.kind, "one of " + ", ".join(EVENT_FIELDS))
     required, optional = EVENT_FIELDS[event.kind]

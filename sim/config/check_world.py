@@ -38,14 +38,14 @@ def check_calendar(w: WorldConfig) -> None:
         raise ConfigError("world.end", w.end, f"a month after world.start ({w.start})")
     if end > last:
         raise ConfigError("world.end", w.end, f"a month up to {HORIZON[1]} ({why})")
-    # after world.end is allowed: a short run that stops inside the history (the tests'
-    # quick runs); before the start there would be no history to follow
+    # after world.end only in a run cut short by an override of world.end (the tests'
+    # quick runs stop inside the history): sim.config.horizon decides, since only a
+    # composition knows its overrides; before the start there is no history to follow
     history_until = month("world.history_until", w.history_until)
     if not start <= history_until <= last:
         raise ConfigError("world.history_until", w.history_until,
                           f"a month in [world.start, {HORIZON[1]}] = [{w.start}, {HORIZON[1]}] "
-                          "(the last month that follows the recorded history; after "
-                          "world.end the whole run follows it)")
+                          "(the last month that follows the recorded history)")
 
 
 def shares(path: str, shares: dict[str, float], keys: tuple[str, ...]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sim.config.fields import CEILING, describe_range, upper_bound
+from sim.config.fields import CEILING, describe_range, lower_bound, upper_bound
 from sim.core.calendar import parse_month
 
 
@@ -34,8 +34,8 @@ def check_value(path: str, value: Any, meta: dict[str, Any]) -> None:
     if not math.isfinite(value):
         raise ConfigError(path, value,
                           f"a finite number, {describe_range(meta)} ({meta['unit']}){why}")
-    lo, hi = meta.get("lo"), meta.get("hi")
-    too_low = lo is not None and (value <= lo if meta.get("lo_open") else value < lo)
+    (lo, lo_open), hi = lower_bound(meta), meta.get("hi")
+    too_low = lo is not None and (value <= lo if lo_open else value < lo)
     too_high = hi is not None and (value >= hi if meta.get("hi_open") else value > hi)
     if too_low or too_high:
         raise ConfigError(path, value, f"must be {describe_range(meta)} ({meta['unit']}){why}")

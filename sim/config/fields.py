@@ -42,6 +42,7 @@ def param(
     origin: str = "assumption",
     factory: Any = _DC_MISSING,
     why: str | None = None,
+    floor: float | None = None,
 ) -> Any:
     """Declare a config field with its unit, range, meaning and origin.
 
@@ -56,6 +57,11 @@ def param(
         factory: a default factory for list or dict fields.
         why: where a bound comes from when the meaning does not say it (a numerical floor,
             a ceiling that keeps the model finite); added to the refusal's message.
+        floor: the smallest value the model computes with, above an open lower bound
+            ``lo`` that the meaning gives (a price sensitivity is positive; near 0 the
+            arithmetic leaves the float range). The range documented and checked is
+            ``[floor, hi]`` (:func:`lower_bound`); ``lo`` stays the meaning's bound, from
+            which the dashboard's sliders step.
     """
     if origin not in ORIGINS:
         raise ValueError(f"origin {origin!r} is not one of {sorted(ORIGINS)}")
@@ -69,23 +75,32 @@ def param(
         "choices": choices,
         "origin": origin,
         "why": why,
+        "floor": floor,
     }
     if factory is not _DC_MISSING:
         return field(default_factory=factory, metadata=metadata)
     return field(default=default, metadata=metadata)
 
 
+def lower_bound(meta: dict[str, Any]) -> tuple[float | None, bool]:
+    """The lowest allowed value and whether it is excluded: the field's ``floor`` where it
+    has one (included), else ``lo`` and ``lo_open``."""
+    if meta.get("floor") is not None:
+        return meta["floor"], False
+    return meta.get("lo"), bool(meta.get("lo_open"))
+
+
 def describe_range(meta: dict[str, Any]) -> str:
     """The allowed range of a field as text, e.g. ``"> 0"`` or ``"[0, 1]"``."""
     if meta.get("choices"):
         return "one of " + ", ".join(meta["choices"])
-    lo, hi = meta.get("lo"), meta.get("hi")
+    (lo, lo_open), hi = lower_bound(meta), meta.get("hi")
     if lo is not None and hi is not None:
-        left = "(" if meta.get("lo_open") else "["
+        left = "(" if lo_open else "["
         right = ")" if meta.get("hi_open") else "]"
         return f"{left}{lo:g}, {hi:g}{right}"
     if lo is not None:
-        return f"> {lo:g}" if meta.get("lo_open") else f">= {lo:g}"
+        return f"> {lo:g}" if lo_open else f">= {lo:g}"
     if hi is not None:
         return f"< {hi:g}" if meta.get("hi_open") else f"<= {hi:g}"
     return "any"

@@ -10,6 +10,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.horizon import check_horizon
 from sim.config.keys import check_keys
 from sim.config.schema import Config, register_configs
 from sim.config.validate import validate
@@ -19,17 +20,27 @@ from sim.config.yaml_files import yaml_error
 SCENARIOS_DIR: Path = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def to_config(cfg: DictConfig) -> Config:
+def to_config(cfg: DictConfig, overrides: Sequence[str] | None = None) -> Config:
     """Turn a composed Hydra config into validated dataclasses (raises ConfigError).
 
     Keys are checked on the composed tree first: the conversion drops keys that the
     dataclasses do not have, such as a typo added with Hydra's ``+``.
+
+    Args:
+        cfg: the composed config.
+        overrides: the Hydra overrides it was composed with. Given (even empty), the
+            scenario's events and ``world.history_until`` must lie inside the run unless
+            ``world.end`` is among them (:mod:`sim.config.horizon`); None for a config
+            read back from a saved run, whose overrides are not known here.
     """
     check_keys(cfg, Config)
     obj = OmegaConf.to_object(cfg)
     if not isinstance(obj, Config):
         raise TypeError(f"expected a Config, got {type(obj).__name__}")
-    return validate(obj)
+    validate(obj)
+    if overrides is not None:
+        check_horizon(obj, overrides)
+    return obj
 
 
 def compose_config(overrides: Sequence[str] = (), config_name: str = "config") -> Config:
@@ -41,8 +52,10 @@ def compose_config(overrides: Sequence[str] = (), config_name: str = "config") -
     register_configs()
     try:
         if GlobalHydra.instance().is_initialized():  # inside a running Hydra app
-            return to_config(compose(config_name=config_name, overrides=list(overrides)))
+            return to_config(compose(config_name=config_name, overrides=list(overrides)),
+                             list(overrides))
         with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
-            return to_config(compose(config_name=config_name, overrides=list(overrides)))
+            return to_config(compose(config_name=config_name, overrides=list(overrides)),
+                             list(overrides))
     except yaml.YAMLError as err:  # a malformed file: name it, rather than a traceback
         raise yaml_error(err) from err

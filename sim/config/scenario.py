@@ -76,7 +76,9 @@ class EventConfig:
                                     doc="output list price", lo=0, lo_open=True,
                                     origin="scenario")
     factor: float | None = param(None, unit="1", doc="new price over old price", lo=0,
-                                 lo_open=True, hi=100, origin="scenario")
+                                 lo_open=True, floor=1e-6, hi=100, origin="scenario",
+                                 why="a cut past a millionth takes the price towards 0, where "
+                                     "buyers' log-price utilities leave the float range")
     subsidised: bool = param(False, unit="flag",
                              doc="the state pays the loss when the price is below cost",
                              origin="scenario")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sim.calibrate.fit import DEFAULT_PARAMETERS, set_path
 from sim.config import Config, EventConfig
-from sim.config.fields import describe_range
+from sim.config.fields import describe_range, lower_bound
 from sim.core.dates import SCENARIO_FROM
 
 #: The label prefix of an event a lever added (the figures letter it like any other).
@@ -163,7 +163,8 @@ def config_lever(name: str, path: str, doc: str | None = None,
     """
     meta = field_metadata(path)
     declared = lo is not None or hi is not None
-    lo = meta.get("lo") if lo is None else lo
+    lowest, lowest_open = lower_bound(meta)  # a numerical floor where the field has one
+    lo = lowest if lo is None else lo
     hi = meta.get("hi") if hi is None else hi
     if lo is None or hi is None:
         raise ValueError(f"lever {name}: {path} has no finite range; declare lo and hi")
@@ -175,7 +176,7 @@ def config_lever(name: str, path: str, doc: str | None = None,
     return Lever(name=name, unit=meta.get("unit", "1"), doc=doc or meta.get("doc", ""),
                  lo=float(lo), hi=float(hi), box=(float(box[0]), float(box[1])),
                  source=source, paths=(path,),
-                 lo_open=bool(meta.get("lo_open")) and not declared,
+                 lo_open=lowest_open and not declared,
                  hi_open=bool(meta.get("hi_open")) and not declared)
 
 
@@ -184,7 +185,8 @@ def event_lever(name: str, target: EventTarget, doc: str, box: tuple[float, floa
     """A lever on one field of a scenario event, unit and range from :class:`EventConfig`."""
     meta = dict({f.name: f for f in dataclasses.fields(EventConfig)}[target.field].metadata)
     declared = lo is not None or hi is not None
-    lo = meta["lo"] if lo is None else lo
+    lowest, lowest_open = lower_bound(meta)  # a numerical floor where the field has one
+    lo = lowest if lo is None else lo
     hi = meta["hi"] if hi is None else hi
     where = f"the {target.kind} event of {dict(target.match) or 'all'}"
     source = (f"range declared: {why}" if declared
@@ -192,7 +194,7 @@ def event_lever(name: str, target: EventTarget, doc: str, box: tuple[float, floa
     return Lever(name=name, unit=meta["unit"], doc=f"{doc} ({where}, field {target.field})",
                  lo=float(lo), hi=float(hi), box=(float(box[0]), float(box[1])),
                  source=source, event=target,
-                 lo_open=bool(meta.get("lo_open")) and not declared,
+                 lo_open=lowest_open and not declared,
                  hi_open=bool(meta.get("hi_open")) and not declared)
 
 

@@ -65,11 +65,14 @@ def draw_privacy(mean: float, concentration: float, n: int,
 
     At a mean of exactly 0 or 1 one of the beta's parameters is 0, which numpy refuses; the
     distribution is then the point mass at the mean (its limit as the mean reaches the
-    bound), so every firm gets that concern. The stream still draws ``n`` values, so that
-    the draws after it do not depend on whether the mean sits on a bound.
+    bound), so every firm gets that concern. So it is when a parameter rounds to 0 (a mean
+    of 5e-324 times a concentration below 1: found by tests/test_fuzz.py). The stream still
+    draws ``n`` values, so that the draws after it do not depend on whether the mean sits
+    on a bound.
     """
-    if 0.0 < mean < 1.0:
-        return rng.beta(mean * concentration, (1 - mean) * concentration, size=n)
+    a, b = mean * concentration, (1 - mean) * concentration
+    if a > 0.0 and b > 0.0:
+        return rng.beta(a, b, size=n)
     rng.random(n)
     return np.full(n, float(mean))
 

@@ -1,20 +1,29 @@
 """The job behind ``python -m sim``: validate, run, write every output, mark it done.
 
-A run writes into Hydra's output folder:
+A run writes into Hydra's output folder, in this order:
 
-- ``.hydra/``: the resolved config and the overrides (Hydra's own);
+- ``.hydra/``: the resolved config and the overrides (Hydra's own, at the start);
 - ``timeseries.parquet`` and ``timeseries.csv``: the tidy series (month, metric, entity,
   segment, value, unit); ``events.csv`` and ``entries.csv``;
-- ``summary.json``: end-state and averages of the headline metrics;
-- ``manifest.json``: package version, git commit, seed, start and end, wall time,
-  Python and library versions;
 - the standard plots (PNG and PDF) and ``report.html`` (inside a sweep only with
   ``output.plots_in_sweeps=true``: the gathered report covers the sweep);
-- ``DONE``, last. A folder with ``DONE`` is skipped when a sweep is resumed.
+- ``summary.json``: end-state and averages of the headline metrics, once the tables it
+  summarises and the figures drawn from them are written;
+- ``manifest.json``: package version, git commit, seed, start and end, wall time,
+  Python and library versions;
+- ``DONE``, last. A folder without it holds no finished run; a folder with it is skipped
+  when a sweep is resumed.
 
-A config that fails validation writes nothing: the folder Hydra made for it is removed.
-Inside a sweep a failed job keeps its folder with a ``FAILED`` marker instead, and the
-sweep goes on (:mod:`sim.tools.failures`).
+Before the model runs, the config is validated and the free disk space checked against
+an estimate of what the run writes (:mod:`sim.outputs.space`). A config that fails either
+writes nothing: the folder Hydra made for it is removed, and a single run exits with
+status 2 after one line on stderr. Inside a sweep a failed job keeps its folder with a
+``FAILED`` marker instead, and the sweep goes on (:mod:`sim.tools.failures`).
+
+A run stopped by Ctrl-C, or whose outputs cannot be written (a full disk), removes what
+it had written but its config and log, so nothing is left that could be taken for a
+finished run; it says so in one line on stderr and exits with status 130 (Ctrl-C, see
+:func:`interrupted`) or 1.
 """
 
 from __future__ import annotations
@@ -36,8 +45,9 @@ from sim.core.dates import month_after
 from sim.core.files import write_text
 from sim.model.results import Results, run
 from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table
+from sim.outputs.space import DiskSpaceError, check_free_space, estimate_bytes
 from sim.rules import RuleError
-from sim.tools.failures import clear_stale, mark_failed
+from sim.tools.failures import clear_outputs, clear_stale, mark_failed
 
 log = logging.getLogger("sim")
 
@@ -47,24 +57,34 @@ def run_job(cfg: DictConfig) -> float | None:
 
     Inside a multirun a failing job is marked ``FAILED`` and returns None instead of
     raising, so that every launcher still runs the sweep's other jobs
-    (:mod:`sim.tools.failures`); a single run is refused with exit status 2.
+    (:mod:`sim.tools.failures`); a single run is refused with exit status 2, or exits with
+    status 1 when its outputs cannot be written. Ctrl-C removes the job's partial outputs
+    and raises :class:`RunInterrupted` (``python -m sim`` turns it into one line and exit
+    status 130).
     """
     hydra = HydraConfig.get()
     out_dir = Path(hydra.runtime.output_dir)
     if (out_dir / DONE).exists():
         log.info("already done, skipping: %s", out_dir)
         return None
-    if hydra.mode != RunMode.MULTIRUN:
-        try:
-            return _run(cfg, out_dir)
-        except _RefusedError as refused:
-            refuse(out_dir, refused.error)
-    clear_stale(out_dir)  # a resumed sweep retries a failed job from a clean folder
+    multirun = hydra.mode == RunMode.MULTIRUN
+    if multirun:
+        clear_stale(out_dir)  # a resumed sweep retries a failed job from a clean folder
     try:
         return _run(cfg, out_dir)
+    except KeyboardInterrupt as stop:
+        clear_outputs(out_dir)
+        sweep_dir = Path(hydra.sweep.dir) if multirun else None
+        raise RunInterrupted(out_dir, sweep_dir) from stop
     except _RefusedError as refused:
+        if not multirun:
+            refuse(out_dir, refused.error)
         mark_failed(out_dir, refused.error, list(hydra.overrides.task))
     except Exception as err:  # any error of one job must not stop the sweep
+        if not multirun:
+            if isinstance(err, _WriteError):
+                _write_failed(out_dir, err.error)
+            raise
         mark_failed(out_dir, err, list(hydra.overrides.task))
     return None
 
@@ -77,11 +97,51 @@ class _RefusedError(Exception):
         self.error = error
 
 
+class _WriteError(Exception):
+    """An output could not be written (a full disk, a folder made read-only); carries the
+    :class:`OSError`."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"could not write the run's outputs: {error}")
+        self.error = error
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: its partial outputs were removed; names its folder."""
+
+    def __init__(self, out_dir: Path, sweep_dir: Path | None = None) -> None:
+        super().__init__(str(out_dir))
+        self.out_dir, self.sweep_dir = out_dir, sweep_dir
+
+
+def interrupted(err: KeyboardInterrupt) -> str:
+    """The one line ``python -m sim`` prints when Ctrl-C stops it (then exit status 130).
+
+    It says that no finished run was written and what is left: the run's folder with its
+    config and log only (a single run), or how to resume (a sweep).
+    """
+    if not isinstance(err, RunInterrupted):
+        return "interrupted: no run was finished by this command"
+    if err.sweep_dir is not None:
+        return (f"interrupted: the sweep stopped; the run in {err.out_dir} was not finished "
+                "(its partial outputs were removed; runs with DONE are finished); resume by "
+                f"rerunning the same command with hydra.sweep.dir={err.sweep_dir}")
+    return (f"interrupted: no finished run was written (partial folder {err.out_dir}: "
+            "its outputs were removed, its config and log kept)")
+
+
 def _run(cfg: DictConfig, out_dir: Path) -> float | None:
-    """Validate, run, write the outputs and ``DONE``; refuse a bad config or rule."""
+    """Validate, check the disk, run, write the outputs and ``DONE``; refuse a bad config
+    or rule, or a disk too full for the outputs."""
+    in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
     try:
-        config = to_config(cfg)
-    except (ConfigError, RuleError, ValueError) as err:
+        # with the job's overrides: an override of world.end cuts a scenario short on
+        # purpose, while an event after an end written in a file is refused
+        config = to_config(cfg, list(HydraConfig.get().overrides.task))
+        figures = not in_sweep or config.output.plots_in_sweeps
+        # before the model runs: a full disk found after it would waste the whole run
+        check_free_space(out_dir, estimate_bytes(config, figures=figures))
+    except (ConfigError, RuleError, ValueError, DiskSpaceError) as err:
         raise _RefusedError(err) from err
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -92,30 +152,28 @@ def _run(cfg: DictConfig, out_dir: Path) -> float | None:
     except (ConfigError, RuleError) as err:  # found once the world is built, or by a rule
         raise _RefusedError(err) from err
     wall = time.perf_counter() - clock
-    in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
-    write_outputs(results, out_dir, figures=not in_sweep or config.output.plots_in_sweeps)
-    write_json(out_dir / "manifest.json", manifest(
-        config.seed, started.isoformat(), datetime.now(UTC).isoformat(), wall,
-        scenario=config.scenario.name, world=config.world.name, engine=config.engine,
-        overrides=list(HydraConfig.get().overrides.task)))
-    write_text(out_dir / DONE, f"finished {datetime.now(UTC).isoformat()}\n")
+    try:
+        write_outputs(results, out_dir, figures=figures)
+        write_json(out_dir / "manifest.json", manifest(
+            config.seed, started.isoformat(), datetime.now(UTC).isoformat(), wall,
+            scenario=config.scenario.name, world=config.world.name, engine=config.engine,
+            overrides=list(HydraConfig.get().overrides.task)))
+        write_text(out_dir / DONE, f"finished {datetime.now(UTC).isoformat()}\n")
+    except OSError as err:
+        raise _WriteError(err) from err
     log.info("run took %.2f s", wall)
     print(f"Outputs in: {out_dir}")
     return results.value("token_share_bloc", "CN", "startups")
 
 
 def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None:
-    """The tables, the summary and, unless ``figures`` is False, the plots and the report
-    of one run."""
+    """The tables of one run, then (unless ``figures`` is False) its plots and report, then
+    its summary, which so never stands beside tables or figures not yet written."""
     config = results.config
     log.info("writing tables to %s", out_dir)
     write_table(results.table, out_dir, TABLE, config.output.formats)
     write_table(results.events, out_dir, "events", ["csv"])
     write_table(results.entries, out_dir, "entries", ["csv"])
-    write_json(out_dir / "summary.json", {
-        "scenario": config.scenario.name, "world": config.world.name, "seed": config.seed,
-        "headlines": summary(results.table, config.world.history_until),
-    })
     if figures and (config.output.plots or config.output.report):
         from sim.plots.run_figures import draw_run_figures
 
@@ -136,6 +194,12 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
                              extra_html=to_html(card))
         if not config.output.plots:
             shutil.rmtree(out_dir / "plots", ignore_errors=True)
+    # after the figures: a summary stands beside the tables it summarises and what was
+    # drawn from them (a run killed while plotting leaves no summary that looks final)
+    write_json(out_dir / "summary.json", {
+        "scenario": config.scenario.name, "world": config.world.name, "seed": config.seed,
+        "headlines": summary(results.table, config.world.history_until),
+    })
 
 
 def refuse(out_dir: Path, err: Exception) -> NoReturn:
@@ -147,6 +211,15 @@ def refuse(out_dir: Path, err: Exception) -> NoReturn:
     _discard(out_dir)
     print(f"error: {err}", file=sys.stderr)
     raise SystemExit(2) from err
+
+
+def _write_failed(out_dir: Path, err: OSError) -> NoReturn:
+    """A single run whose outputs could not be written: remove what it wrote but its
+    config and log, say why in one line on stderr, exit with status 1."""
+    clear_outputs(out_dir)
+    print(f"error: could not write the run's outputs to {out_dir} ({err}); what it had "
+          "written was removed, its config and log kept", file=sys.stderr)
+    raise SystemExit(1) from err
 
 
 def _discard(out_dir: Path) -> None:

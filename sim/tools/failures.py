@@ -4,7 +4,8 @@ Inside a multirun a job that is refused (a bad value, a rule error) or whose run
 does not stop the sweep: it writes ``FAILED`` in its own folder (the error, its type and
 the job's overrides, as JSON), removes whatever partial output it wrote and returns, so
 every other job still runs. Resuming the sweep retries it: :func:`clear_stale` removes the
-marker and any hidden temporary files left by an interrupted write before the job reruns.
+marker, any hidden temporary file left by an interrupted write and any partial output
+before the job reruns.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ def keep(path: Path) -> bool:
     return path.name in (".hydra", FAILED) or path.suffix == ".log"
 
 
-def mark_failed(out_dir: Path, err: BaseException, overrides: list[str]) -> None:
-    """Remove the job's partial outputs, write its ``FAILED`` marker and log one line."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def clear_outputs(out_dir: Path) -> None:
+    """Remove a run's outputs (tables, figures, summary, hidden temporary files), keeping
+    what :func:`keep` keeps, so that nothing in the folder looks like a finished run."""
+    if not out_dir.exists():
+        return
     for path in out_dir.iterdir():
         if keep(path):
             continue
@@ -36,22 +39,30 @@ def mark_failed(out_dir: Path, err: BaseException, overrides: list[str]) -> None
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+def mark_failed(out_dir: Path, err: BaseException, overrides: list[str]) -> None:
+    """Remove the job's partial outputs, write its ``FAILED`` marker and log one line."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clear_outputs(out_dir)
     text = json.dumps({"error": str(err), "type": type(err).__name__,
                        "overrides": overrides}, indent=2)
-    write_text(out_dir / FAILED, text + "\n")
+    try:
+        write_text(out_dir / FAILED, text + "\n")
+    except OSError as write_err:  # a full disk: the sweep goes on, the log says why
+        log.error("could not write %s (%s)", out_dir / FAILED, write_err)
     # one line: Hydra's console handler shows it, and the job's log file keeps it
     log.error("job failed (%s: %s), marked %s", type(err).__name__, err, out_dir / FAILED)
 
 
 def clear_stale(out_dir: Path) -> None:
-    """Before a job reruns: drop an earlier ``FAILED`` marker and hidden ``.tmp`` files
-    (an interrupted atomic write), so the folder holds only what this run writes."""
+    """Before a job without ``DONE`` reruns: drop an earlier ``FAILED`` marker, hidden
+    ``.tmp`` files of an interrupted atomic write (in ``plots/`` too) and any output of
+    the interrupted attempt, so the folder holds only what this run writes."""
     if not out_dir.exists():
         return
     (out_dir / FAILED).unlink(missing_ok=True)
-    for tmp in out_dir.glob(".*.tmp"):
-        if tmp.is_file():
-            tmp.unlink(missing_ok=True)
+    clear_outputs(out_dir)
 
 
 def read_failure(run_dir: Path) -> dict[str, Any]:
