@@ -327,6 +327,11 @@ BAD_FILES = [
     ("before_start", "name: a\nevents:\n  - {date: '2020-01', kind: price, vendor: meta, "
                      "factor: 0.5}\n", "events[0].date"),
     ("unknown_scenario_key", "name: a\nstory: x\nevents: []\n", "story"),
+    ("unknown_param", "name: a\nparams: {cut: 0.5}\nevents:\n  - {date: '2026-01', kind: price, "
+                      "vendor: meta, factor: '${scenario.params.cuts}'}\n",
+     "did you mean 'cut'?"),
+    ("text_param", "name: a\nparams: {cut: half}\nevents:\n  - {date: '2026-01', kind: price, "
+                   "vendor: meta, factor: '${scenario.params.cut}'}\n", "params.cut = 'half'"),
 ]
 
 
@@ -361,6 +366,8 @@ CLI = [
     (["+world.demand.qualty_weight=5"], "world.demand.qualty_weight = 5 is not allowed"),
     (["world.end=2999-12"], "world.end = '2999-12' is not allowed"),
     (["world.nations.include=[NGA,XYZ]"], "world.nations.include[1] = 'XYZ' is not allowed"),
+    (["scenario=token_price_cut", "scenario.params.price_cut_factor=ten"],
+     "scenario.params.price_cut_factor = 'ten' is not allowed"),
     (["hydra.searchpath=[file://{tmp}]", "scenario=dup"], "duplicate key name"),
 ]
 
