@@ -78,7 +78,8 @@ def _row(design: int, params: Mapping[str, Any], seed: int, kwargs: dict) -> dic
             **evaluate(params, seed, **kwargs)}
 
 
-def evaluate_many(designs: Sequence[Mapping[str, Any]], seeds: Iterable[int], n_jobs: int = 1,
+def evaluate_many(designs: Sequence[Mapping[str, Any]] | pd.DataFrame, seeds: Iterable[int],
+                  n_jobs: int = 1,
                   progress: bool = True, world: str = "small", scenario: str = "baseline",
                   outcomes: Iterable[str] | None = None,
                   overrides: Sequence[str] = ()) -> pd.DataFrame:
@@ -89,12 +90,16 @@ def evaluate_many(designs: Sequence[Mapping[str, Any]], seeds: Iterable[int], n_
     outcome. Every design gets the same seeds (common random numbers).
 
     Args:
+        designs: mappings of levers or paths to values, or a frame with a row per design
+            (the draws of :func:`sim.experiment.uncertainty.sample_parameters`).
         n_jobs: worker processes (joblib; 1 runs here, -1 uses every core).
         progress: a tqdm progress bar over the runs.
         world, scenario, outcomes, overrides: as for :func:`evaluate`.
     """
     from tqdm.auto import tqdm
 
+    if isinstance(designs, pd.DataFrame):  # a row per design, a column per lever
+        designs = designs.to_dict("records")
     seeds = [int(s) for s in seeds]
     names = list(outcomes) if outcomes is not None else list(OUTCOMES)
     kwargs = {"world": world, "scenario": scenario, "outcomes": names,
