@@ -397,6 +397,11 @@ BAD_FILES = [
     ("after_end", "name: a\nevents:\n  - {date: '2031-01', kind: price, vendor: meta, "
                   "factor: 0.5}\n", "scenario.events[0].date = '2031-01' is not allowed"),
     ("unknown_scenario_key", "name: a\nstory: x\nevents: []\n", "story"),
+    ("unknown_param", "name: a\nparams: {cut: 0.5}\nevents:\n  - {date: '2026-01', kind: price, "
+                      "vendor: meta, factor: '${scenario.params.cuts}'}\n",
+     "did you mean 'cut'?"),
+    ("text_param", "name: a\nparams: {cut: half}\nevents:\n  - {date: '2026-01', kind: price, "
+                   "vendor: meta, factor: '${scenario.params.cut}'}\n", "params.cut = 'half'"),
 ]
 
 
@@ -431,6 +436,8 @@ CLI = [
     (["+world.demand.qualty_weight=5"], "world.demand.qualty_weight = 5 is not allowed"),
     (["world.end=2999-12"], "world.end = '2999-12' is not allowed"),
     (["world.nations.include=[NGA,XYZ]"], "world.nations.include[1] = 'XYZ' is not allowed"),
+    (["scenario=token_price_cut", "scenario.params.price_cut_factor=ten"],
+     "scenario.params.price_cut_factor = 'ten' is not allowed"),
     (["hydra.searchpath=[file://{tmp}]", "scenario=dup"], "duplicate key name"),
     (["hydra.searchpath=[file://{tmp}/late]", "scenario=late"],
      "scenario.events[0].date = '2031-01' is not allowed"),

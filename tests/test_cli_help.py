@@ -60,8 +60,10 @@ def test_help_lists_worlds_scenarios_event_kinds_and_levers(help_page):
     for kind in EVENT_KINDS:
         assert f"\n  {kind} " in help_page
     for path in sorted((SCENARIOS_DIR / "scenario").glob("*.yaml")):
-        description = yaml.safe_load(path.read_text())["scenario"]["description"]
-        assert path.stem in help_page and description.split()[0] in help_page
+        scenario = yaml.safe_load(path.read_text())["scenario"]
+        assert path.stem in help_page and scenario["description"].split()[0] in help_page
+        for name, value in (scenario.get("params") or {}).items():  # what overrides reach
+            assert f"{name}={value}" in help_page
     for path in (SCENARIOS_DIR / "world").glob("*.yaml"):
         assert f"\n  {path.stem} " in help_page
     quality = DemandConfig.__dataclass_fields__["quality_weight"].metadata

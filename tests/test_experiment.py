@@ -8,7 +8,6 @@ model (Results.value), never from the code under test.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from mesa.batchrunner import batch_run
 
 from sim import compose_config, run
-from sim.config import EventConfig
+from sim.config import ConfigError, EventConfig, compose_raw, to_config
 from sim.config.behaviour import CapabilityConfig, DemandConfig
 from sim.core.dates import SCENARIO_FROM
 from sim.experiment import (
@@ -77,18 +76,63 @@ def test_config_levers_and_raw_paths_set_the_config():
     assert cfg.seed == 3
 
 
-def test_event_levers_find_the_event_by_kind_and_bloc_whatever_its_position():
-    base = compose_config(["world=small", "scenario=token_price_cut", *SHORT])
+def test_a_scenario_lever_sets_the_scenario_parameter_whatever_the_event_order():
     for order in (1, -1):
-        cfg = copy.deepcopy(base)
-        cfg.scenario.events = cfg.scenario.events[::order]
-        apply_params(cfg, {"cn_price_factor": 0.4})
+        tree = compose_raw(["world=small", "scenario=token_price_cut", *SHORT])
+        tree.scenario.events = list(tree.scenario.events)[::order]
+        apply_params(tree, {"cn_price_factor": 0.4})
+        cfg = to_config(tree)
         prices = [e for e in cfg.scenario.events if e.kind == "price"]
         subsidies = [e for e in cfg.scenario.events if e.kind == "subsidy"]
         assert len(cfg.scenario.events) == 2  # changed, not added
+        assert cfg.scenario.params["price_cut_factor"] == 0.4
         assert prices[0].factor == 0.4
         assert prices[0].subsidised and prices[0].date == "2026-01"  # the shipped event's
         assert subsidies[0].level == 1.0  # the other event untouched
+
+
+def test_a_lever_by_name_equals_the_parameter_by_path_and_the_override():
+    by_name = build_config({"cn_price_factor": 0.3}, 2, scenario="token_price_cut",
+                           overrides=SHORT)
+    by_path = build_config({"scenario.params.price_cut_factor": 0.3}, 2,
+                           scenario="token_price_cut", overrides=SHORT)
+    by_override = compose_config(["world=small", "scenario=token_price_cut", "seed=2",
+                                  "output.progress=false", *SHORT,
+                                  "scenario.params.price_cut_factor=0.3"])
+    assert by_name == by_path == by_override
+    shipped = compose_config(["world=small", "scenario=token_price_cut", *SHORT])
+    assert [e.factor for e in shipped.scenario.events] == [None, 0.1]
+    assert [e.factor for e in by_name.scenario.events] == [None, 0.3]
+
+
+def _literal_token_price_cut():
+    """token_price_cut as a scenario file without params would compose: literal values."""
+    tree = compose_raw(["world=small", "scenario=token_price_cut", *SHORT])
+    tree.scenario.params = {}
+    tree.scenario.events[0].level = 1.0
+    tree.scenario.events[1].factor = 0.1
+    return tree
+
+
+def test_without_the_parameter_a_lever_finds_its_event_by_kind_and_bloc():
+    for order in (1, -1):
+        tree = _literal_token_price_cut()
+        tree.scenario.events = list(tree.scenario.events)[::order]
+        apply_params(tree, {"cn_price_factor": 0.4})
+        cfg = to_config(tree)
+        prices = [e for e in cfg.scenario.events if e.kind == "price"]
+        assert len(cfg.scenario.events) == 2 and prices[0].factor == 0.4
+        assert prices[0].subsidised and prices[0].date == "2026-01"
+
+
+def test_a_lever_sets_the_parameter_its_event_refers_to_under_another_name():
+    tree = _literal_token_price_cut()
+    tree.scenario.params = {"my_cut": 0.1}
+    tree.scenario.events[1].factor = "${scenario.params.my_cut}"
+    apply_params(tree, {"cn_price_factor": 0.4})
+    cfg = to_config(tree)
+    assert cfg.scenario.params == {"my_cut": 0.4}
+    assert cfg.scenario.events[1].factor == 0.4
 
 
 def test_an_event_lever_adds_its_event_at_the_scenario_start_when_missing():
@@ -101,11 +145,28 @@ def test_an_event_lever_adds_its_event_at_the_scenario_start_when_missing():
 
 
 def test_two_matching_events_are_refused_as_ambiguous():
-    cfg = compose_config(["world=small", "scenario=token_price_cut", *SHORT])
-    price = next(e for e in cfg.scenario.events if e.kind == "price")
-    cfg.scenario.events.append(dataclasses.replace(price, date="2026-02"))
+    tree = _literal_token_price_cut()
+    tree.scenario.events.append(EventConfig(date="2026-02", kind="price", bloc="CN",
+                                            factor=0.2))
     with pytest.raises(LeverError, match="2 price events"):
-        apply_params(cfg, {"cn_price_factor": 0.5})
+        apply_params(tree, {"cn_price_factor": 0.5})
+
+
+def test_a_parameter_lever_on_a_scenario_without_it_names_those_with_it():
+    with pytest.raises(LeverError, match=r"declares no parameter 'deepseek_lag_months' .*"
+                                         r"asymmetric_strategy, open_weight_release"):
+        build_config({"deepseek_lag_months": 0}, 0, overrides=SHORT)
+    cfg = build_config({"deepseek_lag_months": 0}, 0, scenario="open_weight_release",
+                       overrides=SHORT)
+    assert [e.frontier_lag_months for e in cfg.scenario.events] == [0.0]
+
+
+def test_a_raw_path_the_composed_config_lacks_is_refused_naming_the_known_keys():
+    with pytest.raises(ConfigError, match=r"world\.vendors\.nope\.appeal = 1 .*openai"):
+        build_config({"world.vendors.nope.appeal": 1}, 0, overrides=SHORT)
+    with pytest.raises(ConfigError, match=r"scenario\.params\.nope = 1 .*price_support"):
+        build_config({"scenario.params.nope": 1}, 0, scenario="token_price_cut",
+                     overrides=SHORT)
 
 
 # -- outcomes -----------------------------------------------------------------------------
@@ -247,10 +308,15 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "experiments.md"
 
 
 def test_the_documented_lever_table_is_the_registry():
-    rows = re.findall(r"^\| `(\w+)` \|.*\| (.+?) \| (.+?) \| \[(.+?), (.+?)\] \|$",
+    rows = re.findall(r"^\| `(\w+)` \| (.*?) \| (.+?) \| (.+?) \| \[(.+?), (.+?)\] \|$",
                       DOC.read_text(encoding="utf-8"), re.M)
-    documented = {name: (unit, rng, (float(lo), float(hi))) for name, unit, rng, lo, hi in rows}
+    documented = {name: (unit, rng, (float(lo), float(hi)))
+                  for name, _, unit, rng, lo, hi in rows}
     assert documented == {n: (lv.unit, lv.range_text(), lv.box) for n, lv in LEVERS.items()}
+    for name, sets, *_ in rows:  # what each sets: its parameter first, or its paths
+        lev = LEVERS[name]
+        first = f"scenario.params.{lev.param}" if lev.param else lev.paths[0]
+        assert sets.startswith(f"`{first}`"), (name, sets)
 
 
 def test_the_worked_example_runs(tmp_path, monkeypatch, capsys):

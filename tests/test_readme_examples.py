@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from omegaconf import OmegaConf
 
-from sim.config import SCENARIOS_DIR
+from sim.config import SCENARIOS_DIR, compose_config
 
 ROOT = SCENARIOS_DIR.parent
 #: Added to each example: small world, two years past the scenarios' 2026 events, no figures.
@@ -65,7 +65,8 @@ def example(start: str) -> list[str]:
 
 
 def saved_config(out: Path) -> dict:
-    return yaml.safe_load((out / ".hydra" / "config.yaml").read_text())
+    """The run's saved config with its references to scenario.params resolved."""
+    return OmegaConf.to_container(OmegaConf.load(out / ".hydra" / "config.yaml"), resolve=True)
 
 
 def test_every_worked_example_is_checked_here():
@@ -78,6 +79,8 @@ def test_a_release_at_the_frontier(tmp_path):
     out = run(example("a release"), tmp_path / "run")
     release = saved_config(out)["scenario"]["events"][0]
     assert release["kind"] == "release" and release["frontier_lag_months"] == 0
+    shipped = compose_config(["scenario=open_weight_release"]).scenario.events[0]
+    assert shipped.frontier_lag_months > 0  # the override changed it
     events = pd.read_csv(out / "events.csv", dtype=str)
     assert ((events.kind == "release") & (events.vendor == release["vendor"])
             & (events.month == release["date"])).any()

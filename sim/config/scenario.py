@@ -10,6 +10,7 @@ enforces it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sim.config.fields import param
 from sim.core.constants import BLOCS, OPENNESS
@@ -108,8 +109,20 @@ class EventConfig:
 
 @dataclass
 class ScenarioConfig:
-    """A named scenario: its story and its events."""
+    """A named scenario: its story, its named parameters and its events.
+
+    ``params`` names the quantities the story turns on (a price-cut factor, an export
+    level): an event refers to one with an OmegaConf interpolation,
+    ``factor: ${scenario.params.price_cut_factor}``, so that a lever or an override
+    (``scenario.params.price_cut_factor=0.3``) reaches it by name, whatever the order of
+    the events. :mod:`sim.config.scenario_params` checks the references before the config
+    is resolved.
+    """
 
     name: str = param(unit="text", doc="scenario name", origin="scenario")
     description: str = param("", unit="text", doc="what it represents", origin="scenario")
+    params: dict[str, Any] = param(unit="name: number",
+                                   doc="named quantities the events refer to as "
+                                       "${scenario.params.<name>} (each a number)",
+                                   factory=dict, origin="scenario")
     events: list[EventConfig] = field(default_factory=list)

@@ -20,6 +20,7 @@ from sim.config.check_events import check_events
 from sim.config.check_world import check_world
 from sim.config.errors import ConfigError, check_value
 from sim.config.scenario import EventConfig
+from sim.config.scenario_params import check_param_values
 from sim.config.schema import Config
 
 #: The largest exponent a float holds: exp(709.78) is the largest finite double.
@@ -31,6 +32,7 @@ _MAX_CAPABILITY = 40.0
 def validate(cfg: Config) -> Config:
     """Check ``cfg`` and return it unchanged; raise :class:`ConfigError` at the first fault."""
     _check_fields(cfg, "")
+    check_param_values(cfg.scenario.params)
     check_world(cfg)
     check_events(cfg)
     _check_surplus(cfg)

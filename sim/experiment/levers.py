@@ -1,4 +1,4 @@
-"""Named levers: the experiment's inputs, each a config path or a field of a scenario event.
+"""Named levers: the experiment's inputs, each a config path or a scenario parameter.
 
 A lever has a unit, an allowed range (values outside it are refused) and a default
 sampling box inside that range (what :func:`sim.experiment.sensitivity.sobol` samples when
@@ -6,25 +6,40 @@ no box is given). For a config field, the unit and range come from the field's
 :func:`sim.config.fields.param` metadata; where the metadata gives no finite range, or a
 wider one than the lever means, the lever declares its own and says so in ``source``.
 
-Event levers never depend on the order of the scenario's events: they find the event by
-kind and bloc (``cn_price_factor`` is the ``price`` event of bloc CN). When the scenario
-has that event, the lever changes its field and keeps the rest of the shipped event (its
-date, ``subsidised`` flag, label). When it has none, the lever adds one at the scenario's
-first month (:data:`sim.core.dates.SCENARIO_FROM`), with every other field at its default
-(an added price event is not subsidised). Two matching events are ambiguous and refused.
+Scenario levers never depend on the order of the scenario's events. A scenario names the
+quantities its story turns on (``scenario.params``, :mod:`sim.config.scenario_params`) and
+its events refer to them by name, so ``cn_price_factor`` sets
+``scenario.params.price_cut_factor`` and every event that refers to it follows. On a
+scenario that declares no such parameter, a lever with an event target finds the event by
+kind and bloc (``cn_price_factor`` is the ``price`` event of bloc CN): when the scenario
+has that event, the lever changes its field (or the parameter the field refers to) and
+keeps the rest of the event (its date, ``subsidised`` flag, label); when it has none, the
+lever adds one at the scenario's first month (:data:`sim.core.dates.SCENARIO_FROM`), with
+every other field at its default (an added price event is not subsidised). Two matching
+events are ambiguous and refused, and so is a lever with a parameter only
+(``deepseek_lag_months``) on a scenario that does not declare it.
+
+Levers are set on the composed, unresolved config (:func:`sim.config.compose_raw`): a
+parameter must be set before OmegaConf resolves the events' references to it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.calibrate.fit import DEFAULT_PARAMETERS, set_path
-from sim.config import Config, EventConfig
+import yaml
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.calibrate.fit import DEFAULT_PARAMETERS
+from sim.config import SCENARIOS_DIR, Config, ConfigError, EventConfig
 from sim.config.fields import describe_range, lower_bound
 from sim.core.dates import SCENARIO_FROM
 
@@ -89,7 +104,9 @@ class Lever:
         box: the default sampling box, inside the range.
         source: where the range and box come from.
         paths: the config paths it sets (a config lever), or
-        event: the scenario event field it sets (an event lever).
+        param: the scenario parameter it sets (``scenario.params.<param>``), where the
+            scenario declares it, and
+        event: the scenario event field it sets where the scenario does not.
     """
 
     name: str
@@ -100,6 +117,7 @@ class Lever:
     box: tuple[float, float]
     source: str
     paths: tuple[str, ...] = ()
+    param: str | None = None
     event: EventTarget | None = None
     lo_open: bool = False
     hi_open: bool = False
@@ -121,36 +139,105 @@ class Lever:
                              f"{self.range_text()} ({self.unit}; {self.source})")
         return number
 
-    def apply(self, cfg: Config, value: float) -> None:
-        """Set the lever on a config (in place), after checking its range."""
+    def sets(self) -> str:
+        """What the lever sets, in words (the docs' table and error messages)."""
+        if self.paths:
+            return ", ".join(self.paths)
+        where = f"scenario.params.{self.param}" if self.param else ""
+        if self.event is not None:
+            event = (f"the {self.event.kind} event of {dict(self.event.match) or 'all'}, "
+                     f"field {self.event.field}")
+            where = f"{where} (else {event})" if where else event
+        return where
+
+    def apply(self, cfg: DictConfig, value: float) -> None:
+        """Set the lever on a composed, unresolved config (in place), after checking its
+        range: its config paths, else the scenario's parameter, else its event."""
         number = self.check(value)
         for path in self.paths:
-            set_path(cfg, path, number)
-        if self.event is not None:
+            set_node(cfg, path, number)
+        if self.paths:
+            return
+        params = cfg.scenario.params
+        if self.param is not None and self.param in params:
+            params[self.param] = number  # every event that refers to it follows
+        elif self.event is not None:
             set_event_field(cfg, self.event, number, self.name)
+        else:
+            declared = ", ".join(params) or "none"
+            others = ", ".join(scenarios_declaring(self.param)) or "none"
+            raise LeverError(f"lever {self.name}: scenario {cfg.scenario.name!r} declares no "
+                             f"parameter {self.param!r} (its params: {declared}); scenarios "
+                             f"that do: {others}")
 
 
-def find_events(cfg: Config, target: EventTarget) -> list[EventConfig]:
+#: A whole value that refers to a scenario parameter (see sim.config.scenario_params).
+_REFERENCE = re.compile(r"^\$\{scenario\.params\.([^}]*)\}$")
+
+
+def set_node(cfg: DictConfig, path: str, value: Any) -> None:
+    """Set a dotted path of a composed config; refuse a path the schema or the composed
+    world lacks, or a value of the wrong type, naming path and value."""
+    field_metadata(path)  # a typo fails here, naming the path and the schema's node
+    missing = object()
+    current = OmegaConf.select(cfg, path, default=missing, throw_on_missing=False)
+    if current is missing:
+        parts = path.split(".")
+        for n in range(len(parts) - 1, 0, -1):  # the deepest node the config has
+            parent = ".".join(parts[:n])
+            known = OmegaConf.select(cfg, parent, default=None)
+            if isinstance(known, DictConfig):
+                break
+        keys = ", ".join(map(str, known.keys()))
+        raise ConfigError(path, value, f"a key the composed config has ({parent} has {keys})")
+    if (isinstance(current, int) and not isinstance(current, bool)
+            and isinstance(value, float) and value.is_integer()):
+        value = int(value)  # a design's 600.0 for a count; 600.5 stays refused below
+    try:
+        OmegaConf.update(cfg, path, value, merge=False)
+    except OmegaConfBaseException as err:  # a type OmegaConf cannot convert
+        raise ConfigError(path, value, str(err).splitlines()[0]) from None
+
+
+@functools.cache
+def scenarios_declaring(param: str | None) -> tuple[str, ...]:
+    """The shipped scenarios whose ``params`` declare ``param``."""
+    names = []
+    for path in sorted((SCENARIOS_DIR / "scenario").glob("*.yaml")):
+        scenario = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenario", {})
+        if param in (scenario.get("params") or {}):
+            names.append(path.stem)
+    return tuple(names)
+
+
+def find_events(cfg: DictConfig, target: EventTarget) -> list[DictConfig]:
     """The scenario's events of the target's kind whose selectors all match."""
     return [e for e in cfg.scenario.events
             if e.kind == target.kind
-            and all(getattr(e, k) == v for k, v in target.match.items())]
+            and all(e[k] == v for k, v in target.match.items())]
 
 
-def set_event_field(cfg: Config, target: EventTarget, value: float, name: str) -> None:
-    """Set the field on the matching event, or add the event at :data:`SCENARIO_FROM`."""
+def set_event_field(cfg: DictConfig, target: EventTarget, value: float, name: str) -> None:
+    """Set the field on the matching event (or the parameter it refers to), or add the
+    event at :data:`SCENARIO_FROM`."""
     found = find_events(cfg, target)
     if len(found) > 1:
         raise LeverError(f"lever {name}: scenario {cfg.scenario.name!r} has {len(found)} "
                          f"{target.kind} events matching {dict(target.match)} (dated "
                          f"{', '.join(e.date for e in found)}); set the field by path instead")
     if found:
-        setattr(found[0], target.field, value)
+        event = found[0]
+        raw = event._get_node(target.field)._value()  # unresolved: a reference stays one
+        match = _REFERENCE.match(raw) if isinstance(raw, str) else None
+        if match:  # the scenario names this quantity otherwise: set its parameter
+            cfg.scenario.params[match.group(1)] = value
+        else:
+            event[target.field] = value
         return
     event = EventConfig(date=SCENARIO_FROM, kind=target.kind, **dict(target.match),
                         label=f"{ADDED_LABEL}{name} {value:g}")
     setattr(event, target.field, value)
-    cfg.scenario.events = [*cfg.scenario.events, event]
+    cfg.scenario.events.append(event)
 
 
 def config_lever(name: str, path: str, doc: str | None = None,
@@ -180,20 +267,25 @@ def config_lever(name: str, path: str, doc: str | None = None,
                  hi_open=bool(meta.get("hi_open")) and not declared)
 
 
-def event_lever(name: str, target: EventTarget, doc: str, box: tuple[float, float],
+def event_lever(name: str, target: EventTarget | None, doc: str, box: tuple[float, float],
+                param: str | None = None, field_name: str | None = None,
                 lo: float | None = None, hi: float | None = None, why: str = "") -> Lever:
-    """A lever on one field of a scenario event, unit and range from :class:`EventConfig`."""
-    meta = dict({f.name: f for f in dataclasses.fields(EventConfig)}[target.field].metadata)
+    """A lever on a scenario: the parameter ``param`` where the scenario declares it, else
+    one field of a scenario event; unit and range from that :class:`EventConfig` field
+    (``field_name``, or the target's field)."""
+    field_name = field_name or (target.field if target else None)
+    if field_name is None:
+        raise ValueError(f"lever {name}: name the event field its parameter sets")
+    meta = dict({f.name: f for f in dataclasses.fields(EventConfig)}[field_name].metadata)
     declared = lo is not None or hi is not None
     lowest, lowest_open = lower_bound(meta)  # a numerical floor where the field has one
     lo = lowest if lo is None else lo
     hi = meta["hi"] if hi is None else hi
-    where = f"the {target.kind} event of {dict(target.match) or 'all'}"
     source = (f"range declared: {why}" if declared
-              else f"range of event field {target.field} (param metadata)")
-    return Lever(name=name, unit=meta["unit"], doc=f"{doc} ({where}, field {target.field})",
+              else f"range of event field {field_name} (param metadata)")
+    return Lever(name=name, unit=meta["unit"], doc=doc,
                  lo=float(lo), hi=float(hi), box=(float(box[0]), float(box[1])),
-                 source=source, event=target,
+                 source=source, param=param, event=target,
                  lo_open=lowest_open and not declared,
                  hi_open=bool(meta.get("hi_open")) and not declared)
 
@@ -206,22 +298,25 @@ def _registry(*levers: Lever) -> dict[str, Lever]:
 LEVERS: dict[str, Lever] = _registry(
     event_lever("cn_price_factor", EventTarget("price", "factor", {"bloc": "CN"}),
                 "Chinese vendors' new token price over the old one (1: no change)",
-                box=(0.1, 1.0)),
+                box=(0.1, 1.0), param="price_cut_factor"),
     event_lever("export_level", EventTarget("export_limit", "level", {"bloc": "CN"}),
                 "share of China's advanced-chip demand that exports may fill",
-                box=(0.0, 1.0), lo=0.0, hi=1.0,
+                box=(0.0, 1.0), param="export_level", lo=0.0, hi=1.0,
                 why="a share: the event field's [-1, 1] also serves subsidies and privacy"),
     event_lever("privacy_concern", EventTarget("privacy", "level", {"segment": None}),
                 "shift in every firm's privacy concern (0-1 scale; 0: none)",
-                box=(0.0, 0.5)),
+                box=(0.0, 0.5), param="privacy_shift"),
     event_lever("cn_compute_subsidy",
                 EventTarget("subsidy", "level", {"bloc": "CN", "lever": "compute"}),
                 "share of Chinese labs' chip purchases the state pays", box=(0.0, 0.6),
-                lo=0.0, hi=1.0, why="a share of the bill"),
+                param="compute_subsidy", lo=0.0, hi=1.0, why="a share of the bill"),
     event_lever("cn_energy_subsidy",
                 EventTarget("subsidy", "level", {"bloc": "CN", "lever": "energy"}),
                 "share of Chinese labs' power bill the state pays", box=(0.0, 0.6),
-                lo=0.0, hi=1.0, why="a share of the bill"),
+                param="energy_subsidy", lo=0.0, hi=1.0, why="a share of the bill"),
+    event_lever("deepseek_lag_months", None,
+                "months DeepSeek's open-weight release trails the closed frontier (0: at it)",
+                box=(0.0, 12.0), param="deepseek_lag_months", field_name="frontier_lag_months"),
     config_lever("us_distrust_of_cn", "world.demand.affinity.US.CN",
                  "US firms' affinity for Chinese APIs (utils; negative: distrust)",
                  lo=-20.0, hi=20.0, box=(-6.0, 0.0),
@@ -253,17 +348,25 @@ def lever(name: str) -> Lever:
     return LEVERS[name]
 
 
-def apply_params(cfg: Config, params: Mapping[str, Any]) -> None:
-    """Set named levers and raw dotted config paths on a config, in place.
+def apply_params(cfg: DictConfig, params: Mapping[str, Any]) -> None:
+    """Set named levers and raw dotted config paths on a composed, unresolved config
+    (:func:`sim.config.compose_raw`), in place.
 
     A name with a dot that is no lever is a config path, set as is (validation checks it
-    afterwards); any other unknown name is refused.
+    when the config is resolved); ``scenario.params.<name>`` sets a scenario parameter the
+    scenario declares. Any other unknown name is refused.
     """
     for name, value in params.items():
         if name in LEVERS:
             LEVERS[name].apply(cfg, value)
+        elif name.startswith("scenario.params."):
+            key = name.removeprefix("scenario.params.")
+            if key not in cfg.scenario.params:
+                declared = ", ".join(cfg.scenario.params) or "none"
+                raise ConfigError(name, value, f"a parameter scenario "
+                                               f"{cfg.scenario.name!r} declares ({declared})")
+            cfg.scenario.params[key] = value
         elif "." in name:
-            field_metadata(name)  # a typo fails here, naming the path
-            set_path(cfg, name, value)
+            set_node(cfg, name, value)
         else:
             lever(name)  # raises, listing the levers

@@ -43,24 +43,33 @@ def _plain(value: Any) -> Any:
 
 def write_table(frame: pd.DataFrame, folder: Path, stem: str,
                 formats: list[str] | tuple[str, ...] = ("parquet", "csv")) -> list[Path]:
-    """Write a table as Parquet and/or CSV, atomically; returns the paths."""
+    """Write a table as Parquet, CSV and/or gzipped CSV (``csv.gz``, which any CSV reader
+    with gzip opens: pandas, R, a spreadsheet after gunzip), atomically; returns the paths."""
     paths = []
     for fmt in formats:
         path = Path(folder) / f"{stem}.{fmt}"
         if fmt == "parquet":
             paths.append(atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False)))
+        elif fmt in ("csv", "csv.gz"):
+            paths.append(atomic_write(path, lambda tmp, gz=fmt == "csv.gz":
+                                      _write_csv(frame, tmp, gz)))
         else:
-            paths.append(atomic_write(path, lambda tmp: _write_csv(frame, tmp)))
+            raise ValueError(f"table format {fmt!r}: one of parquet, csv, csv.gz")
     return paths
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+def _write_csv(frame: pd.DataFrame, path: Path, gzip: bool = False) -> None:
     """CSV through Arrow: four times faster than pandas on the long tables."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+    options = pacsv.WriteOptions(quoting_style="needed")
+    if gzip:
+        with pa.CompressedOutputStream(str(path), "gzip") as stream:
+            pacsv.write_csv(table, stream, options)
+    else:
+        pacsv.write_csv(table, path, options)
 
 
 def summary(table: pd.DataFrame, history_until: str) -> dict[str, Any]:

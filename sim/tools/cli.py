@@ -198,6 +198,8 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None
     # drawn from them (a run killed while plotting leaves no summary that looks final)
     write_json(out_dir / "summary.json", {
         "scenario": config.scenario.name, "world": config.world.name, "seed": config.seed,
+        # what the @mean outcomes of gathered/runs.csv average after
+        "history_until": config.world.history_until,
         "headlines": summary(results.table, config.world.history_until),
     })
 

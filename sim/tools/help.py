@@ -43,6 +43,7 @@ An OVERRIDE is PATH=VALUE (world.end=2027-12), GROUP=NAME (world=small, scenario
 token_price_cut) or, in a sweep, PATH=V1,V2 / seed='range(20)'. Examples:
   python -m sim scenario=token_price_cut world=small seed=7
   python -m sim scenario=chip_export_limits rules.government_policy=reactive
+  python -m sim scenario=token_price_cut scenario.params.price_cut_factor=0.3
   python -m sim -m scenario=baseline,token_price_cut seed='range(20)' hydra/launcher=joblib
 """
 
@@ -90,8 +91,13 @@ def worlds() -> list[str]:
 def scenarios() -> list[str]:
     rows = []
     for path in sorted((SCENARIOS_DIR / "scenario").glob("*.yaml")):
-        description = OmegaConf.select(OmegaConf.load(path), "scenario.description")
-        rows.append((path.stem, description or _first_comment(path)))
+        data = OmegaConf.load(path)
+        description = OmegaConf.select(data, "scenario.description")
+        params = OmegaConf.select(data, "scenario.params") or {}
+        # the names an override reaches (scenario.params.NAME=VALUE), with their values
+        named = (" [scenario.params: " + ", ".join(f"{k}={v}" for k, v in params.items()) + "]"
+                 if params else "")
+        rows.append((path.stem, (description or _first_comment(path)) + named))
     return _rows(rows)
 
 

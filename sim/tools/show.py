@@ -17,6 +17,7 @@ from omegaconf import OmegaConf
 
 from sim.config import SCENARIOS_DIR, register_configs
 from sim.config.scenario import EVENT_FIELDS
+from sim.config.scenario_params import check_params
 
 #: Fields every event may carry, whatever its kind.
 COMMON = ("date", "kind", "label", "source")
@@ -52,5 +53,6 @@ def show(overrides: Sequence[str] = ()) -> str:
     register_configs()
     with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=list(overrides))
+    check_params(cfg)  # a bad reference to scenario.params: our message, not OmegaConf's
     container = OmegaConf.to_container(cfg, resolve=True)
     return OmegaConf.to_yaml(OmegaConf.create(drop_null_event_fields(container)))
