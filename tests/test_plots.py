@@ -1,6 +1,6 @@
 """The figures: every one draws from a small-world run and from a small sweep, carries axis
 labels with units, shows the series the tables hold, marks events without overlapping
-labels, and is saved as non-empty PNG and PDF files.
+labels, and is saved as non-empty PNG files (and PDF or SVG on request).
 
 Runs are made once per module (world=small, ending 2027-12, so each takes under a second).
 """
@@ -23,7 +23,7 @@ from sim import compose_config, run
 from sim.analysis import sweep_stats
 from sim.analysis.headline import HEADLINES
 from sim.core.constants import BLOCS
-from sim.plots import annotate, market_figures, style, sweep_data
+from sim.plots import annotate, export, market_figures, style, sweep_data
 from sim.plots import run_figures as run_plots
 from sim.plots import sweep_figures as sweep_plots
 
@@ -136,23 +136,38 @@ def test_unknown_names_get_deterministic_styles():
     assert style.vendor_style("unknown_lab")["color"] == style.UNKNOWN
 
 
-def test_save_writes_png_and_pdf_atomically(tmp_path):
+def test_save_writes_png_by_default_and_vector_formats_on_request(tmp_path):
     fig, axes = style.new_figure("single", 2.0)
     axes[0, 0].plot([0, 1], [0, 1])
-    paths = style.save(fig, tmp_path / "sub" / "line")
-    assert [p.name for p in paths] == ["line.png", "line.pdf"]
-    png, pdf = paths
+    assert [p.name for p in export.save(fig, tmp_path / "sub" / "line")] == ["line.png"]
+    paths = export.save(fig, tmp_path / "sub" / "line", formats=["svg", "pdf", "png"])
+    assert [p.name for p in paths] == ["line.png", "line.svg", "line.pdf"]  # PNG first
+    png, svg, pdf = paths
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert b"<svg" in svg.read_bytes()[:1000]
     with Image.open(png) as image:
         assert round(image.info["dpi"][0]) >= 200
         assert image.size[0] >= 3.5 * 200 - 1
-    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["line.pdf", "line.png"]
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == [
+        "line.pdf", "line.png", "line.svg"]
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(png.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+    again = export.save(fig, tmp_path / "again" / "line", formats=["png", "pdf", "svg"])
+    assert [p.suffix for p in again] == [".png", ".pdf", ".svg"]
+    for second in again:  # the same bytes again: no dates, no random ids
+        assert second.read_bytes() == (tmp_path / "sub" / second.name).read_bytes(), second
     with pytest.raises(ValueError, match="dpi"):
-        style.save(fig, tmp_path / "low", dpi=100)
+        export.save(fig, tmp_path / "low", dpi=100)
+    with pytest.raises(ValueError, match="png, pdf, svg"):
+        export.save(fig, tmp_path / "jpeg", formats=["jpg"])
+
+
+def test_the_config_allows_the_formats_save_knows():
+    from sim.config.schema import FIGURE_FORMATS
+
+    assert FIGURE_FORMATS == export.FIGURE_FORMATS
 
 
 def test_to_dates_and_month_numbers():
@@ -297,11 +312,11 @@ def test_events_are_lettered_without_overlap(one_run, run_figures):
         assert all(month in key for month in own_months), name
 
 
-def test_draw_run_figures_saves_png_and_pdf(one_run, tmp_path):
+def test_draw_run_figures_saves_png_only_by_default(one_run, tmp_path):
     written = run_plots.draw_run_figures(one_run.table, one_run.events, SCENARIO, tmp_path)
     assert list(written) == list(run_plots.RUN_FIGURES)
     for paths in written.values():
-        assert [p.suffix for p in paths] == [".png", ".pdf"]
+        assert [p.suffix for p in paths] == [".png"]
         for path in paths:
             assert path.exists() and path.stat().st_size > 1000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files
@@ -442,5 +457,5 @@ def test_draw_sweep_figures_saves_every_figure(sweep, tmp_path):
                 *(f"small_multiples_world_demand_price_elasticity_{k}" for k in keys)}
     assert set(written) == expected
     for paths in written.values():
-        assert [p.suffix for p in paths] == [".png", ".pdf"]
+        assert [p.suffix for p in paths] == [".png"]
         assert all(p.stat().st_size > 1000 for p in paths)

@@ -3,7 +3,8 @@
 Each function takes the run's long table (month, metric, entity, segment, value, unit),
 its events table (month, kind, vendor, bloc, label) and the scenario's name, and returns
 a :class:`matplotlib.figure.Figure` sized for a paper. :func:`draw_run_figures` draws
-them all and saves each as PNG and PDF.
+them all and saves each as PNG (and PDF or SVG on request); :mod:`sim.plots.parallel` does
+the same in worker processes.
 
 Events are marked on every time axis:
 
@@ -24,7 +25,7 @@ Redraw from a saved run folder::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,7 @@ from sim.plots.annotate import (
     series,
     unit_of,
 )
+from sim.plots.export import DEFAULT_FORMATS, save
 from sim.plots.market_figures import hhi, lerner, prices
 from sim.plots.style import (
     GREY,
@@ -54,7 +56,6 @@ from sim.plots.style import (
     new_figure,
     openness_style,
     paper_figure,
-    save,
     title,
 )
 from sim.plots.welfare_figures import revenue_token_shares, welfare
@@ -295,24 +296,27 @@ def run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
 
 def draw_run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
                      out_dir: str | Path, *, scenario_from: str = SCENARIO_FROM,
-                     vendor_blocs: Mapping[str, str] | None = None) -> dict[str, list[Path]]:
-    """Draw every standard figure of a run and save each as PNG and PDF.
+                     vendor_blocs: Mapping[str, str] | None = None,
+                     formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, list[Path]]:
+    """Draw every standard figure of a run, one after the other, and save each.
 
     Args:
         table: the run's tidy table.
         events: the run's events (or None).
         scenario: the scenario's name, for the titles.
         out_dir: folder for the files (created if missing); each figure is
-            ``<out_dir>/<name>.png`` and ``.pdf``.
+            ``<out_dir>/<name>.<format>``.
         scenario_from: first month of the scenario's own events.
         vendor_blocs: vendor id to bloc, for the vendors' colours (default: the shipped
             vendors, :data:`sim.plots.style.VENDOR_BLOCS`).
+        formats: file formats (:data:`sim.plots.export.FIGURE_FORMATS`); PNG only by
+            default.
 
     Returns:
         For each figure drawn, its name and its paths (PNG first), in the order of
         :data:`RUN_FIGURES`.
     """
     out_dir = Path(out_dir)
-    return {name: save(fig, out_dir / name)
+    return {name: save(fig, out_dir / name, formats=formats)
             for name, fig in run_figures(table, events, scenario, scenario_from=scenario_from,
                                          vendor_blocs=vendor_blocs)}

@@ -1,4 +1,5 @@
-"""One look for every figure: colours, line styles, paper sizes, dates and saving.
+"""One look for every figure: colours, line styles, paper sizes and dates (files are written
+by :mod:`sim.plots.export`).
 
 Colours come from the Okabe–Ito palette (Okabe and Ito 2008), which stays distinct for
 the common forms of colour blindness. Every series also gets its own line style (and
@@ -17,11 +18,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import logging
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, ParamSpec
 
 import matplotlib as mpl
@@ -35,7 +34,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.core.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
-from sim.core.files import atomic_write
 
 P = ParamSpec("P")
 
@@ -355,42 +353,7 @@ def date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, label: bool = Tr
         ax.set_xlabel("Month (calendar date)")
 
 
-# -- saving ------------------------------------------------------------------------------------
-
-def save(fig: Figure, stem: str | Path, dpi: int = 200) -> list[Path]:
-    """Write ``stem.png`` (at ``dpi``, at least 200) and ``stem.pdf`` (vector), atomically.
-
-    Each file is written to a temporary name in its folder and renamed into place, so a
-    reader never sees half a figure. The PDF carries no creation date, so the same figure
-    gives the same bytes.
-
-    Returns:
-        The paths written, PNG first.
-    """
-    if dpi < 200:
-        raise ValueError(f"dpi must be at least 200 for print, got {dpi}")
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    png = stem.with_name(stem.name + ".png")
-    pdf = stem.with_name(stem.name + ".pdf")
-    engine = fig.get_layout_engine()
-    with paper_context():
-        atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
-        # the PNG has just laid the figure out: keep that layout for the PDF (half the time)
-        fig.set_layout_engine("none")
-        # embedding fonts, fontTools logs every table it prunes at INFO level: hundreds of
-        # lines in a Hydra run's log (whose root logger is at INFO)
-        fonttools = logging.getLogger("fontTools")
-        level = fonttools.level
-        fonttools.setLevel(max(level, logging.WARNING))
-        try:
-            atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
-                                                      metadata={"CreationDate": None}))
-        finally:
-            fonttools.setLevel(level)
-            fig.set_layout_engine(engine)
-    return [png, pdf]
-
+# -- bytes for a page -------------------------------------------------------------------------
 
 def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes (for embedding in a report)."""

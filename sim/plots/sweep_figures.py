@@ -44,11 +44,11 @@ from sim.analysis.sweep_stats import (
     series_of,
 )
 from sim.core.dates import SCENARIO_FROM
+from sim.plots.export import DEFAULT_FORMATS, save
 from sim.plots.style import (
     GREY,
     new_figure,
     paper_figure,
-    save,
     title,
     unit_display,
 )
@@ -311,9 +311,9 @@ def caption(name: str) -> str:
 
 def draw_sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None,
                        out_dir: str | Path, *, keys: Sequence[Key] | None = None,
-                       baseline: str = BASELINE,
-                       scenario_from: str = SCENARIO_FROM) -> dict[str, list[Path]]:
-    """Draw the comparison figures of a sweep and save each as PNG and PDF.
+                       baseline: str = BASELINE, scenario_from: str = SCENARIO_FROM,
+                       formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, list[Path]]:
+    """Draw the comparison figures of a sweep and save each (PNG by default).
 
     - ``bands``: every series in a grid, mean and 90% band per scenario;
     - ``differences``: every series, paired difference from the baseline (when the sweep
@@ -329,11 +329,12 @@ def draw_sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None,
         keys: the series to draw (default: every headline).
         baseline: the reference scenario.
         scenario_from: first month of the scenarios' own events.
+        formats: file formats (:data:`sim.plots.export.FIGURE_FORMATS`).
 
     Returns:
         For each figure, its name and its paths (PNG first).
     """
     out_dir = Path(out_dir)
-    return {name: save(fig, out_dir / name)
+    return {name: save(fig, out_dir / name, formats=formats)
             for name, fig in sweep_figures(gathered, events, keys=keys, baseline=baseline,
                                            scenario_from=scenario_from)}

@@ -102,8 +102,8 @@ def page(title: str, sections: Sequence[str]) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
             f"{body}\n<footer>Written by ai-market-sim {escape(version)}. Figures are also "
-            f"saved as PNG and PDF in <code>plots/</code> when the run draws them; "
-            f"docs/outputs.md says how to redraw them from the tables.</footer>\n"
+            f"saved as PNG (and PDF or SVG on request) in <code>plots/</code> when the run "
+            f"draws them; docs/outputs.md says how to redraw them from the tables.</footer>\n"
             f"</main>\n</body>\n</html>\n")
 
 

@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,8 +119,9 @@ def write_failures(sweep_dir: Path) -> dict[str, int]:
 
 
 def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
-                   plots: bool = True) -> Path:
-    """Gather a sweep into ``<sweep_dir>/gathered/``: table, differences, plots, report."""
+                   plots: bool = True, figure_formats: Sequence[str] = ("png",)) -> Path:
+    """Gather a sweep into ``<sweep_dir>/gathered/``: table, differences, plots (in
+    ``figure_formats``; the report embeds PNGs, drawn in any case), report."""
     sweep_dir = Path(sweep_dir)
     out = sweep_dir / GATHERED
     counts = write_failures(sweep_dir)
@@ -147,7 +149,8 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         from sim.plots.sweep_figures import draw_sweep_figures
         from sim.report.sweep_report import write_sweep_report
 
-        figures = draw_sweep_figures(gathered, events, out / "plots")
+        formats = list(dict.fromkeys([*figure_formats, "png"]))  # the report embeds PNGs
+        figures = draw_sweep_figures(gathered, events, out / "plots", formats=formats)
         done = run_folders(sweep_dir)[0]
         scored = [p for p in done if p.relative_to(sweep_dir).parts[0] == "baseline"] or done
         # the scorecard's spread needs a few seeds, not thousands of runs
@@ -155,6 +158,9 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         write_table(card, out, "scorecard", ["csv"])
         write_sweep_report(gathered, events, out, report_dates=tuple(dates), figures=figures,
                            extra_html=to_html(card))
+        if "png" not in figure_formats:
+            for path in (out / "plots").glob("*.png"):
+                path.unlink()
     log.info("gathered %d runs into %s", gathered["run"].nunique(), out)
     return out
 
@@ -178,7 +184,8 @@ class GatherCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
             out = write_gathered(sweep_dir, list(config.output.report_dates),
-                                 plots=bool(config.output.plots))
+                                 plots=bool(config.output.plots),
+                                 figure_formats=list(config.output.figure_formats))
             print(f"Sweep gathered in: {out}")
         except FileNotFoundError as err:
             log.error("nothing to gather: %s", err)
@@ -196,10 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dates", nargs="*", default=list(REPORT_DATES),
                         help="months of the report's tables (YYYY-MM)")
     parser.add_argument("--no-plots", action="store_true", help="tables only")
+    parser.add_argument("--figure-formats", nargs="+", default=["png"],
+                        choices=["png", "pdf", "svg"], help="figure files (default: png)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        out = write_gathered(args.sweep_dir, args.dates, plots=not args.no_plots)
+        out = write_gathered(args.sweep_dir, args.dates, plots=not args.no_plots,
+                             figure_formats=args.figure_formats)
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
