@@ -205,24 +205,30 @@ def test_market_shares_stack_every_bloc_and_openness(one_run, run_figures):
     assert len(bloc_panel.collections) == 4
 
 
-def test_prices_draw_one_line_per_vendor_ever_active(one_run, run_figures):
-    ax = run_figures["prices"].axes[0]
+def test_prices_draw_one_line_per_vendor_in_a_panel_per_bloc(one_run, run_figures):
+    """Fifteen vendors in one panel overplot: a panel per bloc on one shared log axis."""
+    panels = run_figures["prices"].axes
     active = expected_entities(one_run.table, "price", positive=True)
-    assert {line.get_label() for line in named_lines(ax)} == active
-    assert ax.get_yscale() == "log"
-    assert "USD per million tokens" in ax.get_ylabel()
-    names = {t.get_text() for t in ax.texts if t.get_text() in active}
-    assert names == active  # each line is named at its end
+    drawn = [line.get_label() for ax in panels for line in named_lines(ax)]
+    assert sorted(drawn) == sorted(active)  # each vendor once
+    for ax in panels:
+        blocs = {style.VENDOR_BLOCS[line.get_label()] for line in named_lines(ax)}
+        assert blocs in ({"US"}, {"CN"}, {"EU", "ROW"}, {"EU"}, {"ROW"}), ax.get_title()
+        assert ax.get_yscale() == "log" and "USD/M tokens" in ax.get_ylabel()
+        assert ax.get_ylim() == panels[0].get_ylim()  # one axis: blocs compare
+        names = {t.get_text() for t in ax.texts if t.get_text() in active}
+        assert names == {line.get_label() for line in named_lines(ax)}  # named at its end
+    assert max(len(named_lines(ax)) for ax in panels) <= 7
 
 
 def test_vendor_labels_do_not_overlap(run_figures):
     for name in ("prices", "lerner"):
         fig = run_figures[name]
         renderer = fig.canvas.get_renderer()
-        ax = fig.axes[0]
         fig.draw_without_rendering()
+        panels = fig.axes if name == "prices" else fig.axes[:1]
         # the text's own box (an annotation's extent also covers its leader line)
-        boxes = [Text.get_window_extent(t, renderer) for t in ax.texts
+        boxes = [Text.get_window_extent(t, renderer) for ax in panels for t in ax.texts
                  if isinstance(t, Annotation) and t.get_text() in style.VENDOR_BLOCS]
         assert len(boxes) > 5
         for a, b in combinations(boxes, 2):
@@ -251,8 +257,12 @@ def test_hhi_marks_the_merger_guidelines_threshold(one_run, run_figures):
         assert len(named_lines(ax)) == len(segments)
         flat = [line for line in ax.lines if np.allclose(line.get_ydata(), 1800)]
         assert flat, "no line at HHI 1,800"
+        # named in the legend, not on the panel, where it hid the lines passing there
+        assert not [t for t in ax.texts if "1,800" in t.get_text()]
     assert len(named_lines(panels[0])) == 5  # four segments and all of them
-    assert any("1,800" in t.get_text() for t in panels[0].texts)
+    legend = [t.get_text() for ax in panels if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    assert "1,800: highly concentrated (2023 US Merger Guidelines)" in legend
 
 
 def test_welfare_and_revenue_token_share_figures(one_run, run_figures):
@@ -330,7 +340,7 @@ def test_run_figures_redraw_from_saved_tables(one_run, tmp_path):
     events = pd.read_csv(tmp_path / "events.csv", dtype=str).fillna("")
     fig = market_figures.prices(table, events, SCENARIO)
     active = expected_entities(one_run.table, "price", positive=True)
-    assert len(named_lines(fig.axes[0])) == len(active)
+    assert sum(len(named_lines(ax)) for ax in fig.axes) == len(active)
 
 
 def test_a_baseline_run_has_no_lettered_events():
@@ -391,9 +401,11 @@ def test_metric_bands_grid(sweep):
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert len(panels) == len(keys)
     check_labels(fig)
-    for ax in panels:
-        assert len(named_lines(ax)) == 2  # one mean line per scenario
-        assert len(ax.collections) == 2  # and its band
+    for ax in panels:  # never pooled: a line per scenario and parameter value
+        assert [line.get_label() for line in named_lines(ax)] == [
+            f"{scenario}, {PARAM}={value}" for scenario in ("baseline", "token_price_cut")
+            for value in (0.3, 0.6)]
+        assert len(ax.collections) == 4  # and its band
         assert [line for line in ax.lines if line.get_label() == "_event"]
     assert "%" in panels[0].get_ylabel() and "months" in panels[2].get_ylabel()
     assert has_legend(fig)
@@ -412,10 +424,14 @@ def test_differences_from_baseline(sweep):
     fig = sweep_plots.differences_from_baseline(gathered, ["cn_share_startups", "cn_lerner"],
                                                 events=events)
     check_labels(fig)
-    for ax in fig.axes:
-        assert [line.get_label() for line in named_lines(ax)] == ["token_price_cut"]
+    for ax in fig.axes:  # one difference per parameter value, each paired within it
+        assert [line.get_label() for line in named_lines(ax)] == [
+            f"token_price_cut, {PARAM}={value}" for value in (0.3, 0.6)]
     assert "percentage points" in fig.axes[0].get_ylabel()
-    assert fig.axes[1].get_yscale() == "symlog"  # the subsidised cut sells below cost
+    # the subsidised cut sells far below cost: a linear axis cut at -2, saying so
+    lerner = fig.axes[1]
+    assert lerner.get_yscale() == "linear" and lerner.get_ylim()[0] == -2.0
+    assert "axis cut at −2" in lerner.get_title(loc="left")
     with pytest.raises(ValueError, match="baseline"):
         sweep_plots.differences_from_baseline(
             gathered[gathered.scenario != "baseline"], "cn_share_startups")
@@ -444,7 +460,7 @@ def test_event_study(sweep):
     fig = sweep_plots.event_study(gathered, events, "cn_share_startups", "price")
     check_labels(fig)
     assert "months" in fig.axes[0].get_xlabel()
-    assert len(named_lines(fig.axes[0])) == 1
+    assert len(named_lines(fig.axes[0])) == 2  # the cut at each parameter value
     with pytest.raises(ValueError, match="ban"):
         sweep_plots.event_study(gathered, events, "cn_share_startups", "ban")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import math
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -336,17 +337,45 @@ def month_number(months: Iterable[str] | pd.Series) -> np.ndarray:
     return (s.str[:4].astype(int) * 12 + s.str[5:7].astype(int) - 1).to_numpy()
 
 
+#: The width a year's tick label needs on a time axis: "2026" at 7 pt is 0.22 in, plus air.
+YEAR_LABEL_INCHES = 0.31
+
+
+class YearTicks(mticker.Locator):
+    """1 January of every year, or of every second (third...) year on an axis too narrow
+    for a label each (a panel of a three-column grid): neighbouring labels never touch.
+
+    The step is chosen when the axis is drawn, from its width then (after the layout),
+    so a panel wide enough keeps a label every year.
+    """
+
+    def __init__(self, years: np.ndarray) -> None:
+        self.years = np.asarray(years, dtype=float)
+
+    def __call__(self) -> np.ndarray:
+        axes = self.axis.axes if self.axis is not None else None
+        if axes is None or len(self.years) < 2:
+            return self.years
+        width_in = axes.get_window_extent().width / axes.figure.dpi
+        step = max(1, math.ceil(len(self.years) * YEAR_LABEL_INCHES / max(width_in, 0.1)))
+        return self.years[::step]
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        return self.years
+
+
 def date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, label: bool = True) -> None:
     """Calendar dates on the x axis from ``start`` to ``end``: years, with quarter ticks.
 
-    The ticks are fixed positions (1 January, and each quarter for minor ticks) rather than
-    matplotlib's date locators, which are slow (``dateutil.rrule``) and redrawn often.
+    The ticks are fixed positions (1 January, every year or every few where the panel is
+    narrow: :class:`YearTicks`; each quarter for minor ticks) rather than matplotlib's date
+    locators, which are slow (``dateutil.rrule``) and redrawn often.
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     quarters = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
     years = quarters[quarters.month == 1]
     ax.set_xlim(start, end)
-    ax.xaxis.set_major_locator(mticker.FixedLocator(mdates.date2num(years)))
+    ax.xaxis.set_major_locator(YearTicks(mdates.date2num(years)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.xaxis.set_minor_locator(mticker.FixedLocator(mdates.date2num(quarters)))
     if label:

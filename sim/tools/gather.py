@@ -127,6 +127,8 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     counts = write_failures(sweep_dir)
     if not counts["finished"]:  # the failures table and the counts still say what happened
         write_json(out / "runs.json", counts)
+    # gathering a large sweep takes a while: say what is going on, step by step
+    log.info("gathering %d finished runs from %s", counts["finished"], sweep_dir)
     gathered, events = gather(sweep_dir)
     months = sorted(gathered.month.unique())
     dates = [d for d in (report_dates or REPORT_DATES) if d in months] or months[-1:]
@@ -137,6 +139,9 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     write_table(events, out, "events", ["csv"])
     differences = difference_table(gathered, dates)
     write_table(differences, out, "paired_differences", ["csv"])
+    for note in differences["note"].dropna().unique():
+        if note:  # nothing (or not everything) could be paired: the file says so too
+            log.warning("paired differences: %s", note)
     write_json(out / "runs.json", {
         **counts,
         "scenarios": sorted(gathered.scenario.unique()),
@@ -150,7 +155,9 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         from sim.report.sweep_report import write_sweep_report
 
         formats = list(dict.fromkeys([*figure_formats, "png"]))  # the report embeds PNGs
+        log.info("drawing the sweep's figures (%s)", ", ".join(formats))
         figures = draw_sweep_figures(gathered, events, out / "plots", formats=formats)
+        log.info("writing the sweep's scorecard and report")
         done = run_folders(sweep_dir)[0]
         scored = [p for p in done if p.relative_to(sweep_dir).parts[0] == "baseline"] or done
         # the scorecard's spread needs a few seeds, not thousands of runs
