@@ -46,8 +46,9 @@ def variant_styles(variants: Sequence[Variant]) -> dict[Variant, dict[str, Any]]
     scenarios = list(dict.fromkeys(str(v[0]) for v in variants))
     if len(scenarios) == len(variants):
         return {v: scenario_style(str(v[0])) for v in variants}
-    if len(scenarios) == 1:
-        colors = list(OKABE_ITO.values())
+    if len(scenarios) == 1:  # the scenario's own colour first; black only for the baseline
+        own = scenario_style(scenarios[0])["color"]
+        colors = [own, *(c for c in OKABE_ITO.values() if c not in (own, OKABE_ITO["black"]))]
         return {v: {"color": colors[i % len(colors)],
                     "linestyle": LINESTYLES[i % len(LINESTYLES)]}
                 for i, v in enumerate(variants)}
@@ -73,7 +74,7 @@ def panel_title(ax: Axes, text: str, fig: Figure, ncols: int) -> None:
     """The series' label over its panel (a lone panel has it in the figure's title)."""
     if len(fig.axes) == 1:
         return
-    chars = int(fig.get_figwidth() / ncols * 15)  # 7.5 pt text
+    chars = int(fig.get_figwidth() / ncols * 13.5)  # 7.5 pt text, within the panel's width
     ax.set_title(wrap(text, chars), loc="left", fontsize=7.5)
 
 
