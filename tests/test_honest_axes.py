@@ -13,6 +13,7 @@ import pytest
 
 from sim import compose_config, run
 from sim.analysis.headline import HEADLINES
+from sim.plots import captions
 from sim.plots import run_figures as run_plots
 from sim.plots import sweep_figures as sweep_plots
 from sim.plots.market_figures import lerner
@@ -60,10 +61,10 @@ def test_no_run_figure_uses_a_symmetric_log_axis(price_cut):
 
 def test_every_figure_has_a_title_in_words_and_a_caption():
     for name in run_plots.RUN_FIGURES:
-        assert run_plots.figure_title(name) == run_plots.TITLES[name]
-        assert run_plots.CAPTIONS[name].endswith(".")
-    assert run_plots.figure_title("hhi") == "HHI"
-    assert run_plots.figure_title("capability_compute") == "Capability and compute"
+        assert captions.figure_title(name) == captions.TITLES[name]
+        assert captions.CAPTIONS[name].endswith(".")
+    assert captions.figure_title("hhi") == "HHI"
+    assert captions.figure_title("capability_compute") == "Capability and compute"
     assert sweep_plots.figure_title("event_study_price") == "Event study: price"
 
 
@@ -79,7 +80,7 @@ def test_the_run_report_has_no_stray_none_and_names_figures_in_words(tmp_path):
     assert not re.search(r">\s*None\.\s*<", page)
     assert "The scenario has no events of its own" in page
     titles = re.findall(r"<figcaption><strong>(.*?)</strong>", page)
-    assert titles == [f"{run_plots.TITLES[n]}." for n in run_plots.RUN_FIGURES]
+    assert titles == [f"{captions.TITLES[n]}." for n in run_plots.RUN_FIGURES]
     assert "Hhi." not in page and "Capability compute." not in page
     for h in HEADLINES:  # the headline table says what each number means
         assert h.meaning.replace("'", "&#x27;") in page

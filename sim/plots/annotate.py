@@ -237,7 +237,7 @@ def named_lines(lines: Sequence[Line2D]) -> list[Line2D]:
 
 
 def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
-                     fontsize: float = 6.0) -> None:
+                     fontsize: float = 6.0, layout: bool = True) -> None:
     """Write each series' name at the right edge, at its last value, spread apart.
 
     Spacing is worked out in the axis' own scale (linear, log or symmetric log), so that
@@ -248,8 +248,11 @@ def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
         ax: the panel, with everything else of the figure drawn (its layout is final).
         items: (name, last value, colour) for each line.
         fontsize: size of the labels (points).
+        layout: lay the figure out first (False when the caller just did, for several
+            panels at once: each layout is a whole draw).
     """
-    ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
+    if layout:
+        ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
     scale = ax.yaxis.get_transform()  # data -> the axis' linear scale (log10 for log...)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi)  # freeze the limits, so the labels' spacing holds

@@ -12,6 +12,9 @@ copies a process that may hold threads (Hydra's, a BLAS pool's) and their locks.
 figures are drawn here, one after the other, when only one CPU is usable, when asked
 (``workers=1``, e.g. inside a sweep, whose jobs already use every core), or when the pool
 cannot start or breaks (a sandbox without process semaphores, a worker killed).
+
+Importing this module loads neither matplotlib nor the figures: a process that only hands
+the figures out does not pay for them.
 """
 
 from __future__ import annotations
@@ -28,17 +31,22 @@ from pathlib import Path
 import pandas as pd
 
 from sim.core.dates import SCENARIO_FROM
-from sim.plots.export import DEFAULT_FORMATS, save
-from sim.plots.run_figures import RUN_FIGURES, draw_run_figures
+from sim.plots.captions import RUN_FIGURE_NAMES
 
 log = logging.getLogger("sim.plots")
 
 #: The run folder's files the figures are drawn from (:mod:`sim.outputs.files` names them).
 TABLE_FILES: tuple[str, ...] = ("timeseries.parquet", "timeseries.csv")
 EVENTS_FILE = "events.csv"
-#: Figures in the order they are handed out: the slowest first (the market shares' eight
-#: hatched panels take twice any other), so that no worker is left with it at the end.
-_FIRST = ("market_shares", "revenue_token_shares", "hhi", "welfare", "lerner")
+#: Figures in the order they are handed out: the slowest first (the prices' three panels
+#: and the market shares' eight hatched ones take twice any other), so that no worker is
+#: left with one of them at the end.
+_FIRST = ("prices", "market_shares", "lerner", "hhi", "revenue_token_shares")
+#: What the fork server imports once, before forking each worker.
+_PRELOAD = ["sim.plots.run_figures", __name__]
+#: Formats when none are given (:data:`sim.plots.export.DEFAULT_FORMATS`, not imported
+#: here: it would load matplotlib).
+_PNG = ("png",)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,9 @@ def draw_one(task: FigureTask) -> tuple[str, list[str] | None, str]:
         The figure's name, its paths (None when the table lacks its series) and, then,
         why it was left out: the worker's log goes nowhere, so the caller logs it.
     """
+    from sim.plots.export import save
+    from sim.plots.run_figures import RUN_FIGURES
+
     if task.run_dir not in _CACHE:
         _CACHE.clear()  # a worker serves one run
         _CACHE[task.run_dir] = read_run_tables(task.run_dir)
@@ -114,13 +125,13 @@ def _context() -> mp.context.BaseContext:
     """A fork server that has imported the figure modules, or spawn where there is none."""
     if "forkserver" in mp.get_all_start_methods():
         context = mp.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(_PRELOAD)
         return context
     return mp.get_context("spawn")
 
 
 def draw_saved_run_figures(run_dir: str | Path, scenario: str, out_dir: str | Path, *,
-                           formats: Sequence[str] = DEFAULT_FORMATS,
+                           formats: Sequence[str] = _PNG,
                            scenario_from: str = SCENARIO_FROM,
                            vendor_blocs: Mapping[str, str] | None = None,
                            workers: int | None = None,
@@ -144,10 +155,11 @@ def draw_saved_run_figures(run_dir: str | Path, scenario: str, out_dir: str | Pa
 
     Returns:
         As :func:`sim.plots.run_figures.draw_run_figures`: for each figure drawn, its name
-        and its paths (PNG first), in the order of :data:`RUN_FIGURES`.
+        and its paths (PNG first), in the order of
+        :data:`sim.plots.captions.RUN_FIGURE_NAMES`.
     """
     out_dir = Path(out_dir)
-    n = min(len(RUN_FIGURES), usable_cpus() if workers is None else max(1, workers))
+    n = min(len(RUN_FIGURE_NAMES), usable_cpus() if workers is None else max(1, workers))
     saved = any((Path(run_dir) / f).exists() for f in TABLE_FILES)
     if n > 1 and (saved or tables is None):
         try:
@@ -155,6 +167,8 @@ def draw_saved_run_figures(run_dir: str | Path, scenario: str, out_dir: str | Pa
                                vendor_blocs, n)
         except (BrokenProcessPool, OSError, NotImplementedError, ImportError) as err:
             log.warning("drawing the figures in this process: no worker processes (%s)", err)
+    from sim.plots.run_figures import draw_run_figures
+
     table, events = tables if tables is not None else read_run_tables(run_dir)
     return draw_run_figures(table, events, scenario, out_dir, scenario_from=scenario_from,
                             vendor_blocs=vendor_blocs, formats=formats)
@@ -163,9 +177,10 @@ def draw_saved_run_figures(run_dir: str | Path, scenario: str, out_dir: str | Pa
 def _in_workers(run_dir: str | Path, scenario: str, out_dir: Path, formats: tuple[str, ...],
                 scenario_from: str, vendor_blocs: Mapping[str, str] | None,
                 workers: int) -> dict[str, list[Path]]:
-    """The figures drawn by ``workers`` processes, in the order of :data:`RUN_FIGURES`."""
+    """The figures drawn by ``workers`` processes, in the report's order."""
     blocs = tuple(vendor_blocs.items()) if vendor_blocs is not None else None
-    names = sorted(RUN_FIGURES, key=lambda n: _FIRST.index(n) if n in _FIRST else len(_FIRST))
+    names = sorted(RUN_FIGURE_NAMES,
+                   key=lambda n: _FIRST.index(n) if n in _FIRST else len(_FIRST))
     tasks = [FigureTask(name, str(Path(run_dir).resolve()), scenario, str(out_dir / name),
                         formats, scenario_from, blocs) for name in names]
     drawn: dict[str, list[Path]] = {}
@@ -176,4 +191,4 @@ def _in_workers(run_dir: str | Path, scenario: str, out_dir: Path, formats: tupl
                 log.warning("figure %s left out: %s", name, why)
             else:
                 drawn[name] = [Path(p) for p in paths]
-    return {name: drawn[name] for name in RUN_FIGURES if name in drawn}
+    return {name: drawn[name] for name in RUN_FIGURE_NAMES if name in drawn}

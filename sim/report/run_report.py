@@ -18,6 +18,7 @@ import pandas as pd
 from sim.core.dates import REPORT_DATES, month_after
 from sim.core.files import write_text
 from sim.plots.annotate import events_to_mark
+from sim.plots.captions import CAPTIONS, figure_title
 from sim.plots.style import png_bytes, unit_display
 from sim.report.html import (
     REPORT,
@@ -131,16 +132,16 @@ def write_run_report(table: pd.DataFrame, events: pd.DataFrame | None, config: A
                     + "</details>")
 
     def captions(name: str) -> str:
-        return run_plots.CAPTIONS.get(name, "")
+        return CAPTIONS.get(name, "")
 
     if figures is None:
         fig_html = "\n".join(
-            img_html(png_bytes(fig), run_plots.figure_title(name), captions(name))
+            img_html(png_bytes(fig), figure_title(name), captions(name))
             for name, fig in run_plots.run_figures(
                 table, events, scenario.name, scenario_from=scenario_from,
                 vendor_blocs={v: c.bloc for v, c in config.world.vendors.items()}))
     else:
-        fig_html = figures_html(figures, captions, run_plots.figure_title)
+        fig_html = figures_html(figures, captions, figure_title)
 
     text = page(f"{scenario.name}: report", [
         header,
