@@ -5,7 +5,9 @@ Cases: the model's CPU and wall time per world (small, default) and the time of
 frozen per-agent reference (:mod:`benchmarks.reference_agents`, the speed yardstick of the
 engine ratio) and in the live per-agent engine; 10,000 and 100,000 startups with every
 country for 96 months; the default world in the vectorized engine and the frozen reference;
-and a parallel sweep of small-world runs through the joblib launcher. Writes
+a parallel sweep of small-world runs through the joblib launcher; and where one
+default-world run of ``python -m sim`` spends its time (model, tables, figures, report),
+against the target that the outputs take at most the model's time. Writes
 ``benchmarks/results/benchmarks.json``, a profile of the largest world, and prints the table.
 
     python -m benchmarks            # the full suite (a few minutes)
@@ -25,7 +27,16 @@ import time
 from pathlib import Path
 
 from benchmarks.reference_agents import reference_firms
-from benchmarks.suite import as_dict, config_for, import_time, measure, model_time, profile
+from benchmarks.suite import (
+    as_dict,
+    config_for,
+    import_time,
+    measure,
+    model_time,
+    profile,
+    run_split,
+    split_line,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -135,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         "vector_to_live_agent_speedup_buyers": live_ratio,
         "time_growth_10x_firms": growth,
     }
+    # once: a default-world run through the command line takes a minute on a busy machine
+    print("timing one command-line run (model, tables, figures, report)...", flush=True)
+    result["run_split"] = (run_split("small", end) if args.quick
+                           else run_split("default"))
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.quick:
         print("profiling the largest world...", flush=True)
@@ -152,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
           f"default world: {large_ratio:.0f}x; against the live agent engine: "
           f"{live_ratio:.0f}x per buyer step (small world)")
     print(f"time from {rows[3]['firms']:,} to {rows[4]['firms']:,} firms: x{growth:.2f}")
+    print(split_line(result["run_split"]))
     if "sweep" in result:
         s = result["sweep"]
         print(f"joblib sweep: {s['runs']} runs in {s['wall_s']:.1f} s on {s['jobs']} jobs "

@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import cProfile
 import io
+import json
 import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -203,3 +205,46 @@ def profile(cfg, out: Path, top: int = 25) -> str:
 
 def as_dict(m: Measurement | ModelTime) -> dict:
     return asdict(m)
+
+
+#: The target of issue 16: a run's tables, figures and report take at most the model's time.
+OUTPUTS_TO_MODEL_TARGET = 1.0
+
+
+def run_split(world: str = "default", end: str | None = None) -> dict:
+    """Where one command-line run's time goes: ``python -m sim world=<world>`` in a fresh
+    interpreter, as a user runs it, and the split its ``manifest.json`` records (model,
+    tables, figures, report; :mod:`sim.tools.cli`).
+
+    Returns:
+        ``world``, the seconds of each part and their ``total``, ``outputs_s`` (tables,
+        figures and report), ``outputs_to_model`` (their ratio to the model's time),
+        ``target`` and ``met``, and ``wall_s`` (the whole command, start-up included).
+    """
+    overrides = [f"world={world}", "output.progress=false"]
+    if end is not None:
+        overrides.append(f"world.end={end}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sim", *overrides, f"hydra.run.dir={out}"],
+                       check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
+        wall = time.perf_counter() - start
+        seconds = json.loads((out / "manifest.json").read_text())["seconds"]
+    outputs = sum(seconds.get(part, 0.0) for part in ("tables", "figures", "report"))
+    ratio = outputs / seconds["model"]
+    return {"world": world, "end": end, **{f"{k}_s": v for k, v in seconds.items()},
+            "outputs_s": outputs, "outputs_to_model": ratio,
+            "target": OUTPUTS_TO_MODEL_TARGET, "met": ratio <= OUTPUTS_TO_MODEL_TARGET,
+            "wall_s": wall}
+
+
+def split_line(split: dict) -> str:
+    """The run split as printed by ``make bench``."""
+    return (f"{split['world']} world, one run of python -m sim: model {split['model_s']:.2f} s; "
+            f"tables {split['tables_s']:.2f} s, figures {split['figures_s']:.2f} s, report "
+            f"{split['report_s']:.2f} s = {split['outputs_s']:.2f} s, "
+            f"{split['outputs_to_model']:.2f}x the model (target: at most "
+            f"{split['target']:.0f}x: {'met' if split['met'] else 'not met'}); whole command "
+            f"{split['wall_s']:.1f} s")
+

@@ -162,6 +162,8 @@ WORLD_RULES = [
     ("world.vendors.openai.cash_floor_musd=10000", "world.vendors.openai.initial_cash_musd"),
     ("world.compute.domestic_chip_blocs=[MARS]", "world.compute.domestic_chip_blocs[0]"),
     ("output.formats=[xlsx]", "output.formats[0]"),
+    ("output.figure_formats=[png,jpg]", "output.figure_formats[1]"),
+    ("output.figure_formats=[]", "output.figure_formats"),
     # impossible worlds: a world that does not fit in memory
     ("world.firms.startups.n=5000000", None),
 ]

@@ -25,7 +25,14 @@ def test_the_quick_suite_writes_its_table(tmp_path, capsys):
     assert [t["world"] for t in result["model_time"]] == ["small", "default"]
     assert all(t["cpu_s"] > 0 and t["wall_s"] > 0 for t in result["model_time"])
     assert result["import_time"][0]["statement"] == "import sim"
-    assert "agent-steps/s" in capsys.readouterr().out
+    split = result["run_split"]  # one command-line run: where its time went
+    parts = ("model_s", "tables_s", "figures_s", "report_s")
+    assert all(split[p] > 0 for p in parts)
+    assert split["outputs_s"] == sum(split[p] for p in parts[1:])
+    assert split["outputs_to_model"] == split["outputs_s"] / split["model_s"]
+    assert split["met"] == (split["outputs_to_model"] <= split["target"] == 1.0)
+    out = capsys.readouterr().out
+    assert "agent-steps/s" in out and "x the model (target: at most 1x" in out
 
 
 def test_the_frozen_reference_is_the_agent_engine_with_its_firms_swapped():

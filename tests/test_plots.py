@@ -1,6 +1,6 @@
 """The figures: every one draws from a small-world run and from a small sweep, carries axis
 labels with units, shows the series the tables hold, marks events without overlapping
-labels, and is saved as non-empty PNG and PDF files.
+labels, and is saved as non-empty PNG files (and PDF or SVG on request).
 
 Runs are made once per module (world=small, ending 2027-12, so each takes under a second).
 """
@@ -23,7 +23,7 @@ from sim import compose_config, run
 from sim.analysis import sweep_stats
 from sim.analysis.headline import HEADLINES
 from sim.core.constants import BLOCS
-from sim.plots import annotate, market_figures, style, sweep_data
+from sim.plots import annotate, export, market_figures, style, sweep_data
 from sim.plots import run_figures as run_plots
 from sim.plots import sweep_figures as sweep_plots
 
@@ -136,23 +136,38 @@ def test_unknown_names_get_deterministic_styles():
     assert style.vendor_style("unknown_lab")["color"] == style.UNKNOWN
 
 
-def test_save_writes_png_and_pdf_atomically(tmp_path):
+def test_save_writes_png_by_default_and_vector_formats_on_request(tmp_path):
     fig, axes = style.new_figure("single", 2.0)
     axes[0, 0].plot([0, 1], [0, 1])
-    paths = style.save(fig, tmp_path / "sub" / "line")
-    assert [p.name for p in paths] == ["line.png", "line.pdf"]
-    png, pdf = paths
+    assert [p.name for p in export.save(fig, tmp_path / "sub" / "line")] == ["line.png"]
+    paths = export.save(fig, tmp_path / "sub" / "line", formats=["svg", "pdf", "png"])
+    assert [p.name for p in paths] == ["line.png", "line.svg", "line.pdf"]  # PNG first
+    png, svg, pdf = paths
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert b"<svg" in svg.read_bytes()[:1000]
     with Image.open(png) as image:
         assert round(image.info["dpi"][0]) >= 200
         assert image.size[0] >= 3.5 * 200 - 1
-    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["line.pdf", "line.png"]
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == [
+        "line.pdf", "line.png", "line.svg"]
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(png.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+    again = export.save(fig, tmp_path / "again" / "line", formats=["png", "pdf", "svg"])
+    assert [p.suffix for p in again] == [".png", ".pdf", ".svg"]
+    for second in again:  # the same bytes again: no dates, no random ids
+        assert second.read_bytes() == (tmp_path / "sub" / second.name).read_bytes(), second
     with pytest.raises(ValueError, match="dpi"):
-        style.save(fig, tmp_path / "low", dpi=100)
+        export.save(fig, tmp_path / "low", dpi=100)
+    with pytest.raises(ValueError, match="png, pdf, svg"):
+        export.save(fig, tmp_path / "jpeg", formats=["jpg"])
+
+
+def test_the_config_allows_the_formats_save_knows():
+    from sim.config.schema import FIGURE_FORMATS
+
+    assert FIGURE_FORMATS == export.FIGURE_FORMATS
 
 
 def test_to_dates_and_month_numbers():
@@ -190,24 +205,30 @@ def test_market_shares_stack_every_bloc_and_openness(one_run, run_figures):
     assert len(bloc_panel.collections) == 4
 
 
-def test_prices_draw_one_line_per_vendor_ever_active(one_run, run_figures):
-    ax = run_figures["prices"].axes[0]
+def test_prices_draw_one_line_per_vendor_in_a_panel_per_bloc(one_run, run_figures):
+    """Fifteen vendors in one panel overplot: a panel per bloc on one shared log axis."""
+    panels = run_figures["prices"].axes
     active = expected_entities(one_run.table, "price", positive=True)
-    assert {line.get_label() for line in named_lines(ax)} == active
-    assert ax.get_yscale() == "log"
-    assert "USD per million tokens" in ax.get_ylabel()
-    names = {t.get_text() for t in ax.texts if t.get_text() in active}
-    assert names == active  # each line is named at its end
+    drawn = [line.get_label() for ax in panels for line in named_lines(ax)]
+    assert sorted(drawn) == sorted(active)  # each vendor once
+    for ax in panels:
+        blocs = {style.VENDOR_BLOCS[line.get_label()] for line in named_lines(ax)}
+        assert blocs in ({"US"}, {"CN"}, {"EU", "ROW"}, {"EU"}, {"ROW"}), ax.get_title()
+        assert ax.get_yscale() == "log" and "USD/M tokens" in ax.get_ylabel()
+        assert ax.get_ylim() == panels[0].get_ylim()  # one axis: blocs compare
+        names = {t.get_text() for t in ax.texts if t.get_text() in active}
+        assert names == {line.get_label() for line in named_lines(ax)}  # named at its end
+    assert max(len(named_lines(ax)) for ax in panels) <= 7
 
 
 def test_vendor_labels_do_not_overlap(run_figures):
     for name in ("prices", "lerner"):
         fig = run_figures[name]
         renderer = fig.canvas.get_renderer()
-        ax = fig.axes[0]
         fig.draw_without_rendering()
+        panels = fig.axes if name == "prices" else fig.axes[:1]
         # the text's own box (an annotation's extent also covers its leader line)
-        boxes = [Text.get_window_extent(t, renderer) for t in ax.texts
+        boxes = [Text.get_window_extent(t, renderer) for ax in panels for t in ax.texts
                  if isinstance(t, Annotation) and t.get_text() in style.VENDOR_BLOCS]
         assert len(boxes) > 5
         for a, b in combinations(boxes, 2):
@@ -236,8 +257,12 @@ def test_hhi_marks_the_merger_guidelines_threshold(one_run, run_figures):
         assert len(named_lines(ax)) == len(segments)
         flat = [line for line in ax.lines if np.allclose(line.get_ydata(), 1800)]
         assert flat, "no line at HHI 1,800"
+        # named in the legend, not on the panel, where it hid the lines passing there
+        assert not [t for t in ax.texts if "1,800" in t.get_text()]
     assert len(named_lines(panels[0])) == 5  # four segments and all of them
-    assert any("1,800" in t.get_text() for t in panels[0].texts)
+    legend = [t.get_text() for ax in panels if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    assert "1,800: highly concentrated (2023 US Merger Guidelines)" in legend
 
 
 def test_welfare_and_revenue_token_share_figures(one_run, run_figures):
@@ -297,11 +322,11 @@ def test_events_are_lettered_without_overlap(one_run, run_figures):
         assert all(month in key for month in own_months), name
 
 
-def test_draw_run_figures_saves_png_and_pdf(one_run, tmp_path):
+def test_draw_run_figures_saves_png_only_by_default(one_run, tmp_path):
     written = run_plots.draw_run_figures(one_run.table, one_run.events, SCENARIO, tmp_path)
     assert list(written) == list(run_plots.RUN_FIGURES)
     for paths in written.values():
-        assert [p.suffix for p in paths] == [".png", ".pdf"]
+        assert [p.suffix for p in paths] == [".png"]
         for path in paths:
             assert path.exists() and path.stat().st_size > 1000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files
@@ -315,7 +340,7 @@ def test_run_figures_redraw_from_saved_tables(one_run, tmp_path):
     events = pd.read_csv(tmp_path / "events.csv", dtype=str).fillna("")
     fig = market_figures.prices(table, events, SCENARIO)
     active = expected_entities(one_run.table, "price", positive=True)
-    assert len(named_lines(fig.axes[0])) == len(active)
+    assert sum(len(named_lines(ax)) for ax in fig.axes) == len(active)
 
 
 def test_a_baseline_run_has_no_lettered_events():
@@ -376,9 +401,11 @@ def test_metric_bands_grid(sweep):
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert len(panels) == len(keys)
     check_labels(fig)
-    for ax in panels:
-        assert len(named_lines(ax)) == 2  # one mean line per scenario
-        assert len(ax.collections) == 2  # and its band
+    for ax in panels:  # never pooled: a line per scenario and parameter value
+        assert [line.get_label() for line in named_lines(ax)] == [
+            f"{scenario}, {PARAM}={value}" for scenario in ("baseline", "token_price_cut")
+            for value in (0.3, 0.6)]
+        assert len(ax.collections) == 4  # and its band
         assert [line for line in ax.lines if line.get_label() == "_event"]
     assert "%" in panels[0].get_ylabel() and "months" in panels[2].get_ylabel()
     assert has_legend(fig)
@@ -397,10 +424,14 @@ def test_differences_from_baseline(sweep):
     fig = sweep_plots.differences_from_baseline(gathered, ["cn_share_startups", "cn_lerner"],
                                                 events=events)
     check_labels(fig)
-    for ax in fig.axes:
-        assert [line.get_label() for line in named_lines(ax)] == ["token_price_cut"]
+    for ax in fig.axes:  # one difference per parameter value, each paired within it
+        assert [line.get_label() for line in named_lines(ax)] == [
+            f"token_price_cut, {PARAM}={value}" for value in (0.3, 0.6)]
     assert "percentage points" in fig.axes[0].get_ylabel()
-    assert fig.axes[1].get_yscale() == "symlog"  # the subsidised cut sells below cost
+    # the subsidised cut sells far below cost: a linear axis cut at -2, saying so
+    lerner = fig.axes[1]
+    assert lerner.get_yscale() == "linear" and lerner.get_ylim()[0] == -2.0
+    assert "axis cut at −2" in lerner.get_title(loc="left")
     with pytest.raises(ValueError, match="baseline"):
         sweep_plots.differences_from_baseline(
             gathered[gathered.scenario != "baseline"], "cn_share_startups")
@@ -429,7 +460,7 @@ def test_event_study(sweep):
     fig = sweep_plots.event_study(gathered, events, "cn_share_startups", "price")
     check_labels(fig)
     assert "months" in fig.axes[0].get_xlabel()
-    assert len(named_lines(fig.axes[0])) == 1
+    assert len(named_lines(fig.axes[0])) == 2  # the cut at each parameter value
     with pytest.raises(ValueError, match="ban"):
         sweep_plots.event_study(gathered, events, "cn_share_startups", "ban")
 
@@ -442,5 +473,5 @@ def test_draw_sweep_figures_saves_every_figure(sweep, tmp_path):
                 *(f"small_multiples_world_demand_price_elasticity_{k}" for k in keys)}
     assert set(written) == expected
     for paths in written.values():
-        assert [p.suffix for p in paths] == [".png", ".pdf"]
+        assert [p.suffix for p in paths] == [".png"]
         assert all(p.stat().st_size > 1000 for p in paths)

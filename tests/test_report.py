@@ -122,7 +122,8 @@ def test_run_report_notes_dates_after_the_run(one_run, figures, tmp_path):
     page = write_run_report(one_run.table, one_run.events, one_run.config, tmp_path,
                             figures=figures, report_dates=("2026-12", "2030-12")).read_text()
     rows = headline_rows(page)
-    assert all(cells[-1] == "—" for label, cells in rows.items() if label != "Headline")
+    # the last date's cell, before the column saying what the number means
+    assert all(cells[-2] == "—" for label, cells in rows.items() if label != "Headline")
     assert "No value at 2030-12" in section(page, "headlines")
 
 
@@ -214,4 +215,4 @@ def test_sweep_report_without_baseline_says_so(sweep, tmp_path):
     gathered, events = sweep
     only = gathered[gathered.scenario == SCENARIO]
     page = write_sweep_report(only, events, tmp_path, report_dates=DATES, figures={}).read_text()
-    assert "no paired differences" in section(page, "differences")
+    assert "no baseline to pair the scenarios with" in section(page, "differences")

@@ -10,14 +10,22 @@ a ``run`` column (bookkeeping), and one column per command-line override (named 
 key, e.g. ``world.demand.price_elasticity``). An override column that takes more than
 one value is a swept *parameter*.
 
+Never pooled. A band, a difference and a table row are always of one *variant*: one
+scenario with one value of every swept parameter (:func:`variant_columns`). A sweep of
+``rules.vendor_pricing=best_response,cost_plus`` gives two baseline bands, one per rule,
+never one band mixing both rules' runs.
+
 Pairing. A paired difference is y(scenario run) − y(baseline run) for the baseline run
 with the same seed and the same value of every swept parameter: common random numbers
-remove most of the noise the two runs share. A run launched without an override has no
-value in that column (NaN): it ran with the default. Missing is one value of its own,
-everywhere: a run with the default pairs with a baseline run with the default, a
-missing value counts as a distinct value of the parameter, and it gets its own row in
-the tables (pandas groups and merges NaN keys only when told to; every grouping here
-is told to).
+remove most of the noise the two runs share. Where there is nothing to pair with (no
+baseline runs, only baseline runs, or no baseline run with a variant's parameter values),
+:func:`difference_table` says so in its ``note`` column instead of leaving rows out.
+
+A run launched without an override has no value in that column (NaN): it ran with the
+default. Missing is one value of its own, everywhere: a run with the default pairs with a
+baseline run with the default, a missing value counts as a distinct value of the
+parameter, and it gets its own row in the tables (pandas groups and merges NaN keys only
+when told to; every grouping here is told to).
 """
 
 from __future__ import annotations
@@ -64,8 +72,7 @@ def series_of(key: Key, gathered: pd.DataFrame | None = None) -> Series:
     if isinstance(key, str):
         if key not in HEADLINE_BY_KEY:
             raise KeyError(f"unknown headline {key!r}; known: {sorted(HEADLINE_BY_KEY)}")
-        h = HEADLINE_BY_KEY[key]
-        return Series(h.key, h.metric, h.segment, h.entity, h.label, h.unit)
+        return HEADLINE_BY_KEY[key]
     metric, segment, entity = key
     unit = ""
     if gathered is not None:
@@ -88,6 +95,12 @@ def parameter_columns(gathered: pd.DataFrame) -> list[str]:
     extra = [c for c in gathered.columns
              if c not in STANDARD_COLUMNS and c not in BOOKKEEPING_COLUMNS]
     return [c for c in extra if gathered[c].nunique(dropna=False) > 1]
+
+
+def variant_columns(gathered: pd.DataFrame) -> list[str]:
+    """The columns that tell the sweep's variants apart: ``scenario`` and every swept
+    parameter. Statistics are grouped by all of them (and the month), never fewer."""
+    return ["scenario", *parameter_columns(gathered)]
 
 
 def parameter_values(values: Sequence) -> list:
@@ -149,8 +162,9 @@ def bands(frame: pd.DataFrame, by: Sequence[str], value: str = "value") -> pd.Da
 
 
 def band_frame(gathered: pd.DataFrame, key: Key) -> pd.DataFrame:
-    """Mean and 90% band across seeds of one series, per scenario and month."""
-    return bands(runs(gathered, key), ["scenario", "month"])
+    """Mean and 90% band across seeds of one series, per variant (scenario and swept
+    parameter values) and month."""
+    return bands(runs(gathered, key), [*variant_columns(gathered), "month"])
 
 
 def paired_differences(gathered: pd.DataFrame, key: Key,
@@ -182,9 +196,10 @@ def paired_differences(gathered: pd.DataFrame, key: Key,
 
 def difference_bands(gathered: pd.DataFrame, key: Key,
                      baseline: str = BASELINE) -> pd.DataFrame:
-    """Mean and 90% band across seeds of the paired difference, per scenario and month."""
-    return bands(paired_differences(gathered, key, baseline), ["scenario", "month"],
-                 "difference")
+    """Mean and 90% band across seeds of the paired difference, per variant (scenario and
+    swept parameter values) and month."""
+    return bands(paired_differences(gathered, key, baseline),
+                 [*variant_columns(gathered), "month"], "difference")
 
 
 def with_confidence(frame: pd.DataFrame, by: Sequence[str], value: str = "difference",
@@ -245,25 +260,63 @@ def difference_table(gathered: pd.DataFrame, dates: Sequence[str],
     confidence interval (Student t, from the spread of d across seeds), the 5th and 95th
     percentiles of d, and n (pairs with a value).
 
+    Where there is nothing to pair with, a row says why in ``note`` (its numbers empty):
+    one row for a sweep without ``baseline`` runs or with nothing else, and one per
+    variant (scenario and parameter values) that has no baseline run to pair with.
+
     Returns:
         Long table: ``headline``, ``label``, ``unit``, ``scenario``, the parameters,
-        ``month``, ``n``, ``mean``, ``se``, ``ci_low``, ``ci_high``, ``low``, ``high``;
-        empty without a baseline.
+        ``month``, ``n``, ``mean``, ``se``, ``ci_low``, ``ci_high``, ``low``, ``high``,
+        ``note`` (empty on a row of numbers).
     """
     params = parameter_columns(gathered)
     by = ["headline", "scenario", *params, "month"]
     columns = ["headline", "label", "unit", *by[1:], "n", "mean", "se", "ci_low", "ci_high",
-               "low", "high"]
-    if baseline not in set(gathered["scenario"].astype(str)):
-        return pd.DataFrame(columns=columns)
+               "low", "high", "note"]
+    scenarios = set(gathered["scenario"].astype(str))
+    if baseline not in scenarios:
+        return _note_row(columns, f"no {baseline!r} runs in the sweep: no baseline to pair "
+                                  f"the scenarios with")
+    if scenarios == {baseline}:
+        swept = f" (swept: {', '.join(params)}; see the headline bands per value)" \
+            if params else ""
+        return _note_row(columns, f"only {baseline!r} runs in the sweep: no other scenario "
+                                  f"to pair with the baseline{swept}")
     frames = _headline_frames(
         lambda key: paired_differences(gathered, key, baseline), dates)
-    diffs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if diffs.empty or not (diffs["scenario"] != baseline).any():
-        return pd.DataFrame(columns=columns)
-    out = with_confidence(diffs[diffs["scenario"] != baseline], by, "difference", level)
+    diffs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=by)
+    diffs = diffs[diffs["scenario"] != baseline]
+    out = with_confidence(diffs, by, "difference", level) if len(diffs) else \
+        pd.DataFrame(columns=[*by, "n", "mean", "se", "ci_low", "ci_high", "low", "high"])
     out["label"] = out["headline"].map(lambda k: HEADLINE_BY_KEY[k].label)
     out["unit"] = out["headline"].map(lambda k: HEADLINE_BY_KEY[k].unit)
+    out["note"] = ""
     order = {h.key: i for i, h in enumerate(HEADLINES)}
     out = out.sort_values("headline", key=lambda s: s.map(order), kind="stable")
-    return out[columns].reset_index(drop=True)
+    unpaired = _unpaired(gathered, diffs, params, baseline)
+    if not len(unpaired):
+        return out[columns].reset_index(drop=True)
+    return pd.concat([out[columns], unpaired.reindex(columns=columns)], ignore_index=True)
+
+
+def _note_row(columns: Sequence[str], note: str) -> pd.DataFrame:
+    """A table of one row whose numbers are empty and whose ``note`` says why."""
+    return pd.DataFrame([{c: (note if c == "note" else None) for c in columns}],
+                        columns=list(columns))
+
+
+def _unpaired(gathered: pd.DataFrame, diffs: pd.DataFrame, params: Sequence[str],
+              baseline: str) -> pd.DataFrame:
+    """A note row for each variant (not the baseline) with no pair at all."""
+    keys = ["scenario", *params]
+    present = gathered.loc[gathered["scenario"].astype(str) != baseline, keys].astype(
+        {"scenario": str}).drop_duplicates()
+    if len(diffs):
+        # pandas merges NaN keys with NaN keys: a default parameter value matches a default
+        merged = present.merge(diffs[keys].drop_duplicates(), on=keys, how="left",
+                               indicator=True)
+        lonely = merged.loc[merged["_merge"] == "left_only", keys]
+    else:
+        lonely = present
+    return lonely.assign(note=f"no {baseline!r} run with the same seed and parameter values "
+                              f"to pair with").reset_index(drop=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 
 from sim.config.errors import ConfigError, month
-from sim.config.schema import Config
+from sim.config.schema import FIGURE_FORMATS, Config
 from sim.config.tables import country_codes
 from sim.config.world import WorldConfig
 from sim.core.constants import BLOCS
@@ -156,5 +156,12 @@ def check_world(cfg: Config) -> None:
     for i, fmt in enumerate(cfg.output.formats):
         if fmt not in ("parquet", "csv"):
             raise ConfigError(f"output.formats[{i}]", fmt, "parquet or csv")
+    if not cfg.output.figure_formats:
+        raise ConfigError("output.figure_formats", [], "at least one of "
+                          + ", ".join(FIGURE_FORMATS))
+    for i, fmt in enumerate(cfg.output.figure_formats):
+        if fmt not in FIGURE_FORMATS:
+            raise ConfigError(f"output.figure_formats[{i}]", fmt,
+                              "one of " + ", ".join(FIGURE_FORMATS))
     for i, date in enumerate(cfg.output.report_dates):
         month(f"output.report_dates[{i}]", date)

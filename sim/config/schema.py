@@ -34,6 +34,10 @@ class RulesConfig:
                                factory=list, origin="structural")
 
 
+#: The figure formats ``output.figure_formats`` allows (those of ``sim.plots.export``).
+FIGURE_FORMATS: tuple[str, ...] = ("png", "pdf", "svg")
+
+
 @dataclass
 class OutputConfig:
     """What a run writes."""
@@ -41,6 +45,11 @@ class OutputConfig:
     formats: list[str] = param(unit="formats", doc="table formats: parquet, csv",
                                factory=lambda: ["parquet", "csv"], origin="structural")
     plots: bool = param(True, unit="flag", doc="draw the standard plots", origin="structural")
+    figure_formats: list[str] = param(unit="formats",
+                                      doc="figure file formats: png (what the report embeds), "
+                                          "pdf and svg (vector, written only on request)",
+                                      factory=lambda: ["png"], choices=FIGURE_FORMATS,
+                                      origin="structural")
     report: bool = param(True, unit="flag", doc="write the HTML report", origin="structural")
     progress: bool = param(True, unit="flag", doc="show a progress bar", origin="structural")
     plots_in_sweeps: bool = param(False, unit="flag",

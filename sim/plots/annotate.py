@@ -9,7 +9,6 @@ import string
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
-import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -238,7 +237,7 @@ def named_lines(lines: Sequence[Line2D]) -> list[Line2D]:
 
 
 def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
-                     fontsize: float = 6.0) -> None:
+                     fontsize: float = 6.0, layout: bool = True) -> None:
     """Write each series' name at the right edge, at its last value, spread apart.
 
     Spacing is worked out in the axis' own scale (linear, log or symmetric log), so that
@@ -249,8 +248,11 @@ def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
         ax: the panel, with everything else of the figure drawn (its layout is final).
         items: (name, last value, colour) for each line.
         fontsize: size of the labels (points).
+        layout: lay the figure out first (False when the caller just did, for several
+            panels at once: each layout is a whole draw).
     """
-    ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
+    if layout:
+        ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
     scale = ax.yaxis.get_transform()  # data -> the axis' linear scale (log10 for log...)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi)  # freeze the limits, so the labels' spacing holds
@@ -269,7 +271,8 @@ def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
     height_in = 0.95 * ax.get_position().height * ax.figure.get_figheight()
     gap = (thi - tlo) * (fontsize * 1.2 / 72) / max(height_in, 0.1)
     order = np.argsort(fwd([y for _, y, _ in items]), kind="stable")
-    wanted = fwd([items[i][1] for i in order])
+    # a line that ends beyond a cut axis is named at the edge it left by
+    wanted = np.clip(fwd([items[i][1] for i in order]), min(tlo, thi), max(tlo, thi))
     placed = wanted.copy()
     for i in range(1, len(placed)):  # push up where labels would touch
         placed[i] = max(placed[i], placed[i - 1] + gap)
@@ -282,6 +285,8 @@ def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
     for k, i in enumerate(order):
         name, y, color = items[i]
         moved = abs(placed[k] - wanted[k]) > gap / 2
+        if not lo <= y <= hi:  # the leader starts where the line left the panel
+            y = float(back(wanted[k:k + 1])[0])
         ax.annotate(name, xy=(1.0, y), xycoords=transform, xytext=(1.04, float(at[k])),
                     textcoords=transform, va="center", ha="left", fontsize=fontsize,
                     color=color, annotation_clip=False,
@@ -294,12 +299,44 @@ def ever_active(wide: pd.DataFrame) -> list[str]:
     return [c for c in wide.columns if wide[c].notna().any()]
 
 
-def symlog_below_minus_one(ax: Axes) -> None:
-    """A symmetric-log y axis, linear from −1 to 1: a Lerner index that a deep price cut
-    drives to −9 would otherwise flatten every other line; ticks keep a real minus sign."""
-    ax.set_yscale("symlog", linthresh=1.0, linscale=1.5)
-    ax.yaxis.set_major_formatter(
-        mticker.FuncFormatter(lambda v, _: f"{v:,.3g}".replace("-", "−")))
+def minus(value: float) -> str:
+    """A number in about three significant figures with a real minus sign."""
+    return f"{value:,.3g}".replace("-", "−")
+
+
+def cut_below(ax: Axes, values: pd.DataFrame, low: float, high: float) -> str:
+    """Cut a linear y axis at ``low`` when a series falls below it, and say so.
+
+    Why not a logarithmic axis: a symmetric-log axis reads −7 as about −1.4 to anyone who
+    misses where it turns; a linear axis cut at a stated value reads true everywhere it
+    shows. Where a named line of the panel is below the cut, ▼ marks its months along the
+    bottom edge, in its colour.
+
+    Args:
+        ax: the panel, its lines drawn.
+        values: the series shown (rows: dates or months; columns: names for the note).
+        low, high: the range kept (the top gets a little air).
+
+    Returns:
+        A note for the panel's title naming the cut and the lowest value, who and when
+        ('' when nothing is below ``low``: the axis is left as it is).
+    """
+    stacked = values.stack()
+    if stacked.empty or stacked.min() >= low:
+        return ""
+    (when, who), lowest = stacked.idxmin(), float(stacked.min())
+    ax.set_ylim(low, high + 0.025 * (high - low))
+    edge = ax.get_xaxis_transform()  # x in data, y in axes fraction
+    for line in named_lines(ax.lines):
+        x, y = line.get_xdata(), np.asarray(line.get_ydata(), dtype=float)
+        below = y < low
+        if below.any():
+            ax.plot(np.asarray(x)[below], np.full(int(below.sum()), 0.012), transform=edge,
+                    linestyle="none", marker="v", markersize=2.2, color=line.get_color(),
+                    clip_on=False, label="_below the cut")
+    month = when.strftime("%Y-%m") if isinstance(when, pd.Timestamp) else str(when)
+    return (f"axis cut at {minus(low)}, ▼ marks months below it; lowest: {who}, "
+            f"{minus(lowest)} in {month}")
 
 
 def plot_line(ax: Axes, x: pd.DatetimeIndex, y: pd.Series, name: str, style: dict,

@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import matplotlib.ticker as mticker
-import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.core.constants import BLOCS
 from sim.core.dates import SCENARIO_FROM
 from sim.plots.annotate import (
+    cut_below,
     event_key,
     ever_active,
     finish_time_axes,
@@ -28,7 +27,6 @@ from sim.plots.annotate import (
     plot_line,
     segments_of,
     series,
-    symlog_below_minus_one,
     unit_of,
 )
 from sim.plots.style import (
@@ -41,23 +39,50 @@ from sim.plots.style import (
     segment_style,
     title,
     vendor_style,
+    wrap,
 )
 
 #: The 2023 US Merger Guidelines call a market with an HHI above 1,800 highly concentrated.
 HHI_HIGHLY_CONCENTRATED = 1800.0
 
 
+#: The panels of :func:`prices`: a bloc's vendors each (EU and the rest of the world share one:
+#: a vendor or two each), so that no panel holds more than the seven US vendors.
+PRICE_PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("US vendors", ("US",)),
+    ("Chinese vendors", ("CN",)),
+    ("EU and rest-of-world vendors", ("EU", "ROW")),
+)
+
+
+def price_panels(vendors: Sequence[str], vendor_blocs: Mapping[str, str] | None
+                 ) -> list[tuple[str, list[str]]]:
+    """The vendors of each panel of :func:`prices` (panels without a vendor left out;
+    vendors of an unknown bloc in a last panel of their own)."""
+    blocs_of = dict(VENDOR_BLOCS) if vendor_blocs is None else dict(vendor_blocs)
+    panels = [(title_, [v for v in vendors if blocs_of.get(v) in blocs])
+              for title_, blocs in PRICE_PANELS]
+    known = {b for _, blocs in PRICE_PANELS for b in blocs}
+    panels.append(("Vendors of other blocs", [v for v in vendors
+                                              if blocs_of.get(v) not in known]))
+    return [(t, vs) for t, vs in panels if vs]
+
+
 @paper_figure
 def prices(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
            vendor_blocs: Mapping[str, str] | None = None,
            scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Price per million tokens of every vendor ever active, on a log axis.
+    """Price per million tokens of every vendor ever active, a panel per bloc, log axis.
+
+    Fifteen vendors in one panel overplot; a panel per bloc (US, China, EU and the rest of
+    the world) on one shared axis keeps every vendor named and the blocs comparable.
 
     Args:
         table: the run's tidy table (metric ``price``, USD per million tokens).
         events: the run's events (or None).
         scenario: the scenario's name, for the title.
-        vendor_blocs: vendor id to bloc, for colours (default: the shipped vendors).
+        vendor_blocs: vendor id to bloc, for panels and colours (default: the shipped
+            vendors).
         scenario_from: first month of the scenario's own events.
 
     Returns:
@@ -65,20 +90,26 @@ def prices(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
     """
     wide = series(table, "price")
     wide = wide.where(wide > 0)  # a log axis cannot show a zero price
-    vendors = ever_active(wide)
-    fig, axes = new_figure("double", 4.3)
-    ax = axes[0, 0]
-    for i, vendor in enumerate(vendors):
-        plot_line(ax, wide.index, wide[vendor], vendor, vendor_style(vendor, vendor_blocs),
-              markevery=(i % 12, 12))
-    ax.set_yscale("log")
-    ax.set_ylabel(f"Price ({unit_of(table, 'price')}, log scale)")
-    title(fig, "Token prices by vendor", scenario)
+    panels = price_panels(ever_active(wide), vendor_blocs)
+    fig, axes = new_figure("double", 1.75 * len(panels) + 2.3, len(panels), 1, sharex=True,
+                           sharey=True)
+    for ax, (what, vendors) in zip(axes[:, 0], panels, strict=True):
+        for i, vendor in enumerate(vendors):
+            plot_line(ax, wide.index, wide[vendor], vendor,
+                      vendor_style(vendor, vendor_blocs), markevery=(i % 12, 12))
+        ax.set_yscale("log")
+        # short: three panels' labels stack along one edge
+        unit = unit_of(table, "price").replace("USD per million tokens", "USD/M tokens")
+        ax.set_ylabel(f"Price ({unit}, log)")
+        ax.set_title(what, loc="left")
+    title(fig, "Token prices by vendor, a panel per bloc", scenario)
     key = finish_time_axes(axes, table, events, scenario_from)
-    legend_below(ax, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
     event_key(fig, key)
-    label_line_ends(ax, [(v, wide[v].dropna().iloc[-1],
-                           vendor_style(v, vendor_blocs)["color"]) for v in vendors])
+    fig.draw_without_rendering()  # one layout for the three panels' labels
+    for ax, (_, vendors) in zip(axes[:, 0], panels, strict=True):
+        label_line_ends(ax, [(v, wide[v].dropna().iloc[-1],
+                               vendor_style(v, vendor_blocs)["color"]) for v in vendors],
+                        layout=False)
     return fig
 
 
@@ -91,44 +122,14 @@ def _bloc_handles(vendors: Sequence[str],
                    label=label(b) if b != "?" else "unknown bloc") for b in present]
 
 
-def _lerner_scale(ax: Axes, values: pd.DataFrame) -> str:
-    """A symmetric-log axis when some Lerner index falls below −1 (deep dumping).
-
-    Returns:
-        A note for the panel's title ('' for a linear axis).
-    """
-    low = np.nanmin(values.to_numpy()) if values.notna().any().any() else 0.0
-    if low < -1:
-        symlog_below_minus_one(ax)
-        return "\n(logarithmic below −1)"
-    return ""
-
-
-#: The range of the bloc panel of :func:`lerner`: a bloc whose costs are many times its
-#: revenue (a subsidised price cut) falls below it, and the axis is cut at its lower end.
-LERNER_BLOC_RANGE = (-1.0, 1.0)
+#: The range of both panels of :func:`lerner`: at −1 a price is half its marginal cost. A
+#: subsidised price cut drives a vendor (and a bloc's revenue-weighted margin) far below,
+#: which on one linear axis would flatten every other line, so the axis is cut there and
+#: the panel's title says so (:func:`sim.plots.annotate.cut_below`).
+LERNER_RANGE = (-1.0, 1.0)
 
 #: Style of the market-wide series (all vendors, or all segments) beside the blocs or segments.
 MARKET_STYLE = {"color": "#000000", "linestyle": "-", "linewidth": 2.2, "alpha": 0.45}
-
-
-def _cut_below(ax: Axes, values: pd.DataFrame, low: float) -> str:
-    """Cut a linear axis at ``low`` (top at 1, the Lerner index's bound) when a series falls
-    below it.
-
-    Returns:
-        A note for the panel's title naming the lowest value cut off ('' if none).
-    """
-    stacked = values.stack()
-    if stacked.empty or stacked.min() >= low:
-        return ""
-    (month, who), lowest = stacked.idxmin(), stacked.min()
-    ax.set_ylim(low, LERNER_BLOC_RANGE[1] + 0.05)
-    name = label(who) if who != "market" else "all vendors"
-    when = pd.Timestamp(month).strftime("%Y-%m")
-    def minus(v: float) -> str:
-        return f"{v:,.3g}".replace("-", "−")
-    return f"\n(axis cut at {minus(low)}; lowest: {name}, {minus(lowest)} in {when})"
 
 
 @paper_figure
@@ -137,10 +138,10 @@ def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
            scenario_from: str = SCENARIO_FROM) -> Figure:
     """Lerner index (P − MC)/P by vendor, and the revenue-weighted margin of each bloc.
 
-    The bloc panel shows ``sum (p - c) q / sum p q`` over the bloc's API sales
-    (``lerner_bloc``) and over all vendors (``lerner_market``), on a linear axis cut at
-    :data:`LERNER_BLOC_RANGE` (the panel's title says so, with the lowest value, when a
-    series falls below it).
+    Both panels are linear. The bloc panel shows ``sum (p - c) q / sum p q`` over the bloc's
+    API sales (``lerner_bloc``) and over all vendors (``lerner_market``). A panel with a
+    value below :data:`LERNER_RANGE` is cut there; its title names the cut and the lowest
+    value, and ▼ marks the months a line spends below it.
 
     Args:
         table: the run's tidy table (metrics ``lerner``, ``lerner_bloc`` and
@@ -168,15 +169,17 @@ def lerner(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
         plot_line(right, by_bloc.index, by_bloc[bloc], label(bloc),
               {"color": style["color"], "linestyle": style["linestyle"]})
     plot_line(right, market.index, market, "All vendors", MARKET_STYLE)
-    notes = (_lerner_scale(left, by_vendor[vendors]),
-             _cut_below(right, by_bloc[blocs].assign(market=market), LERNER_BLOC_RANGE[0]))
+    shown = by_bloc[blocs].rename(columns=label).assign(**{"all vendors": market})
+    notes = (cut_below(left, by_vendor[vendors], *LERNER_RANGE),
+             cut_below(right, shown, *LERNER_RANGE))
     for ax, note, what, unit in (
             (left, notes[0], "By vendor", "Lerner index (P − MC)/P"),
             (right, notes[1], "By bloc: revenue-weighted, Σ(P − MC)Q / ΣPQ",
              "Revenue-weighted margin")):
         ax.axhline(0.0, color=GREY, lw=0.6, label="_zero")
         ax.set_ylabel(f"{unit} (dimensionless)")
-        ax.set_title(what + note, loc="left")
+        chars = int(ax.get_position().width * fig.get_figwidth() * 17)  # 8 pt text
+        ax.set_title(what + (f"\n({wrap(note, chars)})" if note else ""), loc="left")
     title(fig, "Market power: the Lerner index by vendor and by bloc", scenario)
     key = finish_time_axes(axes, table, events, scenario_from)
     legend_below(left, _bloc_handles(vendors, vendor_blocs), "Vendor's bloc")
@@ -226,17 +229,15 @@ def hhi(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
         ax.axhline(HHI_HIGHLY_CONCENTRATED, color=GREY, lw=0.8, ls="--", label="_threshold")
         ax.set_title(what, loc="left")
     first = axes[0, 0]
-    first.annotate("1,800: highly concentrated (2023 US Merger Guidelines)",
-                   xy=(0.01, HHI_HIGHLY_CONCENTRATED), xycoords=first.get_yaxis_transform(),
-                   xytext=(0, -3), textcoords="offset points", va="top", fontsize=6,
-                   color="#444444", zorder=3,
-                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.8})
     first.set_ylim(0, 10_000)
     first.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
     for ax in axes[:, 0]:
         ax.set_ylabel("HHI (points, 0–10,000)")
     title(fig, "Market concentration (HHI) by segment", scenario)
     key = finish_time_axes(axes, table, events, scenario_from)
-    legend_below(axes[-1, 0], named_lines(first.lines), "Segment", ncols=3)
+    # the threshold is named in the legend: a label on the panel would hide the lines there
+    threshold = Line2D([], [], color=GREY, lw=0.8, ls="--",
+                       label="1,800: highly concentrated (2023 US Merger Guidelines)")
+    legend_below(axes[-1, 0], [*named_lines(first.lines), threshold], "Segment", ncols=3)
     event_key(fig, key)
     return fig

@@ -2,8 +2,10 @@
 
 Each function takes the run's long table (month, metric, entity, segment, value, unit),
 its events table (month, kind, vendor, bloc, label) and the scenario's name, and returns
-a :class:`matplotlib.figure.Figure` sized for a paper. :func:`draw_run_figures` draws
-them all and saves each as PNG and PDF.
+a :class:`matplotlib.figure.Figure` sized for a paper (their names in words and captions
+are in :mod:`sim.plots.captions`). :func:`draw_run_figures` draws
+them all and saves each as PNG (and PDF or SVG on request); :mod:`sim.plots.parallel` does
+the same in worker processes.
 
 Events are marked on every time axis:
 
@@ -24,7 +26,7 @@ Redraw from a saved run folder::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +47,8 @@ from sim.plots.annotate import (
     series,
     unit_of,
 )
+from sim.plots.captions import RUN_FIGURE_NAMES
+from sim.plots.export import DEFAULT_FORMATS, save
 from sim.plots.market_figures import hhi, lerner, prices
 from sim.plots.style import (
     GREY,
@@ -54,44 +58,11 @@ from sim.plots.style import (
     new_figure,
     openness_style,
     paper_figure,
-    save,
     title,
 )
 from sim.plots.welfare_figures import revenue_token_shares, welfare
 
 log = logging.getLogger("sim.plots")
-
-#: One sentence per figure, for reports and docs/outputs.md.
-CAPTIONS: dict[str, str] = {
-    "market_shares": "Share of tokens served, by the model's home bloc (left) and by its "
-                     "openness (right), in each buyer segment; stacked to 100%.",
-    "prices": "Price per million tokens of each vendor's current model (log scale); "
-              "colour gives the vendor's bloc, labels at the right name the vendors.",
-    "lerner": "Lerner index (P − MC)/P by vendor (left); revenue-weighted margin "
-              "Σ(P − MC)Q / ΣPQ of each bloc's API sales and of all vendors' (right, linear "
-              "axis cut at −1, the lowest value named in the panel's title); below zero "
-              "sales are under marginal cost (state-supported dumping).",
-    "hhi": "Herfindahl–Hirschman index of vendors' shares in each segment and in all: of "
-           "API revenue, of API tokens (self-hosted tokens an atomistic fringe owned by no "
-           "lab), and of tokens with self-hosting credited to the weights' author; the line "
-           "at 1,800 marks a highly concentrated market (2023 US Merger Guidelines).",
-    "revenue_token_shares": "Each bloc's share of API revenue (solid) against its share of "
-                            "tokens (dotted; self-hosted tokens counted to the bloc of the "
-                            "weights' author), per segment.",
-    "soft_power": "Soft power: the population-weighted share of developing nations' "
-                  "queries answered by each bloc's models (left), and its reach: the share "
-                  "of their people using them (right).",
-    "capability_compute": "US lead over China at the capability frontier and closed lead "
-                          "over open models, in months of frontier progress (left); "
-                          "compute held by each bloc's labs (right, log scale).",
-    "firm_choice": "How startups (left) and enterprises (right) are served: closed APIs, "
-                   "hosted open-weight APIs, or self-hosted open weights (share of firms).",
-    "welfare": "Welfare split per month: consumer surplus (from the reference price), "
-               "producer surplus (before capital and fixed costs), government spending and "
-               "W = CS + PS − G (left, log scale); producer surplus by bloc and government "
-               "spending (right), billion USD per month.",
-}
-
 
 @paper_figure
 def market_shares(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
@@ -262,16 +233,17 @@ def firm_choice(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
 
 #: The standard figures of a run, by file name, in the order of the report.
 RUN_FIGURES: dict[str, Callable[..., Figure]] = {
-    "market_shares": market_shares,
-    "prices": prices,
-    "lerner": lerner,
-    "hhi": hhi,
-    "revenue_token_shares": revenue_token_shares,
-    "soft_power": soft_power,
-    "capability_compute": capability_compute,
-    "firm_choice": firm_choice,
-    "welfare": welfare,
-}
+    name: {
+        "market_shares": market_shares,
+        "prices": prices,
+        "lerner": lerner,
+        "hhi": hhi,
+        "revenue_token_shares": revenue_token_shares,
+        "soft_power": soft_power,
+        "capability_compute": capability_compute,
+        "firm_choice": firm_choice,
+        "welfare": welfare,
+    }[name] for name in RUN_FIGURE_NAMES}
 
 
 def run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
@@ -295,24 +267,27 @@ def run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
 
 def draw_run_figures(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
                      out_dir: str | Path, *, scenario_from: str = SCENARIO_FROM,
-                     vendor_blocs: Mapping[str, str] | None = None) -> dict[str, list[Path]]:
-    """Draw every standard figure of a run and save each as PNG and PDF.
+                     vendor_blocs: Mapping[str, str] | None = None,
+                     formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, list[Path]]:
+    """Draw every standard figure of a run, one after the other, and save each.
 
     Args:
         table: the run's tidy table.
         events: the run's events (or None).
         scenario: the scenario's name, for the titles.
         out_dir: folder for the files (created if missing); each figure is
-            ``<out_dir>/<name>.png`` and ``.pdf``.
+            ``<out_dir>/<name>.<format>``.
         scenario_from: first month of the scenario's own events.
         vendor_blocs: vendor id to bloc, for the vendors' colours (default: the shipped
             vendors, :data:`sim.plots.style.VENDOR_BLOCS`).
+        formats: file formats (:data:`sim.plots.export.FIGURE_FORMATS`); PNG only by
+            default.
 
     Returns:
         For each figure drawn, its name and its paths (PNG first), in the order of
         :data:`RUN_FIGURES`.
     """
     out_dir = Path(out_dir)
-    return {name: save(fig, out_dir / name)
+    return {name: save(fig, out_dir / name, formats=formats)
             for name, fig in run_figures(table, events, scenario, scenario_from=scenario_from,
                                          vendor_blocs=vendor_blocs)}

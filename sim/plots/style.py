@@ -1,4 +1,5 @@
-"""One look for every figure: colours, line styles, paper sizes, dates and saving.
+"""One look for every figure: colours, line styles, paper sizes and dates (files are written
+by :mod:`sim.plots.export`).
 
 Colours come from the Okabe–Ito palette (Okabe and Ito 2008), which stays distinct for
 the common forms of colour blindness. Every series also gets its own line style (and
@@ -17,11 +18,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import logging
+import math
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, ParamSpec
 
 import matplotlib as mpl
@@ -35,7 +35,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.core.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
-from sim.core.files import atomic_write
 
 P = ParamSpec("P")
 
@@ -338,59 +337,52 @@ def month_number(months: Iterable[str] | pd.Series) -> np.ndarray:
     return (s.str[:4].astype(int) * 12 + s.str[5:7].astype(int) - 1).to_numpy()
 
 
+#: The width a year's tick label needs on a time axis: "2026" at 7 pt is 0.22 in, plus air.
+YEAR_LABEL_INCHES = 0.31
+
+
+class YearTicks(mticker.Locator):
+    """1 January of every year, or of every second (third...) year on an axis too narrow
+    for a label each (a panel of a three-column grid): neighbouring labels never touch.
+
+    The step is chosen when the axis is drawn, from its width then (after the layout),
+    so a panel wide enough keeps a label every year.
+    """
+
+    def __init__(self, years: np.ndarray) -> None:
+        self.years = np.asarray(years, dtype=float)
+
+    def __call__(self) -> np.ndarray:
+        axes = self.axis.axes if self.axis is not None else None
+        if axes is None or len(self.years) < 2:
+            return self.years
+        width_in = axes.get_window_extent().width / axes.figure.dpi
+        step = max(1, math.ceil(len(self.years) * YEAR_LABEL_INCHES / max(width_in, 0.1)))
+        return self.years[::step]
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        return self.years
+
+
 def date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, label: bool = True) -> None:
     """Calendar dates on the x axis from ``start`` to ``end``: years, with quarter ticks.
 
-    The ticks are fixed positions (1 January, and each quarter for minor ticks) rather than
-    matplotlib's date locators, which are slow (``dateutil.rrule``) and redrawn often.
+    The ticks are fixed positions (1 January, every year or every few where the panel is
+    narrow: :class:`YearTicks`; each quarter for minor ticks) rather than matplotlib's date
+    locators, which are slow (``dateutil.rrule``) and redrawn often.
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     quarters = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
     years = quarters[quarters.month == 1]
     ax.set_xlim(start, end)
-    ax.xaxis.set_major_locator(mticker.FixedLocator(mdates.date2num(years)))
+    ax.xaxis.set_major_locator(YearTicks(mdates.date2num(years)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.xaxis.set_minor_locator(mticker.FixedLocator(mdates.date2num(quarters)))
     if label:
         ax.set_xlabel("Month (calendar date)")
 
 
-# -- saving ------------------------------------------------------------------------------------
-
-def save(fig: Figure, stem: str | Path, dpi: int = 200) -> list[Path]:
-    """Write ``stem.png`` (at ``dpi``, at least 200) and ``stem.pdf`` (vector), atomically.
-
-    Each file is written to a temporary name in its folder and renamed into place, so a
-    reader never sees half a figure. The PDF carries no creation date, so the same figure
-    gives the same bytes.
-
-    Returns:
-        The paths written, PNG first.
-    """
-    if dpi < 200:
-        raise ValueError(f"dpi must be at least 200 for print, got {dpi}")
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    png = stem.with_name(stem.name + ".png")
-    pdf = stem.with_name(stem.name + ".pdf")
-    engine = fig.get_layout_engine()
-    with paper_context():
-        atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
-        # the PNG has just laid the figure out: keep that layout for the PDF (half the time)
-        fig.set_layout_engine("none")
-        # embedding fonts, fontTools logs every table it prunes at INFO level: hundreds of
-        # lines in a Hydra run's log (whose root logger is at INFO)
-        fonttools = logging.getLogger("fontTools")
-        level = fonttools.level
-        fonttools.setLevel(max(level, logging.WARNING))
-        try:
-            atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf",
-                                                      metadata={"CreationDate": None}))
-        finally:
-            fonttools.setLevel(level)
-            fig.set_layout_engine(engine)
-    return [png, pdf]
-
+# -- bytes for a page -------------------------------------------------------------------------
 
 def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes (for embedding in a report)."""

@@ -1,13 +1,16 @@
 """What the sweep figures add to the statistics of :mod:`sim.analysis.sweep_stats`: the
-scenarios' order, their own events, and event studies (paired differences against months
-since an event). Figures are in :mod:`sim.plots.sweep_figures`.
+scenarios' order, the variants (a scenario with one value of every swept parameter) and
+their names, the scenarios' own events, and event studies (paired differences against
+months since an event). Figures are in :mod:`sim.plots.sweep_figures`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
-from sim.analysis.sweep_stats import BASELINE, Key, paired_differences
+from sim.analysis.sweep_stats import BASELINE, Key, paired_differences, parameter_values
 from sim.core.dates import SCENARIO_FROM
 from sim.plots.style import SCENARIO_ORDER, month_number
 
@@ -16,6 +19,57 @@ def scenarios_in(gathered: pd.DataFrame) -> list[str]:
     """The scenarios of a sweep: the shipped ones in their usual order, then the others."""
     present = set(gathered["scenario"].astype(str))
     return [s for s in SCENARIO_ORDER if s in present] + sorted(present - set(SCENARIO_ORDER))
+
+
+#: A variant: a scenario and one value of each swept parameter (NaN: the default).
+Variant = tuple
+
+
+def variants(frame: pd.DataFrame, params: Sequence[str]) -> list[Variant]:
+    """The distinct (scenario, *parameter values) of a frame, in order: scenarios as
+    :func:`scenarios_in`, each parameter's values as
+    :func:`sim.analysis.sweep_stats.parameter_values` (numbers numerically), the default
+    (a run without the override) last."""
+    if frame.empty:
+        return []
+    scenario_rank = {s: i for i, s in enumerate(scenarios_in(frame))}
+    known = [parameter_values([v for v in pd.unique(frame[p]) if not pd.isna(v)])
+             for p in params]
+
+    def rank(variant: Variant) -> tuple[int, ...]:
+        scenario, *values = variant
+        return (scenario_rank[str(scenario)],
+                *(len(k) if pd.isna(v) else k.index(v) for v, k in zip(values, known,
+                                                                         strict=True)))
+
+    distinct = frame[["scenario", *params]].drop_duplicates().itertuples(index=False,
+                                                                        name=None)
+    return sorted({_hashable(v) for v in distinct}, key=rank)
+
+
+def _hashable(variant: tuple) -> Variant:
+    """A variant with every missing value as one NaN object (NaN != NaN would split a set)."""
+    return tuple(_NAN if pd.isna(v) else v for v in variant)
+
+
+_NAN = float("nan")
+
+
+def variant_rows(frame: pd.DataFrame, params: Sequence[str], variant: Variant) -> pd.DataFrame:
+    """The rows of ``frame`` of one variant (a missing value matches a missing value)."""
+    scenario, *values = variant
+    mask = frame["scenario"].astype(str) == str(scenario)
+    for p, v in zip(params, values, strict=True):
+        mask &= frame[p].isna() if pd.isna(v) else frame[p] == v
+    return frame[mask]
+
+
+def variant_label(variant: Variant, params: Sequence[str]) -> str:
+    """A variant's name in a legend: the scenario, then each swept parameter's value
+    (``baseline, rules.vendor_pricing=cost_plus``; ``default`` for a run without it)."""
+    scenario, *values = variant
+    return ", ".join([str(scenario), *(f"{p}={'default' if pd.isna(v) else v}"
+                                       for p, v in zip(params, values, strict=True))])
 
 
 def scenario_events(events: pd.DataFrame | None,

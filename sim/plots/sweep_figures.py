@@ -10,6 +10,9 @@ A series is named by a headline key of :data:`sim.analysis.headline.HEADLINES` (
 or by a tuple ``(metric, segment, entity)``. Functions that draw a grid take a *list* of
 them (a tuple is always one series).
 
+Nothing is pooled: a line and its band are one *variant*, a scenario with one value of
+every swept parameter (a sweep of two pricing rules draws a baseline line per rule).
+
 Statistics, all across seeds at each month:
 
 - the band is the 5th to 95th percentile of the runs (a 90% band), around their mean;
@@ -24,6 +27,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib.ticker as mticker
 import pandas as pd
@@ -44,57 +48,77 @@ from sim.analysis.sweep_stats import (
     series_of,
 )
 from sim.core.dates import SCENARIO_FROM
+from sim.plots.export import DEFAULT_FORMATS, save
 from sim.plots.style import (
     GREY,
     new_figure,
     paper_figure,
-    save,
     title,
     unit_display,
 )
 from sim.plots.sweep_data import (
+    Variant,
     event_study_frame,
     first_event_months,
     scenario_events,
     scenarios_in,
+    variant_label,
+    variants,
 )
 from sim.plots.sweep_panels import (
-    band,
     band_panel,
+    cut_if_deep,
     grid,
     is_bottom,
     mark_scenario_events,
     panel_title,
-    scenario_bands,
-    scenario_legend,
+    scenario_colors,
     sweep_label,
-    symlog_if_deep,
     time_axes,
+    variant_bands,
+    variant_legend,
+    variant_styles,
 )
 
 CAPTIONS: dict[str, str] = {
-    "bands": "Headline metrics by scenario: mean across seeds (line) and the 5th–95th "
-             "percentile of the runs (band). Thin vertical lines mark each scenario's "
-             "events, in its colour.",
+    "bands": "Headline metrics by scenario (and by value of each swept parameter, never "
+             "pooled): mean across seeds (line) and the 5th–95th percentile of the runs "
+             "(band): 90 of every 100 runs lie inside it. Thin vertical lines mark each "
+             "scenario's events, in its colour; a Lerner panel is cut at −1, its title "
+             "saying so.",
     "differences": "Each scenario minus the baseline, seed by seed (paired: same seed, same "
                    "parameter values): mean across seeds (line) and 5th–95th percentile "
-                   "of the paired differences (band).",
+                   "of the paired differences (band); above zero the scenario has more of "
+                   "the metric than the baseline, in the metric's unit (percentage points "
+                   "for shares).",
     "event_study": "Event study: each scenario minus the baseline at the same calendar "
                    "month and seed, against months since the scenario's first event of "
                    "this kind; mean and 5th–95th percentile across seeds.",
-    "small_multiples": "One panel per value of a swept parameter: mean across seeds and "
-                       "5th–95th percentile band, by scenario.",
+    "small_multiples": "One panel per value of a swept parameter, on a shared axis: mean "
+                       "across seeds and 5th–95th percentile band, by scenario (and value "
+                       "of any other swept parameter).",
 }
+
+
+def _variants_and_styles(gathered: pd.DataFrame, scenarios: Sequence[str] | None = None,
+                         params: Sequence[str] | None = None
+                         ) -> tuple[list[str], dict[Variant, dict[str, Any]]]:
+    """The swept parameters and each variant's style (only ``scenarios`` when given)."""
+    params = parameter_columns(gathered) if params is None else list(params)
+    found = variants(gathered, params)
+    if scenarios is not None:
+        found = [v for v in found if str(v[0]) in set(scenarios)]
+    return params, variant_styles(found)
 
 
 @paper_figure
 def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
                  events: pd.DataFrame | None = None,
                  scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Mean across seeds with a 90% band (5th–95th percentile), a colour per scenario.
+    """Mean across seeds with a 90% band (5th–95th percentile), one line per variant.
 
-    Runs of every value of a swept parameter are pooled in a scenario's band; draw
-    :func:`small_multiples` to see them one value at a time.
+    A variant is a scenario with one value of every swept parameter: runs of two values
+    are never pooled in one band. :func:`small_multiples` draws one panel per value.
 
     Args:
         gathered: the sweep table.
@@ -107,17 +131,17 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
     """
     keys = as_keys(keys)
     fig, axes = grid(len(keys))
-    scenarios = scenarios_in(gathered)
+    params, styles = _variants_and_styles(gathered)
     own = scenario_events(events, scenario_from)
     for ax, key in zip(axes.flat, keys, strict=False):
         s = series_of(key, gathered)
         scale, unit, _ = unit_display(s.unit)
         frame = band_frame(gathered, key)
-        band_panel(ax, frame, s, scale, f"Level ({unit})", own, scenarios)
+        band_panel(ax, frame, s, scale, f"Level ({unit})", own, params, styles)
     time_axes(axes, gathered["month"].astype(str).unique())
     title(fig, "Headline metrics by scenario: mean and 90% band across seeds"
           if len(keys) > 1 else series_of(keys[0], gathered).label, sweep_label(gathered))
-    scenario_legend(fig, scenarios, not own.empty)
+    variant_legend(fig, styles, params, not own.empty)
     return fig
 
 
@@ -125,7 +149,8 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
 def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
                               events: pd.DataFrame | None = None, baseline: str = BASELINE,
                               scenario_from: str = SCENARIO_FROM) -> Figure:
-    """Paired difference of each scenario from the baseline (same seed): mean and 90% band.
+    """Paired difference of each variant from the baseline (same seed, same parameter
+    values): mean and 90% band.
 
     Args:
         gathered: the sweep table (with ``baseline`` runs).
@@ -139,21 +164,24 @@ def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key],
     """
     keys = as_keys(keys)
     fig, axes = grid(len(keys))
-    scenarios = [s for s in scenarios_in(gathered) if s != baseline]
+    params, styles = _variants_and_styles(
+        gathered, [s for s in scenarios_in(gathered) if s != baseline])
     own = scenario_events(events, scenario_from)
     for ax, key in zip(axes.flat, keys, strict=False):
         s = series_of(key, gathered)
         scale, _, diff_unit = unit_display(s.unit)
         frame = difference_bands(gathered, key, baseline)
-        band_panel(ax, frame, s, scale, f"Difference ({diff_unit})", own, scenarios)
+        band_panel(ax, frame, s, scale, f"Difference ({diff_unit})", own, params, styles,
+                   difference=True)
         ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
     time_axes(axes, gathered["month"].astype(str).unique())
     what = (f"Paired difference from the {baseline}, seed by seed: mean and 90% band"
             if len(keys) > 1 else f"{series_of(keys[0], gathered).label}: "
                                   f"difference from the {baseline}")
     title(fig, what, sweep_label(gathered))
-    scenario_legend(fig, scenarios, not own.empty,
-                     [Line2D([], [], color="#000000", lw=0.6, label=f"no difference ({baseline})")])
+    variant_legend(fig, styles, params, not own.empty,
+                   [Line2D([], [], color="#000000", lw=0.6,
+                           label=f"no difference ({baseline})")])
     return fig
 
 
@@ -161,10 +189,10 @@ def differences_from_baseline(gathered: pd.DataFrame, keys: Key | Sequence[Key],
 def small_multiples(gathered: pd.DataFrame, parameter_column: str, key: Key, *,
                     events: pd.DataFrame | None = None,
                     scenario_from: str = SCENARIO_FROM) -> Figure:
-    """One panel per value of a swept parameter: bands across seeds by scenario.
+    """One panel per value of a swept parameter: bands across seeds by variant.
 
-    Panels share the y axis, so the parameter's effect reads across them. Other swept
-    parameters, if any, are pooled within a panel.
+    Panels share the y axis, so the parameter's effect reads across them. Within a panel
+    a line is a scenario with one value of each other swept parameter (never pooled).
 
     Args:
         gathered: the sweep table.
@@ -189,19 +217,23 @@ def small_multiples(gathered: pd.DataFrame, parameter_column: str, key: Key, *,
                            sharex=True, sharey=True)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
-    scenarios = scenarios_in(gathered)
+    others = [p for p in parameter_columns(gathered) if p != parameter_column]
+    params, styles = _variants_and_styles(gathered, params=others)
     own = scenario_events(events, scenario_from)
     for ax, value in zip(axes.flat, values, strict=False):
-        part = gathered[gathered[parameter_column] == value].drop(columns=[parameter_column])
-        frame = bands(runs(part, key), ["scenario", "month"])
-        scenario_bands(ax, frame, scenarios, scale)
-        mark_scenario_events(ax, own, scenarios)
-        ax.set_title(f"{parameter_column} = {value}", loc="left", fontsize=7.5)
+        picked = (gathered[parameter_column].isna() if pd.isna(value)
+                  else gathered[parameter_column] == value)
+        part = gathered[picked].drop(columns=[parameter_column])
+        frame = bands(runs(part, key), ["scenario", *params, "month"])
+        variant_bands(ax, frame, params, styles, scale)
+        mark_scenario_events(ax, own, scenario_colors(styles))
+        shown = "default" if pd.isna(value) else value
+        ax.set_title(f"{parameter_column} = {shown}", loc="left", fontsize=7.5)
         ax.set_ylabel(f"Level ({unit})")
         ax.yaxis.set_tick_params(labelleft=True)  # sharey hides them; each panel reads alone
     time_axes(axes, gathered["month"].astype(str).unique())
     title(fig, f"{s.label}, by {parameter_column}", sweep_label(gathered))
-    scenario_legend(fig, scenarios, not own.empty)
+    variant_legend(fig, styles, params, not own.empty)
     return fig
 
 
@@ -212,8 +244,9 @@ def event_study(gathered: pd.DataFrame, events: pd.DataFrame | None,
                 scenario_from: str = SCENARIO_FROM) -> Figure:
     """The metric against months since each scenario's first event of a kind.
 
-    Each scenario is paired against the baseline at the same calendar months and seeds;
-    the line is the mean paired difference across seeds, the band its 5th–95th percentile.
+    Each variant is paired against the baseline with the same seeds and parameter values
+    at the same calendar months; the line is the mean paired difference across seeds, the
+    band its 5th–95th percentile.
 
     Args:
         gathered: the sweep table (with ``baseline`` runs).
@@ -234,35 +267,36 @@ def event_study(gathered: pd.DataFrame, events: pd.DataFrame | None,
     keys = as_keys(keys)
     fig, axes = grid(len(keys))
     firsts = first_event_months(events, event_kind, scenario_from)
-    shown: list[str] = []
+    params, styles = _variants_and_styles(
+        gathered, [s for s in firsts if s != baseline])
+    shown: set[str] = set()
     for ax, key in zip(axes.flat, keys, strict=False):
         s = series_of(key, gathered)
         scale, _, diff_unit = unit_display(s.unit)
         frame = event_study_frame(gathered, events, key, event_kind, window, baseline,
                                   scenario_from)
-        summary = bands(frame, ["scenario", "months_since"], "difference")
-        for scenario in [x for x in scenarios_in(gathered) if x in set(summary["scenario"])]:
-            part = summary[summary["scenario"] == scenario]
-            band(ax, part["months_since"].to_numpy(), part, scale, scenario)
-            if scenario not in shown:
-                shown.append(scenario)
+        summary = bands(frame, ["scenario", *params, "months_since"], "difference")
+        named = variant_bands(ax, summary, params, styles, scale, x="months_since")
+        shown |= set(summary["scenario"].astype(str))
         ax.axhline(0.0, color="#000000", lw=0.6, label="_zero")
         ax.axvline(0.0, color=GREY, lw=0.8, ls="--", label="_event")
         ax.set_xlim(*window)
         ax.xaxis.set_major_locator(mticker.MultipleLocator(6))
         panel_title(ax, s.label, fig, axes.shape[1])
         ax.set_ylabel(f"Difference ({diff_unit})")
-        symlog_if_deep(ax, summary[["low", "high"]] * scale, s)
+        cut_if_deep(ax, named, s, scale, [variant_label(v, params) for v in styles],
+                    x="months_since", difference=True)
         if is_bottom(ax, axes):
             ax.set_xlabel("Time since the event (months)")
-    when = ", ".join(f"{s} {firsts[s]}" for s in shown)
+    when = ", ".join(f"{s} {firsts[s]}" for s in scenarios_in(gathered) if s in shown)
     what = (f"Event study: difference from the {baseline} around the first {event_kind} "
             f"event ({when})" if len(keys) > 1
             else f"{series_of(keys[0], gathered).label}: difference from the {baseline} "
                  f"around the first {event_kind} event ({when})")
     title(fig, what, sweep_label(gathered))
-    scenario_legend(fig, shown, False, [Line2D([], [], color=GREY, lw=0.8, ls="--",
-                                                label="the event (month 0)")])
+    variant_legend(fig, {v: st for v, st in styles.items() if str(v[0]) in shown}, params,
+                   False, [Line2D([], [], color=GREY, lw=0.8, ls="--",
+                                  label="the event (month 0)")])
     return fig
 
 
@@ -301,6 +335,26 @@ def sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None, *,
                                         scenario_from=scenario_from)
 
 
+#: Each kind of sweep figure's name in a report (the rest of a file name follows it).
+TITLES: dict[str, str] = {
+    "bands": "Bands across seeds",
+    "differences": "Paired differences from the baseline",
+    "event_study": "Event study",
+    "small_multiples": "Small multiples",
+}
+
+
+def figure_title(name: str) -> str:
+    """A sweep figure's name in words, from its file name (``event_study_price`` ->
+    ``Event study: price``)."""
+    for prefix, text in TITLES.items():
+        if name == prefix:
+            return text
+        if name.startswith(prefix + "_"):
+            return f"{text}: {name[len(prefix) + 1:].replace('_', ' ')}"
+    return name.replace("_", " ").capitalize()
+
+
 def caption(name: str) -> str:
     """The caption of a sweep figure, from its name."""
     for prefix, text in CAPTIONS.items():
@@ -311,9 +365,9 @@ def caption(name: str) -> str:
 
 def draw_sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None,
                        out_dir: str | Path, *, keys: Sequence[Key] | None = None,
-                       baseline: str = BASELINE,
-                       scenario_from: str = SCENARIO_FROM) -> dict[str, list[Path]]:
-    """Draw the comparison figures of a sweep and save each as PNG and PDF.
+                       baseline: str = BASELINE, scenario_from: str = SCENARIO_FROM,
+                       formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, list[Path]]:
+    """Draw the comparison figures of a sweep and save each (PNG by default).
 
     - ``bands``: every series in a grid, mean and 90% band per scenario;
     - ``differences``: every series, paired difference from the baseline (when the sweep
@@ -329,11 +383,12 @@ def draw_sweep_figures(gathered: pd.DataFrame, events: pd.DataFrame | None,
         keys: the series to draw (default: every headline).
         baseline: the reference scenario.
         scenario_from: first month of the scenarios' own events.
+        formats: file formats (:data:`sim.plots.export.FIGURE_FORMATS`).
 
     Returns:
         For each figure, its name and its paths (PNG first).
     """
     out_dir = Path(out_dir)
-    return {name: save(fig, out_dir / name)
+    return {name: save(fig, out_dir / name, formats=formats)
             for name, fig in sweep_figures(gathered, events, keys=keys, baseline=baseline,
                                            scenario_from=scenario_from)}

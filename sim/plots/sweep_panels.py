@@ -1,12 +1,14 @@
-"""The pieces every sweep figure is built from: the grid of panels, a scenario's mean line
-and band, its events, the shared legend and the line under the title. The figures are
-in :mod:`sim.plots.sweep_figures`.
+"""The pieces every sweep figure is built from: the grid of panels, a variant's mean line
+and band (a variant: a scenario with one value of every swept parameter), its events, the
+shared legend and the line under the title. The figures are in
+:mod:`sim.plots.sweep_figures`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,8 +17,45 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.analysis.sweep_stats import Series, parameter_columns
-from sim.plots.annotate import symlog_below_minus_one
-from sim.plots.style import GREY, date_axis, new_figure, scenario_style, to_dates, wrap
+from sim.plots.annotate import cut_below
+from sim.plots.style import (
+    GREY,
+    LINESTYLES,
+    OKABE_ITO,
+    date_axis,
+    new_figure,
+    scenario_style,
+    to_dates,
+    wrap,
+)
+from sim.plots.sweep_data import Variant, variant_label, variant_rows
+
+#: Where a panel of a Lerner series is cut (:func:`cut_if_deep`): levels as in the run's
+#: figure (at −1 a price is half its marginal cost), differences of two levels twice as wide.
+LERNER_LEVELS = (-1.0, 1.0)
+LERNER_DIFFERENCES = (-2.0, 2.0)
+
+
+def variant_styles(variants: Sequence[Variant]) -> dict[Variant, dict[str, Any]]:
+    """Colour and line style of each variant.
+
+    One variant per scenario: the scenario's own style (as every sweep figure had). One
+    scenario with several parameter values: a colour each, in palette order. Several of
+    both: the scenario's colour, and a line style per parameter value.
+    """
+    scenarios = list(dict.fromkeys(str(v[0]) for v in variants))
+    if len(scenarios) == len(variants):
+        return {v: scenario_style(str(v[0])) for v in variants}
+    if len(scenarios) == 1:  # the scenario's own colour first; black only for the baseline
+        own = scenario_style(scenarios[0])["color"]
+        colors = [own, *(c for c in OKABE_ITO.values() if c not in (own, OKABE_ITO["black"]))]
+        return {v: {"color": colors[i % len(colors)],
+                    "linestyle": LINESTYLES[i % len(LINESTYLES)]}
+                for i, v in enumerate(variants)}
+    values = list(dict.fromkeys(v[1:] for v in variants))
+    return {v: {"color": scenario_style(str(v[0]))["color"],
+                "linestyle": LINESTYLES[values.index(v[1:]) % len(LINESTYLES)]}
+            for v in variants}
 
 
 def grid(n: int, panel_height: float = 1.9) -> tuple[Figure, np.ndarray]:
@@ -35,54 +74,85 @@ def panel_title(ax: Axes, text: str, fig: Figure, ncols: int) -> None:
     """The series' label over its panel (a lone panel has it in the figure's title)."""
     if len(fig.axes) == 1:
         return
-    chars = int(fig.get_figwidth() / ncols * 15)  # 7.5 pt text
+    chars = int(fig.get_figwidth() / ncols * 13.5)  # 7.5 pt text, within the panel's width
     ax.set_title(wrap(text, chars), loc="left", fontsize=7.5)
 
 
-def band(ax: Axes, x: Sequence, frame: pd.DataFrame, scale: float, scenario: str) -> Line2D:
-    """A scenario's mean line and its shaded 90% band."""
-    style = scenario_style(scenario)
+def band(ax: Axes, x: Sequence, frame: pd.DataFrame, scale: float, name: str,
+         style: Mapping[str, Any]) -> Line2D:
+    """A variant's mean line and its shaded 90% band."""
     ax.fill_between(x, frame["low"] * scale, frame["high"] * scale, color=style["color"],
                     alpha=0.18, linewidth=0, label="band")
-    (line,) = ax.plot(x, frame["mean"] * scale, label=scenario, **style)
+    (line,) = ax.plot(x, frame["mean"] * scale, label=name, **style)
     return line
 
 
-def symlog_if_deep(ax: Axes, values: pd.DataFrame, s: Series) -> None:
-    """A symmetric-log y axis for a Lerner index that dives below −1 (deep dumping).
+def cut_if_deep(ax: Axes, frame: pd.DataFrame, s: Series, scale: float, names: Sequence[str],
+                x: str = "month", difference: bool = False) -> None:
+    """A linear axis cut at −1 (−2 for a difference) for a Lerner series that dives below.
 
-    A price cut to a tenth of marginal cost gives a Lerner index of −9; on a linear axis
-    that flattens every other scenario to a line.
+    A price cut to a tenth of marginal cost gives a Lerner index of −9; uncut, every other
+    variant would be flattened to a line. The cut follows the bands' lower edge, and the
+    panel's title names it with the lowest 5th percentile (who and when).
+
+    Args:
+        ax: the panel, its bands drawn.
+        frame: the bands (``low`` per variant and ``x``), with a column ``variant`` naming
+            each row's variant as in ``names``.
+        s: the series (only a ``lerner*`` metric is cut).
+        scale: the display factor of the series.
+        names: the variants' names, for the note.
+        x: the column of the time axis.
+        difference: whether the bands are of paired differences.
     """
-    if not s.metric.startswith("lerner"):
+    if not s.metric.startswith("lerner") or frame.empty:
         return
-    finite = values.to_numpy(dtype=float)
-    finite = finite[np.isfinite(finite)]
-    if finite.size and finite.min() < -1:
-        symlog_below_minus_one(ax)
+    low, high = LERNER_DIFFERENCES if difference else LERNER_LEVELS
+    lows = frame.assign(low=frame["low"] * scale).pivot_table(
+        index=x, columns="variant", values="low", aggfunc="min")
+    lows = lows[[n for n in names if n in lows.columns]]
+    lows.columns = [f"{n} (5th percentile)" for n in lows.columns]
+    note = cut_below(ax, lows, low, high)
+    if note:
+        chars = int(ax.get_position().width * ax.figure.get_figwidth() * 15)
+        ax.set_title(ax.get_title(loc="left") + "\n" + wrap(f"({note})", max(chars, 30)),
+                     loc="left", fontsize=7.5)
 
 
-def mark_scenario_events(ax: Axes, own: pd.DataFrame, scenarios: Sequence[str]) -> None:
-    """Thin lines at each scenario's own events, in the scenario's colour."""
-    for scenario in scenarios:
+def mark_scenario_events(ax: Axes, own: pd.DataFrame, colors: Mapping[str, str]) -> None:
+    """Thin lines at each scenario's own events, in its colour (``colors``: scenario ->
+    colour, the scenarios to mark)."""
+    for scenario, color in colors.items():
         months = sorted(set(own.loc[own["scenario"] == scenario, "month"]))
         for month in months:
-            ax.axvline(to_dates([month])[0], color=scenario_style(scenario)["color"],
-                       lw=0.6, ls=(0, (2, 2)), alpha=0.8, zorder=1.5, label="_event")
+            ax.axvline(to_dates([month])[0], color=color, lw=0.6, ls=(0, (2, 2)), alpha=0.8,
+                       zorder=1.5, label="_event")
 
 
-def scenario_legend(fig: Figure, scenarios: Sequence[str], events_marked: bool,
-                     extra: Sequence[Line2D] = ()) -> None:
-    """One legend under the figure: a line per scenario, the band, the event lines."""
-    handles = [Line2D([], [], label=s, **scenario_style(s)) for s in scenarios]
+def scenario_colors(styles: Mapping[Variant, Mapping[str, Any]]) -> dict[str, str]:
+    """Each scenario's colour: that of its first variant."""
+    out: dict[str, str] = {}
+    for variant, style in styles.items():
+        out.setdefault(str(variant[0]), style["color"])
+    return out
+
+
+def variant_legend(fig: Figure, styles: Mapping[Variant, Mapping[str, Any]],
+                   params: Sequence[str], events_marked: bool,
+                   extra: Sequence[Line2D] = ()) -> None:
+    """One legend under the figure: a line per variant, the band, the event lines."""
+    handles = [Line2D([], [], label=variant_label(v, params), **style)
+               for v, style in styles.items()]
     handles.append(Line2D([], [], color=GREY, lw=6, alpha=0.35,
                           label="5th–95th percentile across seeds"))
     if events_marked:
         handles.append(Line2D([], [], color=GREY, lw=0.6, ls=(0, (2, 2)),
                               label="the scenario's events (its colour)"))
     handles.extend(extra)
-    ncols = min(len(handles), 3 if fig.get_figwidth() > 5 else 1)
-    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, title="Scenario")
+    wide = fig.get_figwidth() > 5
+    ncols = min(len(handles), (2 if params else 3) if wide else 1)
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols,
+               title="Scenario" + (" and swept parameters" if params else ""))
 
 
 def sweep_label(gathered: pd.DataFrame) -> str:
@@ -119,23 +189,35 @@ def is_bottom(ax: Axes, axes: np.ndarray) -> bool:
     return not below
 
 
-def scenario_bands(ax: Axes, frame: pd.DataFrame, scenarios: Sequence[str], scale: float,
-                   x: str = "month") -> None:
-    """Each scenario's mean line and band from a :func:`sim.analysis.sweep_stats.bands`
-    frame, against months (dates) or another column ``x``."""
-    for scenario in scenarios:
-        part = frame[frame["scenario"] == scenario]
+def variant_bands(ax: Axes, frame: pd.DataFrame, params: Sequence[str],
+                  styles: Mapping[Variant, Mapping[str, Any]], scale: float,
+                  x: str = "month") -> pd.DataFrame:
+    """Each variant's mean line and band from a :func:`sim.analysis.sweep_stats.bands`
+    frame, against months (dates) or another column ``x``.
+
+    Returns:
+        The frame with a ``variant`` column naming each row's variant (for
+        :func:`cut_if_deep`).
+    """
+    named = []
+    for variant, style in styles.items():
+        part = variant_rows(frame, params, variant)
         if len(part):
+            name = variant_label(variant, params)
             at = to_dates(part["month"]) if x == "month" else part[x].to_numpy()
-            band(ax, at, part, scale, scenario)
+            band(ax, at, part, scale, name, style)
+            named.append(part.assign(variant=name))
+    return pd.concat(named, ignore_index=True) if named else frame.assign(variant="")
 
 
 def band_panel(ax: Axes, frame: pd.DataFrame, s: Series, scale: float, ylabel: str,
-               own: pd.DataFrame, scenarios: Sequence[str]) -> None:
-    """One panel of a grid of series: each scenario's band, its events, the series' label
-    over the panel, and a symmetric-log axis where a Lerner index dives below −1."""
-    scenario_bands(ax, frame, scenarios, scale)
-    mark_scenario_events(ax, own, scenarios)
+               own: pd.DataFrame, params: Sequence[str],
+               styles: Mapping[Variant, Mapping[str, Any]], difference: bool = False) -> None:
+    """One panel of a grid of series: each variant's band, the scenarios' events, the
+    series' label over the panel, and a cut axis where a Lerner index dives below −1."""
+    named = variant_bands(ax, frame, params, styles, scale)
+    mark_scenario_events(ax, own, scenario_colors(styles))
     panel_title(ax, s.label, ax.figure, ax.get_subplotspec().get_gridspec().ncols)
     ax.set_ylabel(ylabel)
-    symlog_if_deep(ax, frame[["low", "high"]] * scale, s)
+    cut_if_deep(ax, named, s, scale, [variant_label(v, params) for v in styles],
+                difference=difference)

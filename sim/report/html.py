@@ -57,10 +57,14 @@ def escape(text: Any) -> str:
     return html.escape(str(text))
 
 
-def table_html(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
-    """A DataFrame as an HTML table; ``numeric`` columns formatted and right-aligned."""
+def table_html(frame: pd.DataFrame, numeric: Sequence[str] = (), *, empty: str) -> str:
+    """A DataFrame as an HTML table; ``numeric`` columns formatted and right-aligned.
+
+    ``empty`` is the sentence shown instead of an empty table: it says what is missing
+    ("The scenario has no events of its own."), where a bare "None." said nothing.
+    """
     if frame.empty:
-        return '<p class="note">None.</p>'
+        return f'<p class="note">{escape(empty)}</p>'
     head = "".join(f'<th class="num">{escape(c)}</th>' if c in numeric else f"<th>{escape(c)}</th>"
                    for c in frame.columns)
     body = []
@@ -78,16 +82,16 @@ def img_html(data: bytes, alt: str, caption: str) -> str:
             f"<figcaption><strong>{escape(alt)}.</strong> {escape(caption)}</figcaption></figure>")
 
 
-def figures_html(figures: Mapping[str, Sequence[Path]], captions: Callable[[str], str]) -> str:
-    """Each figure's PNG, embedded, with its caption."""
+def figures_html(figures: Mapping[str, Sequence[Path]], captions: Callable[[str], str],
+                 titles: Callable[[str], str]) -> str:
+    """Each figure's PNG, embedded, with its title and caption."""
     parts = []
     for name, paths in figures.items():
         png = next((Path(p) for p in paths if str(p).endswith(".png")), None)
         if png is None or not png.exists():
             log.warning("figure %s has no PNG to embed", name)
             continue
-        parts.append(img_html(png.read_bytes(), name.replace("_", " ").capitalize(),
-                          captions(name)))
+        parts.append(img_html(png.read_bytes(), titles(name), captions(name)))
     return "\n".join(parts)
 
 
@@ -102,8 +106,8 @@ def page(title: str, sections: Sequence[str]) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
             f"{body}\n<footer>Written by ai-market-sim {escape(version)}. Figures are also "
-            f"saved as PNG and PDF in <code>plots/</code> when the run draws them; "
-            f"docs/outputs.md says how to redraw them from the tables.</footer>\n"
+            f"saved as PNG (and PDF or SVG on request) in <code>plots/</code> when the run "
+            f"draws them; docs/outputs.md says how to redraw them from the tables.</footer>\n"
             f"</main>\n</body>\n</html>\n")
 
 

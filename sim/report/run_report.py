@@ -18,6 +18,7 @@ import pandas as pd
 from sim.core.dates import REPORT_DATES, month_after
 from sim.core.files import write_text
 from sim.plots.annotate import events_to_mark
+from sim.plots.captions import CAPTIONS, figure_title
 from sim.plots.style import png_bytes, unit_display
 from sim.report.html import (
     REPORT,
@@ -47,10 +48,13 @@ def _headline_html(table: pd.DataFrame, dates: Sequence[str]) -> str:
     for _, r in frame.iterrows():
         scale, unit, _ = unit_display(r["unit"])
         cells = "".join(f'<td class="num">{fmt_number(r[d] * scale)}</td>' for d in dates)
-        rows.append(f"<tr><td>{escape(r['label'])}</td><td>{escape(unit)}</td>{cells}</tr>")
+        # shares are shown in per cent: "of every 100" reads the number as it is shown
+        rows.append(f"<tr><td>{escape(r['label'])}</td><td>{escape(unit)}</td>{cells}"
+                    f'<td class="muted">{escape(r["meaning"])}</td></tr>')
     head = "".join(f'<th class="num">{escape(d)}</th>' for d in dates)
     note = month_note(table["month"].astype(str).unique(), dates)
-    return (f"<table><thead><tr><th>Headline</th><th>Unit</th>{head}</tr></thead>"
+    return (f"<table><thead><tr><th>Headline</th><th>Unit</th>{head}"
+            f"<th>What the number means</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
             + (f'<p class="note">{escape(note)}</p>' if note else ""))
 
@@ -96,40 +100,48 @@ def write_run_report(table: pd.DataFrame, events: pd.DataFrame | None, config: A
     ], columns=["setting", "value"])
     header = (f"<h1>Scenario: {escape(scenario.name)}</h1>\n"
               f'<p class="lead">{escape(scenario.description or "(no description)")}</p>')
-    run_html = section("run", "Run", table_html(settings))
+    run_html = section("run", "Run", table_html(settings, empty="No settings."))
 
     configured = configured_events(config)
     applied = events_to_mark(events, first, last, scenario_from)
+    own = applied.loc[applied["scenario"], ["month", "kind", "label"]]
     history = (events[events["month"].astype(str) < scenario_from]
                if events is not None and len(events) else pd.DataFrame())
+    no_events = f"The scenario has no events of its own (from {scenario_from})."
     events_html = (
-        "<h3>The scenario's events</h3>" + table_html(configured)
+        "<h3>The scenario's events</h3>"
+        + (table_html(own, empty=no_events) if configured.empty
+           else table_html(configured, empty=no_events))
         + (f"<details><summary>{len(history)} events of the recorded history "
            f"(before {escape(scenario_from)})</summary>"
-           + table_html(history[["month", "kind", "vendor", "bloc", "label"]]) + "</details>"
-           if len(history) else ""))
-    if configured.empty and len(applied):
-        events_html += table_html(applied[applied["scenario"]][["month", "kind", "label"]])
+           + table_html(history[["month", "kind", "vendor", "bloc", "label"]], empty="")
+           + "</details>" if len(history) else ""))
 
     reference = reference if reference is not None else reference_config(config)
     if reference is not None:
         changed = changed_parameters(config, reference)
         params_html = ("<h3>Changed from the baseline scenario of this world</h3>"
-                       + table_html(changed.astype(str)))
+                       + table_html(changed.astype(str),
+                                    empty="No setting differs from the baseline scenario of "
+                                          "this world."))
     else:
         params_html = '<p class="note">No reference config to compare with.</p>'
     params_html += ("<details><summary>Calibrated parameters</summary>"
-                    + table_html(calibrated_parameters(config).astype(str)) + "</details>")
+                    + table_html(calibrated_parameters(config).astype(str),
+                                 empty="The world has no calibrated parameters.")
+                    + "</details>")
+
+    def captions(name: str) -> str:
+        return CAPTIONS.get(name, "")
 
     if figures is None:
-        captions = run_plots.CAPTIONS
         fig_html = "\n".join(
-            img_html(png_bytes(fig), name.replace("_", " ").capitalize(), captions.get(name, ""))
+            img_html(png_bytes(fig), figure_title(name), captions(name))
             for name, fig in run_plots.run_figures(
                 table, events, scenario.name, scenario_from=scenario_from,
                 vendor_blocs={v: c.bloc for v, c in config.world.vendors.items()}))
     else:
-        fig_html = figures_html(figures, lambda n: run_plots.CAPTIONS.get(n, ""))
+        fig_html = figures_html(figures, captions, figure_title)
 
     text = page(f"{scenario.name}: report", [
         header,

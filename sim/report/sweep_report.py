@@ -53,12 +53,21 @@ def _sweep_headline_html(gathered: pd.DataFrame, dates: Sequence[str]) -> str:
 def _sweep_difference_html(gathered: pd.DataFrame, dates: Sequence[str],
                            baseline: str) -> str:
     frame = difference_table(gathered, dates, baseline)
-    if frame.empty:
-        return f'<p class="note">No {escape(baseline)} runs: no paired differences.</p>'
     params = parameter_columns(gathered)
-    return _grouped_table(frame, params, dates,
+    noted = frame["note"].fillna("").astype(str) != ""
+    notes = []
+    for _, row in frame[noted].iterrows():  # what had nothing to pair with, and why
+        who = ", ".join([str(row["scenario"])] if pd.notna(row["scenario"]) else []) + "".join(
+            f", {p}={'default' if pd.isna(row[p]) else row[p]}" for p in params
+            if pd.notna(row["scenario"]))
+        notes.append(f'<p class="note">{escape(who + ": " if who else "")}'
+                     f"{escape(row['note'])}.</p>")
+    if not (~noted).any():
+        return "".join(notes)
+    return _grouped_table(frame[~noted], params, dates,
                           [("mean", "Mean"), ("ci", f"{CI_LEVEL:.0%} CI"),
-                           ("band", "5th–95th pct"), ("n", "n pairs")], level=False)
+                           ("band", "5th–95th pct"), ("n", "n pairs")], level=False) + "".join(
+        notes)
 
 
 def _grouped_table(frame: pd.DataFrame, params: Sequence[str], dates: Sequence[str],
@@ -170,16 +179,16 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
         + _sweep_difference_html(gathered, dates, baseline))
     if figures is None:
         fig_html = "\n".join(
-            img_html(png_bytes(fig), name.replace("_", " ").capitalize(),
-                 sweep_plots.caption(name))
+            img_html(png_bytes(fig), sweep_plots.figure_title(name), sweep_plots.caption(name))
             for name, fig in sweep_plots.sweep_figures(gathered, events, keys=keys,
                                                        baseline=baseline,
                                                        scenario_from=scenario_from))
     else:
-        fig_html = figures_html(figures, sweep_plots.caption)
+        fig_html = figures_html(figures, sweep_plots.caption, sweep_plots.figure_title)
     text = page("Sweep report", [
         header,
-        section("scenarios", "Scenarios", table_html(overview, numeric=("runs",))),
+        section("scenarios", "Scenarios", table_html(overview, numeric=("runs",),
+                                                     empty="No finished runs.")),
         section("headlines", "Headline metrics", heads),
         section("differences", f"Paired differences from the {baseline}", diffs),
         extra_section(extra_html),

@@ -66,18 +66,20 @@ def headline_table(table: pd.DataFrame,
     """The headline metrics of one run at the report dates.
 
     Returns:
-        One row per headline: ``key``, ``label``, ``unit`` (as the table stores it) and
-        one column per date (NaN where the run has no value at that date).
+        One row per headline: ``key``, ``label``, ``unit`` (as the table stores it),
+        ``meaning`` (what the number means, in words) and one column per date (NaN where
+        the run has no value at that date).
     """
     rows = []
     for h in HEADLINES:
         values = entity_series(table, h.metric, h.segment, h.entity).astype(float)
         values.index = values.index.astype(str)
-        row: dict[str, Any] = {"key": h.key, "label": h.label, "unit": h.unit}
+        row: dict[str, Any] = {"key": h.key, "label": h.label, "unit": h.unit,
+                               "meaning": h.meaning}
         for date in report_dates:
             row[date] = float(values.get(date, np.nan))
         rows.append(row)
-    return pd.DataFrame(rows, columns=["key", "label", "unit", *report_dates])
+    return pd.DataFrame(rows, columns=["key", "label", "unit", "meaning", *report_dates])
 
 
 # -- configuration -------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ A run writes into Hydra's output folder, in this order:
 - ``.hydra/``: the resolved config and the overrides (Hydra's own, at the start);
 - ``timeseries.parquet`` and ``timeseries.csv``: the tidy series (month, metric, entity,
   segment, value, unit); ``events.csv`` and ``entries.csv``;
-- the standard plots (PNG and PDF) and ``report.html`` (inside a sweep only with
-  ``output.plots_in_sweeps=true``: the gathered report covers the sweep);
+- the standard plots (PNG; PDF or SVG with ``output.figure_formats``), drawn in worker
+  processes, and ``report.html`` (inside a sweep only with ``output.plots_in_sweeps=true``:
+  the gathered report covers the sweep);
 - ``summary.json``: end-state and averages of the headline metrics, once the tables it
   summarises and the figures drawn from them are written;
-- ``manifest.json``: package version, git commit, seed, start and end, wall time,
-  Python and library versions;
+- ``manifest.json``: package version, git commit, seed, start and end, wall time and where
+  it went, Python and library versions;
 - ``DONE``, last. A folder without it holds no finished run; a folder with it is skipped
   when a sweep is resumed.
 
@@ -43,6 +44,7 @@ from omegaconf import DictConfig
 from sim.config import ConfigError, to_config
 from sim.core.dates import month_after
 from sim.core.files import write_text
+from sim.core.timing import TimeSplit
 from sim.model.results import Results, run
 from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table
 from sim.outputs.space import DiskSpaceError, check_free_space, estimate_bytes
@@ -152,56 +154,88 @@ def _run(cfg: DictConfig, out_dir: Path) -> float | None:
     except (ConfigError, RuleError) as err:  # found once the world is built, or by a rule
         raise _RefusedError(err) from err
     wall = time.perf_counter() - clock
+    split = TimeSplit()
+    split.add("model", wall)
     try:
-        write_outputs(results, out_dir, figures=figures)
+        # a sweep's jobs already keep every core busy: its figures are drawn in the job itself
+        write_outputs(results, out_dir, figures=figures, split=split,
+                      workers=1 if in_sweep else None)
         write_json(out_dir / "manifest.json", manifest(
             config.seed, started.isoformat(), datetime.now(UTC).isoformat(), wall,
             scenario=config.scenario.name, world=config.world.name, engine=config.engine,
-            overrides=list(HydraConfig.get().overrides.task)))
+            overrides=list(HydraConfig.get().overrides.task), seconds=split.as_dict()))
         write_text(out_dir / DONE, f"finished {datetime.now(UTC).isoformat()}\n")
     except OSError as err:
         raise _WriteError(err) from err
-    log.info("run took %.2f s", wall)
+    log.info(split.line())  # last: what the run's time went to
     print(f"Outputs in: {out_dir}")
     return results.value("token_share_bloc", "CN", "startups")
 
 
-def write_outputs(results: Results, out_dir: Path, figures: bool = True) -> None:
+def write_outputs(results: Results, out_dir: Path, figures: bool = True,
+                  split: TimeSplit | None = None, workers: int | None = None) -> TimeSplit:
     """The tables of one run, then (unless ``figures`` is False) its plots and report, then
-    its summary, which so never stands beside tables or figures not yet written."""
+    its summary, which so never stands beside tables or figures not yet written; returns
+    the time each part took (added to ``split`` when given).
+
+    The figures are drawn from the saved table by ``workers`` processes (default: one per
+    CPU, :mod:`sim.plots.parallel`); the report embeds their PNGs.
+    """
     config = results.config
+    split = TimeSplit() if split is None else split
     log.info("writing tables to %s", out_dir)
-    write_table(results.table, out_dir, TABLE, config.output.formats)
-    write_table(results.events, out_dir, "events", ["csv"])
-    write_table(results.entries, out_dir, "entries", ["csv"])
+    with split.time("tables"):
+        write_table(results.table, out_dir, TABLE, config.output.formats)
+        write_table(results.events, out_dir, "events", ["csv"])
+        write_table(results.entries, out_dir, "entries", ["csv"])
     if figures and (config.output.plots or config.output.report):
-        from sim.plots.run_figures import draw_run_figures
-
-        log.info("drawing plots")
-        figures = draw_run_figures(
-            results.table, results.events, config.scenario.name, out_dir / "plots",
-            scenario_from=month_after(config.world.history_until),
-            vendor_blocs={vid: v.bloc for vid, v in config.world.vendors.items()})
-        if config.output.report:
-            from sim.calibrate.moments import load_targets
-            from sim.calibrate.scorecard import scorecard, to_html
-            from sim.report.run_report import write_run_report
-
-            card = scorecard([results], load_targets())
-            write_table(card, out_dir, "scorecard", ["csv"])
-            write_run_report(results.table, results.events, config, out_dir, figures=figures,
-                             report_dates=tuple(config.output.report_dates),
-                             extra_html=to_html(card))
-        if not config.output.plots:
-            shutil.rmtree(out_dir / "plots", ignore_errors=True)
+        _draw(results, out_dir, split, workers)
     # after the figures: a summary stands beside the tables it summarises and what was
     # drawn from them (a run killed while plotting leaves no summary that looks final)
-    write_json(out_dir / "summary.json", {
-        "scenario": config.scenario.name, "world": config.world.name, "seed": config.seed,
-        # what the @mean outcomes of gathered/runs.csv average after
-        "history_until": config.world.history_until,
-        "headlines": summary(results.table, config.world.history_until),
-    })
+    with split.time("tables"):
+        write_json(out_dir / "summary.json", {
+            "scenario": config.scenario.name, "world": config.world.name,
+            "seed": config.seed,
+            # what the @mean outcomes of gathered/runs.csv average after
+            "history_until": config.world.history_until,
+            "headlines": summary(results.table, config.world.history_until),
+        })
+    return split
+
+
+def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None) -> None:
+    """The run's figures (in ``output.figure_formats``) and its report."""
+    config = results.config
+    formats = list(config.output.figure_formats)
+    if config.output.report and "png" not in formats:
+        formats.append("png")  # the report embeds PNGs; removed below
+    log.info("drawing figures (%s)", ", ".join(formats))
+    with split.time("figures"):
+        from sim.plots.parallel import draw_saved_run_figures  # matplotlib: half a second
+
+        drawn = draw_saved_run_figures(
+            out_dir, config.scenario.name, out_dir / "plots", formats=formats,
+            scenario_from=month_after(config.world.history_until),
+            vendor_blocs={vid: v.bloc for vid, v in config.world.vendors.items()},
+            workers=workers, tables=(results.table, results.events))
+    if config.output.report:
+        from sim.calibrate.moments import load_targets
+        from sim.calibrate.scorecard import scorecard, to_html
+        from sim.report.run_report import write_run_report
+
+        with split.time("report"):
+            card = scorecard([results], load_targets())
+            write_table(card, out_dir, "scorecard", ["csv"])
+            write_run_report(results.table, results.events, config, out_dir, figures=drawn,
+                             report_dates=tuple(config.output.report_dates),
+                             extra_html=to_html(card))
+    if not config.output.plots:
+        shutil.rmtree(out_dir / "plots", ignore_errors=True)
+    elif "png" not in config.output.figure_formats:
+        for paths in drawn.values():
+            for path in paths:
+                if path.suffix == ".png":
+                    path.unlink(missing_ok=True)
 
 
 def refuse(out_dir: Path, err: Exception) -> NoReturn:

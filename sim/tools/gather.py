@@ -23,6 +23,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -254,14 +255,17 @@ def write_failures(sweep_dir: Path) -> dict[str, int]:
 
 
 def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
-                   plots: bool = True) -> Path:
+                   plots: bool = True, figure_formats: Sequence[str] = ("png",)) -> Path:
     """Gather a sweep into ``<sweep_dir>/gathered/``: the runs table, the long table,
-    the events, the differences, and unless ``plots`` is False the plots and report."""
+    the events, the differences, and unless ``plots`` is False the plots (in
+    ``figure_formats``; the report embeds PNGs, drawn in any case) and report."""
     sweep_dir = Path(sweep_dir)
     out = sweep_dir / GATHERED
     counts = write_failures(sweep_dir)
     if not counts["finished"]:  # the failures table and the counts still say what happened
         write_json(out / "runs.json", counts)
+    # gathering a large sweep takes a while: say what is going on, step by step
+    log.info("gathering %d finished runs from %s", counts["finished"], sweep_dir)
     gathered, events, runs = _collect(sweep_dir)
     write_table(runs, out, "runs", ["csv", "parquet"])
     months = sorted(gathered.month.unique())
@@ -277,6 +281,9 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     write_table(events, out, "events", ["csv"])
     differences = difference_table(gathered, dates)
     write_table(differences, out, "paired_differences", ["csv"])
+    for note in differences["note"].dropna().unique():
+        if note:  # nothing (or not everything) could be paired: the file says so too
+            log.warning("paired differences: %s", note)
     write_json(out / "runs.json", {
         **counts,
         "scenarios": sorted(gathered.scenario.unique()),
@@ -290,7 +297,10 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         from sim.plots.sweep_figures import draw_sweep_figures
         from sim.report.sweep_report import write_sweep_report
 
-        figures = draw_sweep_figures(gathered, events, out / "plots")
+        formats = list(dict.fromkeys([*figure_formats, "png"]))  # the report embeds PNGs
+        log.info("drawing the sweep's figures (%s)", ", ".join(formats))
+        figures = draw_sweep_figures(gathered, events, out / "plots", formats=formats)
+        log.info("writing the sweep's scorecard and report")
         done = run_folders(sweep_dir)[0]
         scored = [p for p in done if p.relative_to(sweep_dir).parts[0] == "baseline"] or done
         # the scorecard's spread needs a few seeds, not thousands of runs
@@ -298,6 +308,9 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
         write_table(card, out, "scorecard", ["csv"])
         write_sweep_report(gathered, events, out, report_dates=tuple(dates), figures=figures,
                            extra_html=to_html(card))
+        if "png" not in figure_formats:
+            for path in (out / "plots").glob("*.png"):
+                path.unlink()
     log.info("gathered %d runs into %s", gathered["run"].nunique(), out)
     return out
 
@@ -321,7 +334,8 @@ class GatherCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
             out = write_gathered(sweep_dir, list(config.output.report_dates),
-                                 plots=bool(config.output.plots))
+                                 plots=bool(config.output.plots),
+                                 figure_formats=list(config.output.figure_formats))
             print(f"Sweep gathered in: {out}")
         except FileNotFoundError as err:
             log.error("nothing to gather: %s", err)
@@ -339,10 +353,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dates", nargs="*", default=list(REPORT_DATES),
                         help="months of the report's tables (YYYY-MM)")
     parser.add_argument("--no-plots", action="store_true", help="tables only")
+    parser.add_argument("--figure-formats", nargs="+", default=["png"],
+                        choices=["png", "pdf", "svg"], help="figure files (default: png)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        out = write_gathered(args.sweep_dir, args.dates, plots=not args.no_plots)
+        out = write_gathered(args.sweep_dir, args.dates, plots=not args.no_plots,
+                             figure_formats=args.figure_formats)
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
