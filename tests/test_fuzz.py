@@ -56,10 +56,10 @@ HORIZONS = {
 
 DEMAND = ("quality_weight", "price_elasticity", "reference_price_usd", "self_host_trust",
           "risk_closed_api", "risk_open_api", "privacy_weight", "adequacy_gap_oom",
-          "nest_lambda")
+          "nest_lambda", "frontier_weight", "volume_per_oom")
 PRICING = ("inertia", "max_markup", "cost_plus_markup", "penetration_discount",
            "penetration_floor")
-FIRMS = ("volume_median_mtok", "volume_sigma", "volume_growth_per_year", "alpha",
+FIRMS = ("volume_median_mtok", "volume_sigma", "alpha", "alpha_min",
          "alpha_sigma", "quality_sigma", "privacy_mean", "privacy_concentration",
          "switching_cost", "review_probability", "self_host_fixed_usd_per_month",
          "self_host_overhead")
@@ -71,11 +71,12 @@ DEVICES = ("alpha", "demand_mtok_at_start", "efficiency_weight")
 #: Metrics whose NaN means "undefined" (docs/outputs.md, "Rows that do not exist"): a
 #: line's cash, a bloc's Lerner index or frontier while it sells or has no model, the
 #: market's Lerner index in a month without API sales, the capability gaps while one side
-#: has no model, and the quality-adjusted price index when no buyer's index is a float
-#: (price-blind buyers: exp(-IV / a) leaves the float range).
+#: has no model, the quality-adjusted price index when no buyer's index is a float
+#: (price-blind buyers: exp(-IV / a) leaves the float range), and the market elasticity
+#: in a month without API tokens.
 MAY_BE_NAN = {"cash", "lerner_bloc", "lerner_bloc_social_cost", "frontier_bloc",
               "lerner_market", "lerner_market_social_cost", "capability_gap",
-              "capability_gap_months", "quality_adjusted_price"}
+              "capability_gap_months", "quality_adjusted_price", "market_elasticity"}
 SHARES = ("token_share", "token_share_bloc", "token_share_openness", "token_share_kind",
           "revenue_share")
 
@@ -144,6 +145,18 @@ def worlds(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[EventConfig], str
         for name in FIRMS:
             values[f"world.firms.{segment}.{name}"] = draw(
                 maybe(documented(FirmSegmentConfig, name)))
+        # the floor of the price sensitivity lies below its mean (validation refuses the rest)
+        alpha = values.get(f"world.firms.{segment}.alpha")
+        floor = values.get(f"world.firms.{segment}.alpha_min")
+        if alpha is not None or floor is not None:
+            alpha = base_config(horizon).world.firms[segment].alpha if alpha is None else alpha
+            floor = base_config(horizon).world.firms[segment].alpha_min if floor is None else floor
+            values[f"world.firms.{segment}.alpha_min"] = min(floor, alpha / 2)
+    outside = draw(st.dictionaries(st.sampled_from(["startups", "enterprises", "nations",
+                                                    "devices"]),
+                                   st.floats(-100.0, 100.0), max_size=4))
+    if outside:
+        values["world.demand.outside_utility"] = outside
     for name in NATIONS:
         values[f"world.nations.{name}"] = draw(maybe(documented(NationsConfig, name)))
     for name in DEVICES:
@@ -200,7 +213,12 @@ def check_invariants(cfg, table: pd.DataFrame) -> None:
             sums = shares.sum(axis=1)
             assert np.allclose(sums[sums > 0], 1.0, atol=1e-9), (metric, segment)
     for segment in ("startups", "enterprises"):
-        assert np.allclose(wide(table, "firm_share", segment).sum(axis=1), 1.0)
+        # shares of the buying firms: all zero in a month when every firm stays out
+        sums = wide(table, "firm_share", segment).sum(axis=1).to_numpy()
+        assert np.all(np.isclose(sums, 1.0) | (sums == 0.0)), segment
+        adoption = wide(table, "firm_adoption", segment)["buying"].to_numpy()
+        assert np.all((adoption >= 0.0) & (adoption <= 1.0)), segment
+        assert np.all((adoption > 0) == (sums > 0)), segment
 
     # money: buyers' spending is labs' revenue plus the cost of self-hosting
     by_month = table.groupby(["metric", "month"], observed=True)["value"].sum()

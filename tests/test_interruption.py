@@ -155,12 +155,12 @@ HOLD_IN_MODEL = (
 HOLD_IN_PLOTS = (
     "import time\n"
     "from pathlib import Path\n"
-    "import sim.plots.run_figures as figures\n\n\n"
+    "import sim.plots.parallel as figures\n\n\n"
     "def held(*args, **kwargs):\n"
     "    Path({flag!r}).touch()\n"
     "    while True:\n"
     "        time.sleep(0.05)\n\n\n"
-    "figures.draw_run_figures = held\n")
+    "figures.draw_saved_run_figures = held\n")
 
 
 def plugin(tmp_path: Path, text: str) -> tuple[Path, Path]:

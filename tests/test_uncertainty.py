@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
+from sim.config import SCENARIOS_DIR
 from sim.experiment import LEVERS, LeverError, Prior, evaluate_many, sample_parameters
 from sim.experiment.uncertainty import prior, world_priors
 
@@ -94,9 +96,14 @@ def test_bad_arguments_are_refused_before_any_draw():
 
 def test_world_priors_take_the_calibrated_values_as_modes():
     priors = world_priors(["quality_weight", "spill_open", "cn_price_factor"])
-    # scenarios/world/calibrated.yaml: the fitted values
-    assert priors["quality_weight"] == Prior(3.0, 15.0, 9.4431)
-    assert priors["spill_open"] == Prior(0.05, 0.95, 0.3009)
+    # read from the world files themselves: the fitted value in calibrated.yaml, and for a
+    # parameter the fit leaves alone the prior of default.yaml, which calibrated.yaml extends
+    worlds = SCENARIOS_DIR / "world"
+    fitted = yaml.safe_load((worlds / "calibrated.yaml").read_text())
+    default = yaml.safe_load((worlds / "default.yaml").read_text())
+    assert priors["quality_weight"] == Prior(3.0, 15.0, fitted["demand"]["quality_weight"])
+    assert "spill_open" not in fitted.get("capability", {})
+    assert priors["spill_open"] == Prior(0.05, 0.95, default["capability"]["spill_open"])
     # a scenario lever on the baseline, which does not declare it: the box, uniform
     assert priors["cn_price_factor"] == prior("cn_price_factor")
     on_cut = world_priors(["cn_price_factor"], scenario="token_price_cut")

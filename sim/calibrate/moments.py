@@ -313,3 +313,17 @@ def zhipu_api_revenue_2024(results) -> float:
 def minimax_api_revenue_2025(results) -> float:
     """MiniMax's API revenue, annualised over 2025-01 to 2025-09 (million USD per year)."""
     return annualised_revenue(results, ("minimax",), "2025-01", "2025-09") / 1e6
+
+
+@moment("firm_adoption_growth_2023_2025")
+def firm_adoption_growth_2023_2025(results) -> float:
+    """Share of all simulated firms buying in 2025-09 over the share in 2023-09 (1): the
+    segments' ``firm_adoption`` weighted by their number of firms.
+
+        g = sum_s n_s a_s(2025-09) / sum_s n_s a_s(2023-09)
+    """
+    firms = results.config.world.firms
+    def buying(month: str) -> float:
+        return sum(firms[s].n * float(results.series("firm_adoption", s)["buying"].loc[month])
+                   for s in firms)
+    return buying("2025-09") / buying("2023-09")
