@@ -111,6 +111,28 @@ def test_a_refused_config_writes_nothing_and_exits_non_zero(tmp_path):
     assert not out.exists()
 
 
+def test_a_refused_run_leaves_the_users_empty_folders(tmp_path):
+    mine = tmp_path / "mine" / "empty"
+    mine.mkdir(parents=True)
+    result = sim(*QUICK, "world.vendors.openai.funding_musd_per_month=-1",
+                 f"hydra.run.dir={mine / 'run'}", check=False)
+    assert result.returncode == 2
+    assert mine.is_dir() and not (mine / "run").exists()
+
+
+def test_a_refused_run_removes_the_empty_folders_named_after_it_under_outputs_runs(tmp_path):
+    from sim.tools.cli import _discard
+
+    runs = tmp_path / "outputs" / "runs"
+    kept = runs / "baseline" / "small" / "seed=1" / "default" / "earlier"
+    kept.mkdir(parents=True)
+    out = runs / "baseline" / "small" / "seed=0" / "default" / "now"
+    (out / ".hydra").mkdir(parents=True)
+    _discard(out)
+    assert not (runs / "baseline" / "small" / "seed=0").exists()
+    assert kept.is_dir() and runs.is_dir()
+
+
 def values(sweep: Path) -> pd.DataFrame:
     table = pd.read_parquet(sweep / "gathered" / "timeseries.parquet")
     keys = ["scenario", "seed", "month", "metric", "entity", "segment"]

@@ -82,8 +82,10 @@ def test_resuming_retries_only_the_failed_job_and_then_succeeds_once_fixed(tmp_p
     args = fragile_sweep(tmp_path)
     assert sim(*args).returncode == 1
     finished = sorted(p.parent for p in sweep.rglob("DONE"))
-    stamps = {f: f.stat().st_mtime_ns for run in finished for f in run.iterdir()
+    # every file of a finished run, its .hydra/ included, keeps its bytes and its time
+    stamps = {f: f.stat().st_mtime_ns for run in finished for f in run.rglob("*")
               if f.is_file() and f.suffix != ".log"}
+    assert any(f.parent.name == ".hydra" for f in stamps)
     failed = next(sweep.rglob("FAILED")).parent
     stale = failed / ".timeseries.csv.x1y2.tmp"  # as left by a write that was killed
     stale.write_text("partial")

@@ -39,7 +39,7 @@ from typing import NoReturn
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config import ConfigError, to_config
 from sim.core.dates import month_after
@@ -72,6 +72,7 @@ def run_job(cfg: DictConfig) -> float | None:
     multirun = hydra.mode == RunMode.MULTIRUN
     if multirun:
         clear_stale(out_dir)  # a resumed sweep retries a failed job from a clean folder
+    save_job_config(cfg, out_dir)
     try:
         return _run(cfg, out_dir)
     except KeyboardInterrupt as stop:
@@ -89,6 +90,23 @@ def run_job(cfg: DictConfig) -> float | None:
             raise
         mark_failed(out_dir, err, list(hydra.overrides.task))
     return None
+
+
+def save_job_config(cfg: DictConfig, out_dir: Path) -> None:
+    """Write the job's ``.hydra/`` (``config.yaml``, ``hydra.yaml``, ``overrides.yaml``), as
+    Hydra would, for a job that runs.
+
+    Hydra writes them before the task starts, so a resumed sweep would rewrite those of its
+    finished runs (naming, say, a plugin file changed since, beside a manifest naming the old
+    one); ``hydra.output_subdir`` is null in ``scenarios/config.yaml`` and the job writes them
+    itself once it knows it is not finished.
+    """
+    hydra_dir = out_dir / ".hydra"
+    hydra_dir.mkdir(parents=True, exist_ok=True)
+    hydra_cfg = HydraConfig.instance().cfg
+    for name, node in (("config.yaml", cfg), ("hydra.yaml", hydra_cfg),
+                       ("overrides.yaml", hydra_cfg.hydra.overrides.task)):
+        write_text(hydra_dir / name, OmegaConf.to_yaml(node))
 
 
 class _RefusedError(Exception):
@@ -266,7 +284,12 @@ def _discard(out_dir: Path) -> None:
     if ours:
         return
     shutil.rmtree(out_dir, ignore_errors=True)
+    # the empty folders Hydra made above it for the run's name (scenario, world, seed, ...),
+    # only inside the default outputs/runs tree: a folder the user named may have been
+    # empty before the run, and is theirs
+    root = next((p for p in out_dir.parents if p.name == "runs" and p.parent.name == "outputs"),
+                None)
     parent = out_dir.parent
-    while parent.name not in ("outputs", "") and not any(parent.iterdir()):
+    while root is not None and parent != root and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
