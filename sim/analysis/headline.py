@@ -72,9 +72,10 @@ HEADLINES: tuple[Headline, ...] = (
              "AI adoption in developing nations", "share of people",
              "of every 100 people in developing nations, how many use AI"),
     Headline("consumer_surplus", "welfare", "all", "consumer_surplus",
-             "Consumer surplus (from the reference price)", "USD per month",
-             "buyers' gain over their outside option or a reference offering, in USD a "
-             "month; compare runs by differences"),
+             "Consumer surplus (over not buying)", "USD per month",
+             "buyers' gain over not buying (which keeps pace with the frontier), or over a "
+             "reference offering where a segment has no outside option, in USD a month; "
+             "compare runs by differences"),
     Headline("producer_surplus", "welfare", "all", "producer_surplus",
              "Producer surplus (before capital and fixed costs)", "USD per month",
              "all vendors' profit in the month (revenue and state payments less their "

@@ -65,8 +65,8 @@ def welfare(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
         plot_line(left, split.index, split[part].where(split[part] > 0), name, style)
     left.set_yscale("log")
     left.set_ylabel("Welfare (billion USD per month, log scale)")
-    left.set_title("Welfare split (CS from the reference price:\ncompare runs by differences)",
-                   loc="left")
+    left.set_title("Welfare split (CS over not buying, which keeps pace\n"
+                   "with the frontier: compare runs by differences)", loc="left")
     for bloc in ordered(ever_active(by_bloc), BLOCS):
         plot_line(right, by_bloc.index, by_bloc[bloc], f"PS, {label(bloc)}",
                   {"color": bloc_style(bloc)["color"], "linestyle": "-"})
