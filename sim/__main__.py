@@ -20,7 +20,7 @@ from omegaconf import DictConfig
 
 from sim.config import register_configs
 from sim.tools import rundir
-from sim.tools.cli import interrupted, run_job
+from sim.tools.cli import interrupted, remember_run_dir, run_job
 from sim.tools.entry import preflight
 
 register_configs()
@@ -37,6 +37,7 @@ if __name__ == "__main__":
         status = preflight(sys.argv[1:])
         if status is not None:
             sys.exit(status)
+        remember_run_dir(sys.argv[1:])
         main()
     except KeyboardInterrupt as err:
         # Ctrl-C: one line instead of a traceback, and the shell's status for SIGINT

@@ -33,6 +33,7 @@ import logging
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -276,6 +277,24 @@ def _write_failed(out_dir: Path, err: OSError) -> NoReturn:
     raise SystemExit(1) from err
 
 
+#: The nearest folder above a ``hydra.run.dir`` given on the command line that existed
+#: before Hydra made the run's folder (:func:`remember_run_dir`); None without one.
+_EXISTED: Path | None = None
+
+
+def remember_run_dir(argv: Sequence[str]) -> None:
+    """Before Hydra starts: note the nearest existing folder above a ``hydra.run.dir`` the
+    user gave, so that a refused run removes the folders Hydra made and none of the user's."""
+    global _EXISTED
+    given = [a.split("=", 1)[1] for a in argv if a.startswith("hydra.run.dir=")]
+    if not given:
+        return
+    folder = Path(given[-1]).expanduser().absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    _EXISTED = folder
+
+
 def _discard(out_dir: Path) -> None:
     """Remove the folder Hydra made for a refused run, unless it holds anything of ours."""
     if not out_dir.exists():
@@ -284,11 +303,15 @@ def _discard(out_dir: Path) -> None:
     if ours:
         return
     shutil.rmtree(out_dir, ignore_errors=True)
-    # the empty folders Hydra made above it for the run's name (scenario, world, seed, ...),
-    # only inside the default outputs/runs tree: a folder the user named may have been
-    # empty before the run, and is theirs
-    root = next((p for p in out_dir.parents if p.name == "runs" and p.parent.name == "outputs"),
-                None)
+    # the empty folders Hydra made above it: up to the nearest folder that existed before a
+    # hydra.run.dir the user gave (theirs, even if empty), else inside the default
+    # outputs/runs tree (the folders named after the run: scenario, world, seed, ...)
+    out_dir = out_dir.absolute()
+    if _EXISTED is not None and _EXISTED in out_dir.parents:
+        root: Path | None = _EXISTED
+    else:
+        root = next((p for p in out_dir.parents
+                     if p.name == "runs" and p.parent.name == "outputs"), None)
     parent = out_dir.parent
     while root is not None and parent != root and not any(parent.iterdir()):
         parent.rmdir()
