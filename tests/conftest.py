@@ -37,3 +37,24 @@ def assert_engines_agree(*overrides: str) -> None:
     assert np.array_equal(np.isnan(a), np.isnan(b))
     ok = ~np.isnan(a)
     assert np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)
+
+
+def write_finished_run(folder, overrides: list[str], scenario: str, seed: int, value: float,
+                       date: str) -> None:
+    """A finished run folder by hand, as a sweep leaves it: its overrides, summary, a table
+    whose one series (China's share of startup tokens) is 0 in 2026-11 and ``value`` at
+    ``date``, no events, and ``DONE``."""
+    import json
+
+    import pandas as pd
+    import yaml
+
+    (folder / ".hydra").mkdir(parents=True)
+    (folder / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(overrides))
+    (folder / "summary.json").write_text(json.dumps({"scenario": scenario, "seed": seed}))
+    table = pd.DataFrame({
+        "month": ["2026-11", date], "metric": "token_share_bloc", "entity": "CN",
+        "segment": "startups", "value": [0.0, value], "unit": "share"})
+    table.to_parquet(folder / "timeseries.parquet", index=False)
+    (folder / "events.csv").write_text("month,kind,vendor,bloc,label\n")
+    (folder / "DONE").write_text("finished\n")

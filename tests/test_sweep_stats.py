@@ -4,12 +4,11 @@ are the ones worked out by hand, also when some runs lack an override column."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import write_finished_run
 
 from sim.analysis.sweep_stats import difference_table, paired_differences, parameter_columns
 from sim.report.sweep_report import write_sweep_report
@@ -36,18 +35,10 @@ BY_HAND = {
 
 
 def _write_run(folder, scenario, seed, override, value):
-    (folder / ".hydra").mkdir(parents=True)
     overrides = [f"scenario={scenario}", f"seed={seed}"]
     if override is not None:
         overrides.append(f"{PARAM}={override}")
-    (folder / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(overrides))
-    (folder / "summary.json").write_text(json.dumps({"scenario": scenario, "seed": seed}))
-    table = pd.DataFrame({
-        "month": ["2026-11", DATE], "metric": "token_share_bloc", "entity": "CN",
-        "segment": "startups", "value": [0.0, value], "unit": "share"})
-    table.to_parquet(folder / "timeseries.parquet", index=False)
-    (folder / "events.csv").write_text("month,kind,vendor,bloc,label\n")
-    (folder / "DONE").write_text("finished\n")
+    write_finished_run(folder, overrides, scenario, seed, value, DATE)
 
 
 @pytest.fixture

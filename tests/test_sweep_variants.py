@@ -6,12 +6,11 @@ baseline to pair with."""
 from __future__ import annotations
 
 import csv as csv_module
-import json
 import math
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import write_finished_run
 
 from sim.analysis.sweep_stats import band_frame, difference_bands, difference_table
 from sim.plots import sweep_figures as sweep_plots
@@ -38,16 +37,8 @@ WITH_SCENARIO = [*RULE_SWEEP,
 
 
 def _write_run(folder, scenario, seed, rule, value):
-    (folder / ".hydra").mkdir(parents=True)
     overrides = [f"scenario={scenario}", f"seed={seed}", f"{RULE}={rule}"]
-    (folder / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(overrides))
-    (folder / "summary.json").write_text(json.dumps({"scenario": scenario, "seed": seed}))
-    table = pd.DataFrame({
-        "month": ["2026-11", DATE], "metric": "token_share_bloc", "entity": "CN",
-        "segment": "startups", "value": [0.0, value], "unit": "share"})
-    table.to_parquet(folder / "timeseries.parquet", index=False)
-    (folder / "events.csv").write_text("month,kind,vendor,bloc,label\n")
-    (folder / "DONE").write_text("finished\n")
+    write_finished_run(folder, overrides, scenario, seed, value, DATE)
 
 
 def _sweep(tmp_path, runs):
