@@ -62,12 +62,12 @@ def demand_elasticity(rec: Recorder, model, step: float = 0.01) -> None:
     the long run and within a month (:func:`sim.market.metrics.market_elasticity`)."""
     panel, menu = model.panel, model.menu
     prices = np.where(menu.is_api, menu.price, np.nan)
-    before = panel.tokens(prices)[0]
+    # the raised prices first: the panel keeps its last state, so it ends at the month's
     after = panel.tokens(prices * (1.0 + step))[0]
+    before = panel.tokens(prices)[0]
     rec.add("market_elasticity", "all", "1", ["long_run", "one_month"],
             market_elasticity(before, after, panel.adjustment, menu.is_api, step,
                               panel.price_elasticity))
-    panel.tokens(prices)  # leave the panel's cached state at the month's prices
 
 
 def concentration(rec: Recorder, model) -> None:
