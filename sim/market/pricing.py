@@ -60,6 +60,20 @@ def co_owned_lerner(elasticity: float, revenue: float, co_revenue: np.ndarray,
     return float((1.0 + np.sum(co_lerner * co_revenue * co_cross) / revenue) / elasticity)
 
 
+def first_order_matrix(revenue: np.ndarray, derivatives: np.ndarray,
+                       ownership: np.ndarray) -> np.ndarray:
+    """The matrix A of the owners' first-order conditions (1) in Lerner indices, A m = R.
+
+        A_jk = O_jk (-M_kj) R_k
+
+    Args:
+        revenue: R (USD per month), (n,).
+        derivatives: M_jk = d ln Q_j / d ln p_k (1), (n, n).
+        ownership: O (1 where one owner prices both), (n, n).
+    """
+    return ownership * (-derivatives.T) * revenue[None, :]
+
+
 def ownership_lerner(revenue: np.ndarray, derivatives: np.ndarray, ownership: np.ndarray,
                      cap_lerner: float) -> tuple[np.ndarray, np.ndarray]:
     """Lerner indices that solve every owner's first-order conditions (1) at given demand.
@@ -77,7 +91,7 @@ def ownership_lerner(revenue: np.ndarray, derivatives: np.ndarray, ownership: np
         cap_lerner: the highest Lerner index allowed (1).
     """
     n = revenue.size
-    a = ownership * (-derivatives.T) * revenue[None, :]
+    a = first_order_matrix(revenue, derivatives, ownership)
     capped = ~(revenue > 0)
     lerner = np.full(n, cap_lerner)
     for _ in range(n + 1):
