@@ -24,17 +24,20 @@ MAX_MARKUP = 1e4  # far from any price here: the guard must not bind for the inv
 
 
 def synthetic_panel(alpha=(1.6, 2.4, 3.5), outside=(0.5, -0.5, 1.0), eps=0.2, lam=0.7,
-                    self_hosting=True) -> DemandPanel:
+                    self_hosting=True, unavailable=()) -> DemandPanel:
     """Three buyer types, four API offerings in two nests, plus one self-hosted slot that
-    nobody prices (it competes, but the inversion must leave it alone)."""
+    nobody prices (it competes, but the inversion must leave it alone); the offerings in
+    ``unavailable`` nobody may buy."""
     base = np.array([[1.0, 1.4, 0.6, 0.9, 0.2],
                      [0.5, 1.1, 1.0, 0.4, 0.6],
                      [1.3, 0.8, 0.3, 1.2, -0.2]])
     n, j = base.shape
     is_api = np.array([True, True, True, True, not self_hosting])
+    available = np.ones((n, j), bool)
+    available[:, list(unavailable)] = False
     return DemandPanel(
         base_utility=base, alpha=np.asarray(alpha, float), own_price=np.full((n, j), 0.4),
-        available=np.ones((n, j), bool), weight=np.array([100.0, 250.0, 60.0]),
+        available=available, weight=np.array([100.0, 250.0, 60.0]),
         is_api=is_api, nest=np.array([0, 0, 1, 1, 2]), nest_lambda=lam,
         price_elasticity=eps, reference_price=2.0, outside_utility=np.asarray(outside, float))
 
@@ -173,9 +176,7 @@ def test_products_not_on_sale_or_unavailable_are_left_out():
     assert inversion.status[1] == "not_priced"
     # with product 1 gone the others' elasticities change: their costs differ, still finite
     assert np.all(np.isfinite(inversion.cost[[0, 2, 3]]))
-    nobody = synthetic_panel()
-    nobody.available[:, 3] = False
-    nobody.__post_init__()
+    nobody = synthetic_panel(unavailable=[3])
     assert invert_prices(nobody, prices, np.eye(5), nobody.is_api).status[3] == "no_demand"
 
 
