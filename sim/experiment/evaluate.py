@@ -22,6 +22,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.config import Config, compose_raw, to_config
+from sim.core.files import atomic_write
 from sim.experiment.levers import apply_params
 from sim.experiment.outcomes import OUTCOMES, compute_outcomes
 from sim.model.results import run
@@ -155,12 +156,18 @@ def runs_frame(rows: Sequence[Mapping[str, Any]], levers: Iterable[str],
     return frame
 
 
+def exact_float(value: float) -> str:
+    """A float as CSV text that reads back to the same float and as a float: Python's
+    shortest round-trip form, which keeps ``.0`` on whole numbers (``-6.0``, not ``-6``,
+    so a column of whole-number lever values still reads back as float64)."""
+    return repr(float(value))
+
+
 def write_runs(runs: pd.DataFrame, path: str | Path) -> Path:
-    """Write a runs table (one row per design and seed) as CSV, numbers as numbers;
-    a folder gets ``runs.csv`` inside it."""
+    """Write a runs table (one row per design and seed) as CSV, atomically, numbers as
+    numbers (every float exactly, :func:`exact_float`); a folder gets ``runs.csv``."""
     path = Path(path)
     if path.is_dir() or not path.suffix:
-        path.mkdir(parents=True, exist_ok=True)
         path = path / "runs.csv"
-    runs.to_csv(path, index=False, float_format="%.17g")  # round-trips every float
-    return path
+    return atomic_write(path, lambda tmp: runs.to_csv(tmp, index=False,
+                                                      float_format=exact_float))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.files import atomic_write, write_text
-from sim.experiment.evaluate import ID_COLUMNS, evaluate_jobs, runs_frame
+from sim.experiment.evaluate import ID_COLUMNS, evaluate_jobs, exact_float, runs_frame
 from sim.experiment.outcomes import OUTCOMES
 
 #: The runs table of a resumable experiment, inside its folder.
@@ -36,8 +36,10 @@ class ResumeError(ValueError):
 
 
 def save_runs(runs: pd.DataFrame, path: str | Path) -> Path:
-    """Write a runs table as CSV, atomically, every float exactly (``%.17g``)."""
-    return atomic_write(path, lambda tmp: runs.to_csv(tmp, index=False, float_format="%.17g"))
+    """Write a table as CSV, atomically, every float exactly and as a float
+    (:func:`sim.experiment.evaluate.exact_float`)."""
+    return atomic_write(path, lambda tmp: runs.to_csv(tmp, index=False,
+                                                      float_format=exact_float))
 
 
 def load_runs(folder: str | Path) -> pd.DataFrame | None:
