@@ -21,6 +21,7 @@ import pytest
 from sim.experiment.levers import LEVERS
 from sim.experiment.morris import morris_indices
 from sim.experiment.resume import RUNS_FILE
+from sim.experiment.screening import stability
 from sim.sensitivity import main
 
 #: the module (``sim.experiment.evaluate`` the attribute is the function of that name)
@@ -227,3 +228,23 @@ def test_sobol_needs_a_power_of_two(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["sobol", "--levers", THREE, "--outcomes", "welfare", "--n", "6"])
     assert "Sobol's base sample must be a power of 2" in capsys.readouterr().err
+
+
+def test_the_stability_criterion():
+    def table(values, conf=0.01):
+        return pd.DataFrame({"mu_star": values, "mu_star_conf": conf}, index=["a", "b", "c"])
+
+    full = table([2.0, 1.0, 0.0])  # scaled by the largest mu*: 1, 0.5, 0
+    same = stability("morris", "y", table([1.9, 1.1, 0.05]), full, 8)
+    assert same["stable"] and same["swapped_pairs"] == 0
+    assert same["max_change"] == pytest.approx(0.1 / 2)
+    assert same["max_conf"] == pytest.approx(0.01 / 2) and same["n_half"] == 4
+    swapped = stability("morris", "y", table([1.0, 2.0, 0.0]), full, 8)  # a and b swap
+    assert not swapped["stable"] and swapped["swapped_pairs"] == 1
+    moved = stability("morris", "y", table([2.0, 1.5, 0.0]), full, 8)  # b moves by 0.25
+    assert not moved["stable"] and moved["swapped_pairs"] == 0
+    # levers within the tolerance of each other may swap: an order that is noise
+    close = stability("sobol", "y", pd.DataFrame({"ST": [0.50, 0.47], "ST_conf": 0.02},
+                                                 index=["a", "b"]),
+                      pd.DataFrame({"ST": [0.48, 0.50], "ST_conf": 0.02}, index=["a", "b"]), 8)
+    assert close["stable"] and close["swapped_pairs"] == 0
