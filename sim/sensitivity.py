@@ -20,6 +20,7 @@ already in ``runs.csv`` are not run again. See :mod:`sim.experiment.screening`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -61,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
+    if importlib.util.find_spec("SALib") is None:
+        p.error("SALib is not installed: pip install -e '.[dev]' (or '.[ema]', which needs it)")
     try:
         screening = Screening.of(args.method, args.levers, args.n, levels=args.levels,
                                  sample_seed=args.sample_seed, world=args.world,
