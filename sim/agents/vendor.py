@@ -220,15 +220,27 @@ class Vendor(mesa.Agent):
             self.price = price
 
     def maybe_release(self) -> None:
-        """After the history, ask the release rule whether to ship the lab's knowledge now."""
+        """After the history, ask the release rule whether to ship the lab's knowledge now.
+
+        The rule decides when; the lab decides how much: its knowledge, at most the
+        frontier's growth since its previous model above that model
+        (:func:`sim.market.capability.release_step`), so that knowledge accumulated beyond
+        it ships over successive releases:
+
+            q' = min(k, q + g * min(t - t_last, M) / 12)
+        """
         if self.model.clock.in_history() or not self.active:
             return
         decide = self.model.rules["vendor_release"]
         if not decide(self, self.model):
             return
-        growth = max(0.0, self.knowledge - self.capability)
-        scale = 10.0 ** (self.model.cfg.world.capability.active_params_elasticity * growth)
-        self.release(self.model_name_next(), self.openness, self.knowledge,
+        world = self.model.cfg.world.capability
+        step = cap.release_step(self.model.month - self.release_month, world.oom_per_year,
+                                world.release_catch_up_months)
+        capability = cap.released_capability(self.capability, self.knowledge, step)
+        growth = max(0.0, capability - self.capability)
+        scale = 10.0 ** (world.active_params_elasticity * growth)
+        self.release(self.model_name_next(), self.openness, capability,
                      self.active_params_b * scale, self.total_params_b * scale)
 
     def model_name_next(self) -> str:

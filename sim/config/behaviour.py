@@ -122,6 +122,14 @@ class CapabilityConfig:
                                          doc="threshold release rule: knowledge gain that "
                                              "triggers a release", lo=0, lo_open=True, hi=5,
                                          origin="assumption")
+    release_catch_up_months: float | None = param(12.0, unit="months",
+                                                  doc="most months of frontier growth "
+                                                      "(oom_per_year) one release after the "
+                                                      "history adds to the lab's previous "
+                                                      "model; more knowledge ships in later "
+                                                      "releases (empty: no limit, a release "
+                                                      "ships all the lab knows)", lo=1,
+                                                  hi=120, origin="assumption")
     active_params_elasticity: float = param(unit="1",
                                             doc="growth of active parameters per unit growth of "
                                                 "log compute in new releases", lo=0, hi=1,
