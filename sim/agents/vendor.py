@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.core.constants import SECONDS_PER_MONTH
 from sim.market import capability as cap
-from sim.market import compute, cost, finance
+from sim.market import compute, cost, finance, pricing
 from sim.rules import RuleError
 
 
@@ -292,9 +292,14 @@ class Vendor(mesa.Agent):
         self.price, self.held_until, self.subsidised = price, until, subsidised
 
     def set_price(self, market) -> None:
-        """Move the price towards the pricing rule's target (geometric partial adjustment).
+        """Move the price towards the pricing rule's target (geometric partial adjustment),
+        by at most ``max_monthly_change`` of the list price (list-price stickiness):
 
-            p' = p ** (1 - l) * target ** l,     l = pricing inertia
+            p' = clip(p ** (1 - l) * target ** l, (1 - c) p, (1 + c) p)
+
+        with l the pricing inertia and c ``world.pricing.max_monthly_change``
+        (:func:`sim.market.pricing.partial_adjustment`, :func:`sim.market.pricing.sticky_price`).
+        A price held by the history or a price event is not moved (the event says so).
         """
         if not self.active or self.model.month <= self.held_until or self.model.clock.in_history():
             return
@@ -305,8 +310,9 @@ class Vendor(mesa.Agent):
             raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
                             f"{target!r}; a price must be a positive finite number "
                             "(USD per million tokens)")
-        inertia = self.model.cfg.world.pricing.inertia
-        self.price = float(self.price ** (1.0 - inertia) * target ** inertia)
+        config = self.model.cfg.world.pricing
+        proposed = pricing.partial_adjustment(self.price, target, config.inertia)
+        self.price = pricing.sticky_price(self.price, proposed, config.max_monthly_change)
 
     # -- 6. books --------------------------------------------------------------------------
 

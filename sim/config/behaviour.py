@@ -180,6 +180,12 @@ class PricingConfig:
     inertia: float = param(unit="1",
                            doc="share of the gap to the rule's target price closed each month",
                            lo=0, lo_open=True, hi=1, origin="calibrated")
+    max_monthly_change: float | None = param(0.3, unit="1",
+                                             doc="most a pricing rule moves a list price in "
+                                                 "a month, as a share of last month's price "
+                                                 "(list-price stickiness; price events are "
+                                                 "exempt; empty: no limit)", lo=0,
+                                             lo_open=True, hi=1000, origin="assumption")
     max_markup: float = param(unit="1", doc="highest price over marginal cost", lo=1,
                               lo_open=True, hi=1000, origin="assumption")
     cost_plus_markup: float = param(unit="1",
