@@ -69,15 +69,25 @@ def test_a_history_price_holds_to_the_end_of_the_history_a_scenario_price_its_ow
     assert price_held_until(march, None, False, history_until, end) == end
 
 
-def test_the_history_replays_releases_and_prices_to_its_end_and_policy_after():
-    events = [EventConfig(date="2024-11", kind="price", vendor="openai", price_in=1.0,
+def test_the_history_replays_releases_and_prices_to_its_end_entries_and_policy_after():
+    events = [EventConfig(date="2024-05", kind="release", vendor="openai", training_flop=1e25,
+                          price_in=5.0, price_out=15.0),
+              EventConfig(date="2024-11", kind="price", vendor="openai", price_in=1.0,
                           price_out=2.0),
               EventConfig(date="2025-01", kind="price", vendor="openai", price_in=1.0,
                           price_out=2.0),
-              EventConfig(date="2025-01", kind="release", vendor="openai", training_flop=1e25),
-              EventConfig(date="2025-01", kind="export_limit", bloc="CN", level=0.2)]
+              EventConfig(date="2025-01", kind="release", vendor="openai", training_flop=1e26),
+              EventConfig(date="2025-01", kind="export_limit", bloc="CN", level=0.2),
+              EventConfig(date="2025-02", kind="release", vendor="minimax", training_flop=1e25,
+                          price_in=0.2, price_out=1.1),
+              EventConfig(date="2025-06", kind="release", vendor="minimax", training_flop=1e26)]
     kept = replayed(events, "2024-12")
-    assert [(e.date, e.kind) for e in kept] == [("2024-11", "price"), ("2025-01", "export_limit")]
+    assert [(e.date, e.kind, e.vendor) for e in kept] == [
+        ("2024-05", "release", "openai"), ("2024-11", "price", "openai"),
+        ("2025-01", "export_limit", None), ("2025-02", "release", "minimax")]
+    assert kept[0].price_in == 5.0  # in the history: as recorded
+    assert kept[-1].price_in is None and kept[-1].price_out is None  # an entry, rule-priced
+    assert kept[-1].training_flop == 1e25 and events[5].price_in == 0.2  # a copy
 
 
 def stub_vendor(capability: float, knowledge: float, months_since: int,
@@ -122,10 +132,9 @@ def test_a_lab_ships_its_overhang_over_releases_and_all_it_knows_within_the_step
 def last_releases(history_until: str) -> dict[str, int]:
     """Month number of each lab's last recorded release up to ``history_until``, from the
     data file (not from the model)."""
-    cfg = small_config()
     last = {}
-    for event in replayed(data.load_events(cfg.world.history_file), history_until):
-        if event.kind == "release":
+    for event in data.load_events(small_config().world.history_file):
+        if event.kind == "release" and event.date <= history_until:
             last[event.vendor] = parse_month(event.date)
     return last
 
@@ -166,8 +175,9 @@ def test_no_history_price_is_held_past_a_shortened_history():
         model.step()
     end = parse_month("2024-12")
     assert all(v.held_until <= end for v in model.vendors)
-    applied = [(m, e) for m, e in model.timeline.applied if e.kind in ("release", "price")]
-    assert applied and max(m for m, _ in applied) <= end  # the rules release and price after
+    after = [e for m, e in model.timeline.applied if m > end and e.kind in ("release", "price")]
+    assert {e.vendor for e in after} == {"minimax"}  # 2025-01: an entry, the rest the rules'
+    assert all(e.kind == "release" and e.price_in is None for e in after)
     xai = model.vendors_by_id["xai"]
     assert xai.price != pytest.approx(2 * 0.75 + 10 * 0.25)  # moved from its 2024-12 list
 

@@ -6,15 +6,18 @@ applied at set-up, so they define the market at the start.
 
 The history's releases and prices are replayed until ``world.history_until``, no further:
 after it the release and pricing rules decide (a shortened history is a backcast from
-that month). Its other events (export rules, bans, subsidies) stay, as policy the model
-does not decide. A price the history sets is held to ``history_until`` at most; a
-scenario's price event is held for its ``duration_months`` (without one, to the end).
+that month). Only a lab's first model still comes from the history, without its list
+price (the model has no entry of its own; the rule prices the newcomer). The history's
+other events (export rules, bans, subsidies) stay, as policy the model does not decide. A
+price the history sets is held to ``history_until`` at most; a scenario's price event is
+held for its ``duration_months`` (without one, to the end).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import replace
 
 from sim import data
 from sim.config.check_events import check_event
@@ -39,10 +42,26 @@ RULED_KINDS = ("release", "price")
 
 
 def replayed(history: list[EventConfig], history_until: str) -> list[EventConfig]:
-    """The history's events a run replays: all but the releases and prices dated after
-    ``history_until``, which the release and pricing rules decide instead."""
+    """The history's events a run replays.
+
+    All up to ``history_until``. After it the release and pricing rules decide: the
+    history's later prices and its later models of labs already on sale are left out; a
+    lab's first model (an entry, which no rule makes) is kept without its list price.
+    Policy events (export rules, bans, subsidies) are kept whatever their date.
+    """
     last = parse_month(history_until)
-    return [e for e in history if e.kind not in RULED_KINDS or parse_month(e.date) <= last]
+    firsts: dict[str | None, EventConfig] = {}  # each lab's earliest release (file order on ties)
+    for e in history:
+        if e.kind == "release" and (e.vendor not in firsts
+                                    or parse_month(e.date) < parse_month(firsts[e.vendor].date)):
+            firsts[e.vendor] = e
+    kept = []
+    for e in history:
+        if e.kind not in RULED_KINDS or parse_month(e.date) <= last:
+            kept.append(e)
+        elif firsts.get(e.vendor) is e:
+            kept.append(replace(e, price_in=None, price_out=None))
+    return kept
 
 
 def price_held_until(month: int, duration_months: int | None, from_history: bool,
