@@ -15,6 +15,10 @@ M_kj = d ln Q_k / d ln p_j (:meth:`sim.market.panel.DemandPanel.demand_derivativ
     sum_k O_jk (-M_kj) R_k m_k = R_j                                  (1)
 
 which for O = I is m_j = 1 / E_j, E_j = -M_jj, the single-product rule.
+
+A vendor does not post its rule's target at once: it moves part of the way each month
+(:func:`partial_adjustment`), and by at most a share of its list price
+(:func:`sticky_price`): list prices are sticky.
 """
 
 from __future__ import annotations
@@ -22,6 +26,28 @@ from __future__ import annotations
 import numpy as np
 
 from sim.market.panel import DemandPanel
+
+
+def partial_adjustment(price: float, target: float, inertia: float) -> float:
+    """Next month's price moved part of the way to the rule's target, in log price (USD per
+    million tokens).
+
+        p' = p ** (1 - l) * target ** l,     l = inertia (share of the log gap closed)
+    """
+    return float(price ** (1.0 - inertia) * target ** inertia)
+
+
+def sticky_price(price: float, proposed: float, max_change: float | None) -> float:
+    """The proposed price, moved at most ``max_change`` from last month's (USD per Mtok).
+
+        p' = min(max(proposed, (1 - c) p), (1 + c) p),     c = max_change (1)
+
+    A list price is a posted menu that vendors change rarely and by bounded steps
+    (list-price stickiness; docs/MODEL.md); c >= 1 leaves falls free. ``None``: no limit.
+    """
+    if max_change is None:
+        return float(proposed)
+    return float(min(max(proposed, (1.0 - max_change) * price), (1.0 + max_change) * price))
 
 
 def markup_factor(elasticity, max_markup: float):
