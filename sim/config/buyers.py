@@ -104,13 +104,14 @@ class NationsConfig:
                                            doc="how sharply adoption potential falls with "
                                                "cost over budget", lo=0.1, hi=10,
                                            origin="assumption")
-    leaning_bri: float = param(unit="1", doc="leaning towards China of Belt and Road members "
-                                             "(-1: US, +1: China)", lo=-1, hi=1,
-                               origin="assumption")
-    leaning_other: float = param(unit="1", doc="leaning of the other countries", lo=-1, hi=1,
-                                 origin="assumption")
-    leaning_noise: float = param(unit="1", doc="spread of leanings around those values", lo=0,
-                                 hi=1, origin="assumption")
+    income_nodes: int = param(unit="income types",
+                              doc="income types per country (Gauss-Hermite nodes over its "
+                                  "log-normal income distribution)", lo=1, hi=20,
+                              origin="structural")
+    income_sigma_scale: float = param(unit="1",
+                                      doc="within-country income spread relative to the one "
+                                          "its Gini index implies (0: everyone at GDP per "
+                                          "capita)", lo=0, hi=3, origin="assumption")
     geo_weight: float = param(unit="utils", doc="utility of a bloc's models per unit of leaning",
                               lo=0, hi=10, origin="calibrated")
     share_adjustment: float = param(unit="per month",
