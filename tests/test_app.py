@@ -375,6 +375,18 @@ def _wait_until_still(tab, still: float = 1.5, timeout: float = 20.0) -> str:
     raise AssertionError(f"the month kept changing ({month})")
 
 
+def _wait_for_figure_of_shown_month(tab, figure: str, timeout: float = 60.0) -> str:
+    """The month shown once the timing note names ``figure`` at that month: a paused page
+    may still finish the step in flight, so the month and its figure are read together."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        month = _month(tab)
+        if f"{figure} at {month}" in tab.locator(".ai-timing").inner_text():
+            return month
+        time.sleep(0.2)
+    raise AssertionError(f"no {figure} figure of the month shown ({_month(tab)})")
+
+
 def _set_slider(tab, lever: str, key: str, shows: str) -> None:
     from playwright.sync_api import expect
 
@@ -410,12 +422,12 @@ def test_the_page_steps_plays_and_redraws(page, app, tmp_path):
     _wait_for_month(page, "2026-04", timeout=90)
     page.get_by_role("button", name="❚❚").click()
     played = time.perf_counter() - clock
-    reached = _wait_until_still(page)
-    expect(page.locator(".ai-timing")).to_contain_text(f"Market shares at {reached}")
+    _wait_until_still(page)
+    reached = _wait_for_figure_of_shown_month(page, "Market shares")
     later = figure.screenshot()
     assert later != first, "the figure was not redrawn"
     page.get_by_role("button", name="Lerner index").click()
-    expect(page.locator(".ai-timing")).to_contain_text(f"Lerner index at {reached}")
+    reached = _wait_for_figure_of_shown_month(page, "Lerner index")
     assert figure.screenshot() != later
     page.get_by_role("button", name="Step").click()
     expect(page.locator(".ai-timing")).not_to_contain_text(f"at {reached}")
