@@ -1,0 +1,72 @@
+"""Parameter draws in a sweep: the design file, a job taking its row (the same config as
+the experiments' :func:`sim.experiment.build_config` for the same values), refusals that
+name the file."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+from sim.config import ConfigError, compose_config, compose_raw, to_config
+from sim.experiment import build_config
+from sim.experiment.draws import apply_draw, design, main, read_draw
+from sim.experiment.uncertainty import sample_parameters, world_priors
+
+LEVERS = ["us_distrust_of_cn", "spill_open"]
+
+
+def test_a_design_numbers_its_draws_and_holds_the_sampled_values():
+    frame = design(LEVERS, 5, seed=3)
+    assert list(frame.columns) == ["draw", *LEVERS] and frame["draw"].tolist() == [0, 1, 2, 3, 4]
+    pd.testing.assert_frame_equal(frame[LEVERS], sample_parameters(LEVERS, 5, seed=3))
+    world = design(LEVERS, 5, seed=3, prior="world")  # triangular at the fitted values
+    pd.testing.assert_frame_equal(
+        world[LEVERS], sample_parameters(world_priors(LEVERS, "calibrated"), 5, seed=3))
+    with pytest.raises(ValueError, match="prior 'posterior'"):
+        design(LEVERS, 5, prior="posterior")
+
+
+def test_the_command_writes_the_design_and_refuses_an_unknown_lever(tmp_path, capsys):
+    path = tmp_path / "d.csv"
+    assert main([*LEVERS, "--n", "4", "--seed", "1", "--out", str(path)]) == 0
+    written = pd.read_csv(path)
+    pd.testing.assert_frame_equal(written, design(LEVERS, 4, seed=1))  # floats round-trip
+    assert main(["no_such_lever", "--n", "4"]) == 2
+    assert "unknown lever 'no_such_lever'" in capsys.readouterr().err
+
+
+def test_a_draw_sets_the_same_config_as_the_experiments_do(tmp_path):
+    path = tmp_path / "d.csv"
+    design(LEVERS, 3, seed=2).to_csv(path, index=False, float_format="%.17g")
+    tree = compose_raw(["world=small", f"draw.file={path}", "draw.index=2", "seed=4"])
+    drawn = apply_draw(tree)
+    values = design(LEVERS, 3, seed=2).iloc[2][LEVERS].to_dict()
+    assert drawn == {"file": str(path), "index": 2, "values": values}
+    config = to_config(tree)
+    expected = build_config(values, seed=4, world="small")
+    assert config.world == expected.world and config.scenario == expected.scenario
+    assert config.world.capability.spill_open == values["spill_open"]
+    assert apply_draw(compose_raw(["world=small"])) is None  # no draw: nothing changes
+
+
+def test_an_empty_cell_leaves_the_lever_and_bad_rows_are_refused(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("draw,spill_open,us_distrust_of_cn\n0,0.3,\n1,abc,-2\n")
+    assert read_draw(path, 0) == {"spill_open": 0.3}
+    with pytest.raises(ConfigError, match=r"draw 1, spill_open\) = 'abc'.*a number"):
+        read_draw(path, 1)
+    with pytest.raises(ConfigError, match=r"draw.index = 7 .*it has 0..1"):
+        read_draw(path, 7)
+    with pytest.raises(ConfigError, match=r"draw.file = .*missing.csv.*an existing design"):
+        read_draw(tmp_path / "missing.csv", 0)
+    path.write_text("draw,spill_open\n0,1.5\n")  # outside the lever's range [0, 1]
+    tree = compose_raw(["world=small", f"draw.file={path}", "draw.index=0"])
+    with pytest.raises(ConfigError, match=r"spill_open = 1.5 is outside its range"):
+        apply_draw(copy.deepcopy(tree))
+
+
+def test_a_draw_index_without_a_file_is_refused():
+    with pytest.raises(ConfigError, match=r"draw.file = None .*set together with draw.index"):
+        compose_config(["world=small", "draw.index=3"])
