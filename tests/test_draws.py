@@ -1,11 +1,15 @@
 """Parameter draws in a sweep: the design file, a job taking its row (the same config as
 the experiments' :func:`sim.experiment.build_config` for the same values), refusals that
-name the file."""
+name the file, and a sweep of draws × seeds through ``python -m sim -m``."""
 
 from __future__ import annotations
 
 import copy
+import json
+import subprocess
+import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,3 +74,28 @@ def test_an_empty_cell_leaves_the_lever_and_bad_rows_are_refused(tmp_path):
 def test_a_draw_index_without_a_file_is_refused():
     with pytest.raises(ConfigError, match=r"draw.file = None .*set together with draw.index"):
         compose_config(["world=small", "draw.index=3"])
+
+
+@pytest.mark.slow
+def test_a_sweep_of_draws_by_seeds_gathers_the_draws_and_their_share(tmp_path):
+    path = tmp_path / "design.csv"
+    assert main([*LEVERS, "--n", "2", "--seed", "5", "--out", str(path)]) == 0
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", "world=small", "world.start=2025-07",
+         "world.end=2026-03", f"draw.file={path}", "draw.index=0,1", "seed=0,1",
+         "output.plots=false", "output.report=false", "output.progress=false",
+         f"hydra.sweep.dir={sweep}"], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    runs = pd.read_csv(sweep / "gathered" / "runs.csv")
+    assert len(runs) == 4 and (runs.status == "finished").all()
+    drawn = design(LEVERS, 2, seed=5).set_index("draw")
+    for row in runs.itertuples():
+        assert runs.loc[row.Index, "draw.spill_open"] == drawn.loc[row.draw, "spill_open"]
+        summary = json.loads((sweep / row.run / "summary.json").read_text())
+        assert summary["draw"]["index"] == row.draw
+    table = pd.read_csv(sweep / "gathered" / "uncertainty.csv")
+    row = table[(table.quantity == "value") & (table.outcome == "cn_share_startups")].iloc[0]
+    values = runs["cn_share_startups"].to_numpy()
+    assert (row["n_draws"], row["n_runs"]) == (2, 4)
+    assert row["var_total"] == pytest.approx(np.var(values))

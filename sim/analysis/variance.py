@@ -135,3 +135,75 @@ def variance_table(frame: pd.DataFrame, by: Sequence[str], draw: str = "draw",
             split = variance_split(part[value].to_numpy(dtype=float), part[draw].to_numpy())
             rows.append({**dict(zip(by, keys, strict=True)), **asdict(split)})
     return pd.DataFrame(rows, columns=[*by, *SPLIT_COLUMNS])
+
+
+#: Columns of a runs table (``gathered/runs.csv``) that are no swept parameter.
+RUN_COLUMNS: tuple[str, ...] = ("run", "scenario", "seed", "status", "draw")
+
+
+def swept_in_runs(runs: pd.DataFrame, outcomes: Sequence[str]) -> list[str]:
+    """The override columns of a runs table that take more than one value among its
+    finished runs (the draw's columns, ``draw`` and ``draw.<lever>``, are not overrides)."""
+    finished = runs[runs["status"] == "finished"] if "status" in runs.columns else runs
+    return [c for c in runs.columns
+            if c not in RUN_COLUMNS and not c.startswith("draw.") and c not in outcomes
+            and finished[c].nunique(dropna=False) > 1]
+
+
+def uncertainty_table(runs: pd.DataFrame, outcomes: Sequence[str] | None = None,
+                      baseline: str = "baseline") -> pd.DataFrame:
+    """Each outcome's spread across draws × seeds, split between parameters and seeds.
+
+    Per outcome and *variant* (scenario and value of every swept override; the draws and
+    seeds are pooled, never the variants), :func:`variance_split` of
+
+    - ``quantity = "value"``: the outcome of each run;
+    - ``quantity = "difference"``: for a scenario other than ``baseline``, its run minus the
+      baseline run with the same seed, draw and override values (common random numbers and
+      common parameters), so that the split says how much of the *effect's* spread the
+      parameters make.
+
+    Args:
+        runs: a runs table with a ``draw`` column (``gathered/runs.csv`` of a sweep of
+            parameter draws); runs that did not finish are left out.
+        outcomes: outcome columns (default: every one of
+            :data:`sim.analysis.outcomes.OUTCOMES` the table has).
+        baseline: the scenario the differences are taken from.
+
+    Returns:
+        Columns ``quantity``, ``outcome``, ``unit``, ``scenario``, the swept overrides, then
+        :data:`SPLIT_COLUMNS` (``low`` and ``high`` the 90% interval of the runs, draws and
+        seeds together: it includes parameter uncertainty).
+
+    Raises:
+        KeyError: a runs table without a ``draw`` column.
+    """
+    from sim.analysis.outcomes import OUTCOMES, outcome
+
+    if "draw" not in runs.columns:
+        raise KeyError("uncertainty_table: the runs table has no 'draw' column (a sweep of "
+                       "parameter draws has one)")
+    outcomes = [c for c in (outcomes if outcomes is not None else OUTCOMES) if c in runs]
+    params = swept_in_runs(runs, outcomes)
+    finished = runs[runs["status"] == "finished"] if "status" in runs.columns else runs
+    ids = ["scenario", "seed", "draw", *params]
+    long = finished[[*ids, *outcomes]].melt(id_vars=ids, value_vars=outcomes,
+                                           var_name="outcome", value_name="value")
+    by = ["outcome", "scenario", *params]
+    parts = [variance_table(long, by).assign(quantity="value")]
+    base = long.loc[long["scenario"] == baseline].drop(columns="scenario").rename(
+        columns={"value": "baseline"})
+    others = long.loc[long["scenario"] != baseline]
+    if len(base) and len(others):
+        # pandas merges a missing override with a missing one: a default with a default
+        pairs = others.merge(base, on=["outcome", "seed", "draw", *params], how="inner")
+        pairs["value"] = pairs["value"] - pairs["baseline"]
+        parts.append(variance_table(pairs, by).assign(quantity="difference"))
+    table = pd.concat(parts, ignore_index=True)
+    table["unit"] = table["outcome"].map(lambda name: outcome(name).unit)
+    order = {name: i for i, name in enumerate(outcomes)}
+    table = table.sort_values(["quantity", "outcome"], key=lambda s: s.map(order)
+                              if s.name == "outcome" else s.map({"value": 0, "difference": 1}),
+                              kind="stable")
+    return table[["quantity", "outcome", "unit", "scenario", *params, *SPLIT_COLUMNS]
+                 ].reset_index(drop=True)
