@@ -41,7 +41,6 @@ from typing import Any
 import pandas as pd
 from hydra.experimental.callback import Callback
 
-from sim.analysis.headline import HEADLINES
 from sim.analysis.outcomes import compute_outcomes
 from sim.analysis.sweep_stats import difference_table
 from sim.analysis.variance import uncertainty_table
@@ -52,8 +51,11 @@ from sim.tools.metric_docs import metrics_table
 from sim.tools.series_store import CATEGORIES, CSV_ROWS, SeriesWriter, labelled, series_schema
 from sim.tools.sweep_runs import (
     GATHERED,
+    HEADLINE_METRICS,
+    EventTable,
     RunRecord,
     has_draws,
+    headline_rows,
     parameter_frame,
     read_table,
     run_folders,
@@ -68,39 +70,6 @@ SCORED_RUNS = 10  #: baseline runs read back for the sweep's validation scorecar
 CONSOLIDATE = 16
 #: What a gather reads: every series (``full``) or the headline series only (``headline``).
 MODES: tuple[str, ...] = ("full", "headline")
-#: The metrics of the headline series: what a headline-only gather reads of each run.
-HEADLINE_METRICS: tuple[str, ...] = tuple(sorted({h.metric for h in HEADLINES}))
-_HEADLINE_KEYS = pd.MultiIndex.from_tuples(
-    [(h.metric, h.segment, h.entity) for h in HEADLINES], names=["metric", "segment", "entity"])
-
-
-def headline_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a tidy table that belong to a headline series."""
-    table = table[table["metric"].isin(HEADLINE_METRICS)]  # first the cheap cut
-    keys = pd.MultiIndex.from_arrays(
-        [table[c].astype(str) for c in ("metric", "segment", "entity")])
-    return table[keys.isin(_HEADLINE_KEYS)].reset_index(drop=True)
-
-
-class _Events:
-    """The sweep's events, one row per (scenario, month, kind, label), gathered run by run."""
-
-    def __init__(self) -> None:
-        self.rows: dict[tuple, dict[str, Any]] = {}
-
-    def add(self, run_dir: Path, scenario: str) -> None:
-        events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
-        events["scenario"] = scenario
-        for row in events.to_dict("records"):
-            key = (scenario, row.get("month"), row.get("kind"), row.get("label"))
-            self.rows.setdefault(key, row)
-
-    def frame(self) -> pd.DataFrame:
-        columns = ["month", "kind", "vendor", "bloc", "label", "scenario"]
-        frame = pd.DataFrame(list(self.rows.values()))
-        return frame.reindex(columns=list(dict.fromkeys([*frame.columns, *columns])))
-
-
 def _finished(records: Sequence[RunRecord], sweep_dir: Path) -> list[RunRecord]:
     done = [r for r in records if r.status == "finished"]
     if not done:
@@ -116,7 +85,7 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     sweep_dir = Path(sweep_dir)
     records = sweep_records(sweep_dir)
     params, draws = parameter_frame(records), has_draws(records)
-    tables, events = [], _Events()
+    tables, events = [], EventTable()
     for record in _finished(records, sweep_dir):
         tables.append(labelled(read_table(record.folder), record, params, draws))
         events.add(record.folder, record.scenario)
@@ -179,7 +148,7 @@ def _stream(records: Sequence[RunRecord], finished: Sequence[RunRecord], out: Pa
     and (``full``) their series into the dataset. Returns the runs table, the headline
     series of every run, the events and what the series writer wrote."""
     params, draws = parameter_frame(records), has_draws(records)
-    rows, heads, recent, events, units = [], [], [], _Events(), {}
+    rows, heads, recent, events, units = [], [], [], EventTable(), {}
     written: dict[str, Any] = {"rows": 0, "runs": 0, "parts": 0, "csv": False}
     writer = SeriesWriter(out, series_schema(params, draws), csv_rows) if mode == "full" \
         else None

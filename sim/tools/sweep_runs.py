@@ -1,5 +1,6 @@
 """The runs of a sweep folder: which finished, what each was (scenario, seed, overrides,
-parameter draw), read from small files only, and the table of ``gathered/runs.csv``.
+parameter draw), read from small files only; a run's table (all of it, or its headline
+series) and events; and the table of ``gathered/runs.csv``.
 
 :func:`sweep_records` reads each run's ``overrides.yaml`` and ``summary.json`` (the saved
 config only where neither says the scenario or seed): a first pass over a sweep that costs
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.analysis.headline import HEADLINES
 from sim.analysis.outcomes import OUTCOMES
 from sim.core.calendar import format_month, parse_month
 from sim.core.dates import SCENARIO_FROM
@@ -227,3 +229,36 @@ def run_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
         frame[key] = typed(frame[key])
     frame[outcomes] = frame[outcomes].astype(np.float64)
     return frame.sort_values("run", kind="stable").reset_index(drop=True)
+
+
+#: The metrics of the headline series: what a headline-only gather reads of each run.
+HEADLINE_METRICS: tuple[str, ...] = tuple(sorted({h.metric for h in HEADLINES}))
+_HEADLINE_KEYS = pd.MultiIndex.from_tuples(
+    [(h.metric, h.segment, h.entity) for h in HEADLINES], names=["metric", "segment", "entity"])
+
+
+def headline_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a tidy table that belong to a headline series."""
+    table = table[table["metric"].isin(HEADLINE_METRICS)]  # first the cheap cut
+    keys = pd.MultiIndex.from_arrays(
+        [table[c].astype(str) for c in ("metric", "segment", "entity")])
+    return table[keys.isin(_HEADLINE_KEYS)].reset_index(drop=True)
+
+
+class EventTable:
+    """The sweep's events, one row per (scenario, month, kind, label), gathered run by run."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple, dict[str, Any]] = {}
+
+    def add(self, run_dir: Path, scenario: str) -> None:
+        events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
+        events["scenario"] = scenario
+        for row in events.to_dict("records"):
+            key = (scenario, row.get("month"), row.get("kind"), row.get("label"))
+            self.rows.setdefault(key, row)
+
+    def frame(self) -> pd.DataFrame:
+        columns = ["month", "kind", "vendor", "bloc", "label", "scenario"]
+        frame = pd.DataFrame(list(self.rows.values()))
+        return frame.reindex(columns=list(dict.fromkeys([*frame.columns, *columns])))
