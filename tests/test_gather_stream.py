@@ -114,13 +114,6 @@ def test_metrics_csv_describes_every_metric_of_the_series_and_every_outcome(swee
         "Chinese models' share of startup tokens, mean after the recorded history")
 
 
-def test_every_metric_the_small_world_records_is_described(baseline):
-    docs = documented_metrics()
-    assert docs, "docs/MODEL.md section 10 should list the metrics"
-    missing = sorted(set(baseline.table["metric"].astype(str)) - set(docs))
-    assert not missing, f"metrics without a row in docs/MODEL.md section 10: {missing}"
-
-
 def test_a_headline_only_gather_gives_the_full_gathers_runs_table(sweep_dir):
     full = pd.read_csv(write_gathered(sweep_dir, [DATE], plots=False) / "runs.csv")
     out = write_gathered(sweep_dir, [DATE], plots=False, mode="headline")

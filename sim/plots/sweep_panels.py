@@ -162,6 +162,9 @@ def sweep_label(gathered: pd.DataFrame) -> str:
     params = parameter_columns(gathered)
     text = f"Sweep: {n_scen} scenario{'s' * (n_scen != 1)} × {n_seeds} seed" \
            f"{'s' * (n_seeds != 1)}"
+    if "draw" in gathered.columns:  # parameter draws: pooled with the seeds in every band
+        n_draws = gathered["draw"].nunique()
+        text += f" × {n_draws} parameter draw{'s' * (n_draws != 1)}"
     if params:
         text += " × " + ", ".join(f"{p} ({gathered[p].nunique()} values)" for p in params)
     return text

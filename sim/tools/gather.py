@@ -218,6 +218,8 @@ def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
     uncertainty = uncertainty_table(runs) if has_draws(records) else None
     if uncertainty is not None:
         write_table(uncertainty, out, "uncertainty", ["csv"])
+    else:  # an earlier gather's, of draws since removed
+        (out / "uncertainty.csv").unlink(missing_ok=True)
     dates: list[str] = []
     if mode == "full":
         months = sorted(heads["month"].astype(str).unique()) if len(heads) else []
