@@ -139,12 +139,13 @@ def scenario_colors(styles: Mapping[Variant, Mapping[str, Any]]) -> dict[str, st
 
 def variant_legend(fig: Figure, styles: Mapping[Variant, Mapping[str, Any]],
                    params: Sequence[str], events_marked: bool,
-                   extra: Sequence[Line2D] = ()) -> None:
-    """One legend under the figure: a line per variant, the band, the event lines."""
+                   extra: Sequence[Line2D] = (), across: str = "across seeds") -> None:
+    """One legend under the figure: a line per variant, the band (5th–95th percentile
+    ``across`` the runs: seeds, or draws and seeds), the event lines."""
     handles = [Line2D([], [], label=variant_label(v, params), **style)
                for v, style in styles.items()]
     handles.append(Line2D([], [], color=GREY, lw=6, alpha=0.35,
-                          label="5th–95th percentile across seeds"))
+                          label=f"5th–95th percentile {across}"))
     if events_marked:
         handles.append(Line2D([], [], color=GREY, lw=0.6, ls=(0, (2, 2)),
                               label="the scenario's events (its colour)"))

@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 from hydra.experimental.callback import Callback
+from pandas.api.types import union_categoricals
 
 from sim.analysis.outcomes import compute_outcomes
 from sim.analysis.sweep_stats import difference_table
@@ -70,6 +71,17 @@ SCORED_RUNS = 10  #: baseline runs read back for the sweep's validation scorecar
 CONSOLIDATE = 16
 #: What a gather reads: every series (``full``) or the headline series only (``headline``).
 MODES: tuple[str, ...] = ("full", "headline")
+def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Runs' labelled tables as one, the :data:`CATEGORIES` kept categorical (over the
+    union of their categories: pandas would turn categoricals that differ into text)."""
+    frames = list(frames)
+    for column in CATEGORIES:
+        categories = union_categoricals([f[column] for f in frames]).categories
+        frames = [f.assign(**{column: f[column].cat.set_categories(categories)})
+                  for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
 def _finished(records: Sequence[RunRecord], sweep_dir: Path) -> list[RunRecord]:
     done = [r for r in records if r.status == "finished"]
     if not done:
@@ -163,10 +175,9 @@ def _stream(records: Sequence[RunRecord], finished: Sequence[RunRecord], out: Pa
                         index=False):
                     units.setdefault(str(metric), set()).add(str(unit))
                 writer.write(labelled(table, record, params, draws))
-                recent.append(labelled(head, record, params, draws).astype(
-                    {c: str for c in CATEGORIES}))
+                recent.append(labelled(head, record, params, draws))
                 if len(recent) == CONSOLIDATE:  # a small frame's overhead is some 20 KB
-                    heads.append(pd.concat(recent, ignore_index=True))
+                    heads.append(joined(recent))
                     recent = []
             events.add(record.folder, record.scenario)
             if i % every == 0 or i == len(finished):
@@ -179,7 +190,7 @@ def _stream(records: Sequence[RunRecord], finished: Sequence[RunRecord], out: Pa
         raise
     rows += [run_row(r) for r in records if r.status != "finished"]
     heads += recent
-    head_table = pd.concat(heads, ignore_index=True) if heads else pd.DataFrame()
+    head_table = joined(heads) if heads else pd.DataFrame()
     written["units"] = units
     return run_table(rows), head_table, events.frame(), written
 
