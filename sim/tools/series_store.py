@@ -37,9 +37,10 @@ log = logging.getLogger("sim.tools.gather")
 #: At most this many rows in one part file of the Parquet dataset (a run's rows are never
 #: split between two files): some 60 small-world runs of eight years.
 PART_ROWS = 5_000_000
-#: The long table's CSV is written while it has at most this many rows (about 300 MB; 37
-#: small-world runs of eight years at 80,000 rows each); above, the series are in Parquet
-#: only, and ``runs.csv`` (one row per run) is the table any reader opens.
+#: The long table's CSV is written while it has at most this many rows (37 small-world runs
+#: of eight years at 80,000 rows each; 350-600 MB at 120-200 bytes a row, against some 7
+#: bytes a row in Parquet); above, the series are in Parquet only, and ``runs.csv`` (one
+#: row per run) is the table any reader opens.
 CSV_ROWS = 3_000_000
 #: The columns stored as dictionaries (categoricals): a run's own table's, and its folder.
 CATEGORIES: tuple[str, ...] = ("metric", "entity", "segment", "unit", "run")
