@@ -76,6 +76,16 @@ def test_a_draw_index_without_a_file_is_refused():
         compose_config(["world=small", "draw.index=3"])
 
 
+def test_a_run_of_a_missing_design_file_is_refused_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "world=small", f"draw.file={tmp_path / 'no.csv'}",
+         "draw.index=0", f"hydra.run.dir={tmp_path / 'run'}"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "error: draw.file = " in result.stderr and "an existing design file" in result.stderr
+    assert not (tmp_path / "run").exists()  # nothing left of the refused run
+
+
 @pytest.mark.slow
 def test_a_sweep_of_draws_by_seeds_gathers_the_draws_and_their_share(tmp_path):
     path = tmp_path / "design.csv"
