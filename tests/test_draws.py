@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.config import ConfigError, compose_config, compose_raw, to_config
+from sim.config import SCENARIOS_DIR, ConfigError, compose_config, compose_raw, to_config
 from sim.experiment import build_config
 from sim.experiment.draws import apply_draw, design, main, read_draw
 from sim.experiment.uncertainty import sample_parameters, world_priors
 
 LEVERS = ["us_distrust_of_cn", "spill_open"]
+ROOT = SCENARIOS_DIR.parent
 
 
 def test_a_design_numbers_its_draws_and_holds_the_sampled_values():
@@ -80,7 +81,7 @@ def test_a_run_of_a_missing_design_file_is_refused_in_one_line(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "sim", "world=small", f"draw.file={tmp_path / 'no.csv'}",
          "draw.index=0", f"hydra.run.dir={tmp_path / 'run'}"],
-        capture_output=True, text=True, timeout=300)
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert "error: draw.file = " in result.stderr and "an existing design file" in result.stderr
     assert not (tmp_path / "run").exists()  # nothing left of the refused run
@@ -95,7 +96,7 @@ def test_a_sweep_of_draws_by_seeds_gathers_the_draws_and_their_share(tmp_path):
         [sys.executable, "-m", "sim", "-m", "world=small", "world.start=2025-07",
          "world.end=2026-03", f"draw.file={path}", "draw.index=0,1", "seed=0,1",
          "output.plots=false", "output.report=false", "output.progress=false",
-         f"hydra.sweep.dir={sweep}"], capture_output=True, text=True, timeout=900)
+         f"hydra.sweep.dir={sweep}"], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     runs = pd.read_csv(sweep / "gathered" / "runs.csv")
     assert len(runs) == 4 and (runs.status == "finished").all()
