@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.headline import HEADLINES, Headline
-from sim.analysis.tidy import entity_series
 
 _HEADLINES = {h.key: h for h in HEADLINES}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -107,12 +106,28 @@ def compute_outcomes(table: pd.DataFrame, history_until: str,
                      names: Iterable[str] | None = None) -> dict[str, float]:
     """The named outcomes of a run's tidy table (all of :data:`OUTCOMES` by default)."""
     wanted = [outcome(n) for n in names] if names is not None else list(OUTCOMES.values())
-    series: dict[str, pd.Series] = {}
+    series = _headline_series(table, {o.headline for o in wanted})
     out = {}
     for o in wanted:
-        h = o.headline
-        if h.key not in series:
-            series[h.key] = entity_series(table, h.metric, h.segment, h.entity).sort_index()
+        found = series[o.headline.key]
         # a series the run does not record (a segment the world lacks) is missing: NaN
-        out[o.name] = o.of(series[h.key], history_until) if len(series[h.key]) else np.nan
+        out[o.name] = o.of(found, history_until) if len(found) else np.nan
+    return out
+
+
+def _headline_series(table: pd.DataFrame, headlines: Iterable[Headline]
+                     ) -> dict[str, pd.Series]:
+    """Each headline's series by month (sorted), the rows
+    :func:`sim.analysis.tidy.entity_series` picks: the rows of the metrics taken once, then
+    each series by plain array comparisons (a gather computes thousands of runs')."""
+    headlines = list(headlines)
+    picked = table[table["metric"].isin({h.metric for h in headlines})]
+    metric, segment, entity, month = (picked[c].to_numpy(dtype=object)
+                                      for c in ("metric", "segment", "entity", "month"))
+    value = picked["value"].to_numpy(dtype=float)
+    out = {}
+    for h in headlines:
+        mask = (metric == h.metric) & (segment == h.segment) & (entity == h.entity)
+        out[h.key] = pd.Series(value[mask], index=pd.Index(month[mask], name="month"),
+                               name="value").sort_index()
     return out

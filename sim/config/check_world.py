@@ -165,3 +165,8 @@ def check_world(cfg: Config) -> None:
                               "one of " + ", ".join(FIGURE_FORMATS))
     for i, date in enumerate(cfg.output.report_dates):
         month(f"output.report_dates[{i}]", date)
+    if (cfg.draw.file is None) != (cfg.draw.index is None):  # a draw is a row of a file
+        given, missing = ("draw.file", "draw.index") if cfg.draw.file is not None \
+            else ("draw.index", "draw.file")
+        raise ConfigError(missing, None, f"set together with {given}: a parameter draw is a "
+                                         "row (draw.index) of a design file (draw.file)")

@@ -238,6 +238,7 @@ def parameter_tables(cfg: Config) -> str:
                  "The default scenario (baseline) has no events; the default column gives the "
                  "value an event takes when it does not set the field.\n\n" + event_table()),
         _section(_code("output"), type(cfg.output), node_table("output", cfg.output)),
+        _section(_code("draw"), type(cfg.draw), node_table("draw", cfg.draw)),
     ]
     return "\n\n".join(parts)
 
