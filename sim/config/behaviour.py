@@ -140,8 +140,9 @@ class CapabilityConfig:
                                                       "from the data)", lo=0, hi=60,
                                                   origin="calibrated")
     oom_per_year: float = param(unit="OOM per year",
-                                doc="frontier growth of effective compute, to read gaps in months",
-                                lo=0, lo_open=True, hi=5, origin="data")
+                                doc="frontier growth of effective compute (training compute "
+                                    "and algorithmic progress), to read gaps in months",
+                                lo=0, lo_open=True, hi=5, origin="estimated")
     tokens_per_param: float = param(unit="tokens per parameter",
                                     doc="training tokens per parameter when a model's size is "
                                         "unpublished (compute-optimal)", lo=1, hi=10000,
@@ -152,7 +153,7 @@ class CapabilityConfig:
                                          origin="assumption")
     active_params_elasticity: float = param(unit="1",
                                             doc="growth of active parameters per unit growth of "
-                                                "log compute in new releases", lo=0, hi=1,
+                                                "capability (OOM) in new releases", lo=0, hi=1,
                                             origin="assumption")
 
 
