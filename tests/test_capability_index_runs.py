@@ -102,3 +102,13 @@ def test_the_closed_open_gap_of_2025_is_near_the_index_data(baseline):
     frontier = table[table.metric == "frontier_index"].pivot_table(
         index="month", columns="entity", values="value")
     assert np.allclose(frontier["closed"] - frontier["open"], gap, equal_nan=True)
+
+
+def test_knowledge_continues_smoothly_when_the_history_ends(baseline):
+    """No lab's knowledge moves more from 2025-12 to 2026-01 than one and a half times its
+    median monthly move of 2025: the offsets are estimates that the end of the history does
+    not change (releases may still jump: the overhang ships by the release rule)."""
+    knowledge = baseline.series("knowledge")
+    moves = knowledge.diff()
+    typical = moves.loc["2025-01":"2025-12"].abs().median()
+    assert (moves.loc["2026-01"].abs() <= 1.5 * typical).all(), moves.loc["2026-01"] / typical
