@@ -65,7 +65,7 @@ FIRMS = ("volume_median_mtok", "volume_sigma", "alpha", "alpha_min",
          "self_host_overhead")
 GOVERNMENT = {"US": ("export_level",), "CN": ("energy_subsidy", "compute_subsidy")}
 NATIONS = ("alpha", "budget_share", "tokens_per_user_mtok", "initial_adoption", "bass_p",
-           "bass_q")
+           "bass_q", "income_elasticity_of_alpha", "income_sigma_scale")
 DEVICES = ("alpha", "demand_mtok_at_start", "efficiency_weight")
 
 #: Metrics whose NaN means "undefined" (docs/outputs.md, "Rows that do not exist"): a

@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.core.constants import SECONDS_PER_MONTH
 from sim.market import capability as cap
-from sim.market import compute, cost, finance
+from sim.market import compute, cost, finance, pricing
 from sim.rules import RuleError
 
 
@@ -251,15 +251,27 @@ class Vendor(mesa.Agent):
             self.price = price
 
     def maybe_release(self) -> None:
-        """After the history, ask the release rule whether to ship the lab's knowledge now."""
+        """After the history, ask the release rule whether to ship the lab's knowledge now.
+
+        The rule decides when; the lab decides how much: its knowledge, at most the
+        frontier's growth since its previous model above that model
+        (:func:`sim.market.capability.release_step`), so that knowledge accumulated beyond
+        it ships over successive releases:
+
+            q' = min(k, q + g * min(t - t_last, M) / 12)
+        """
         if self.model.clock.in_history() or not self.active:
             return
         decide = self.model.rules["vendor_release"]
         if not decide(self, self.model):
             return
-        growth = max(0.0, self.knowledge - self.capability)
-        scale = 10.0 ** (self.model.cfg.world.capability.active_params_elasticity * growth)
-        self.release(self.model_name_next(), self.openness, self.knowledge,
+        world = self.model.cfg.world.capability
+        step = cap.release_step(self.model.month - self.release_month, world.oom_per_year,
+                                world.release_catch_up_months)
+        capability = cap.released_capability(self.capability, self.knowledge, step)
+        growth = max(0.0, capability - self.capability)
+        scale = 10.0 ** (world.active_params_elasticity * growth)
+        self.release(self.model_name_next(), self.openness, capability,
                      self.active_params_b * scale, self.total_params_b * scale)
 
     def model_name_next(self) -> str:
@@ -311,9 +323,14 @@ class Vendor(mesa.Agent):
         self.price, self.held_until, self.subsidised = price, until, subsidised
 
     def set_price(self, market) -> None:
-        """Move the price towards the pricing rule's target (geometric partial adjustment).
+        """Move the price towards the pricing rule's target (geometric partial adjustment),
+        by at most ``max_monthly_change`` of the list price (list-price stickiness):
 
-            p' = p ** (1 - l) * target ** l,     l = pricing inertia
+            p' = clip(p ** (1 - l) * target ** l, (1 - c) p, (1 + c) p)
+
+        with l the pricing inertia and c ``world.pricing.max_monthly_change``
+        (:func:`sim.market.pricing.partial_adjustment`, :func:`sim.market.pricing.sticky_price`).
+        A price held by the history or a price event is not moved (the event says so).
         """
         if not self.active or self.model.month <= self.held_until or self.model.clock.in_history():
             return
@@ -324,8 +341,9 @@ class Vendor(mesa.Agent):
             raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
                             f"{target!r}; a price must be a positive finite number "
                             "(USD per million tokens)")
-        inertia = self.model.cfg.world.pricing.inertia
-        self.price = float(self.price ** (1.0 - inertia) * target ** inertia)
+        config = self.model.cfg.world.pricing
+        proposed = pricing.partial_adjustment(self.price, target, config.inertia)
+        self.price = pricing.sticky_price(self.price, proposed, config.max_monthly_change)
 
     # -- 6. books --------------------------------------------------------------------------
 

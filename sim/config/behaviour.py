@@ -151,6 +151,14 @@ class CapabilityConfig:
                                          doc="threshold release rule: knowledge gain that "
                                              "triggers a release", lo=0, lo_open=True, hi=5,
                                          origin="assumption")
+    release_catch_up_months: float | None = param(12.0, unit="months",
+                                                  doc="most months of frontier growth "
+                                                      "(oom_per_year) one release after the "
+                                                      "history adds to the lab's previous "
+                                                      "model; more knowledge ships in later "
+                                                      "releases (empty: no limit, a release "
+                                                      "ships all the lab knows)", lo=1,
+                                                  hi=120, origin="assumption")
     active_params_elasticity: float = param(unit="1",
                                             doc="growth of active parameters per unit growth of "
                                                 "capability (OOM) in new releases", lo=0, hi=1,
@@ -201,6 +209,12 @@ class PricingConfig:
     inertia: float = param(unit="1",
                            doc="share of the gap to the rule's target price closed each month",
                            lo=0, lo_open=True, hi=1, origin="calibrated")
+    max_monthly_change: float | None = param(0.3, unit="1",
+                                             doc="most a pricing rule moves a list price in "
+                                                 "a month, as a share of last month's price "
+                                                 "(list-price stickiness; price events are "
+                                                 "exempt; empty: no limit)", lo=0,
+                                             lo_open=True, hi=1000, origin="assumption")
     max_markup: float = param(unit="1", doc="highest price over marginal cost", lo=1,
                               lo_open=True, hi=1000, origin="assumption")
     cost_plus_markup: float = param(unit="1",

@@ -91,7 +91,8 @@ class EventConfig:
                              doc="the state pays the loss when the price is below cost",
                              origin="scenario")
     duration_months: int | None = param(None, unit="months",
-                                        doc="how long a price is held (empty: to the end)",
+                                        doc="how long a price is held (empty: to the end; a "
+                                            "price in the history: to history_until)",
                                         lo=1, hi=600, origin="scenario")
     level: float | None = param(None, unit="1",
                                 doc="export level, subsidy rate, or privacy-concern shift",

@@ -340,6 +340,12 @@ LEVERS: dict[str, Lever] = _registry(
 )
 
 
+#: The levers that scenario discovery and the EMA model vary when none are named: each acts
+#: on every shipped scenario (an event lever adds its event where a scenario has none).
+DEFAULT_LEVERS: tuple[str, ...] = ("cn_price_factor", "export_level", "privacy_concern",
+                                   "us_distrust_of_cn", "spill_open", "quality_weight")
+
+
 def lever(name: str) -> Lever:
     """The named lever, or :class:`LeverError` listing the known ones."""
     if name not in LEVERS:

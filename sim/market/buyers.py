@@ -156,6 +156,56 @@ def firm_utility(base_utility, alpha, price, switching_cost, switches):
     return utility_at_price(base_utility, alpha, price) - switching_cost * switches
 
 
+def unga_leaning(ideal_point, ideal_point_us, ideal_point_cn):
+    """A country's geopolitical leaning from its UN General Assembly voting (1).
+
+        leaning = clip((|x - x_US| - |x - x_CN|) / |x_US - x_CN|, -1, 1)
+
+    with x the country's UNGA ideal point (Bailey, Strezhnev and Voeten 2017: one dimension
+    estimated from all recorded votes) and x_US, x_CN those of the United States and
+    China. The leaning is the country's distance to the US minus its distance to China,
+    in units of the US-China distance: -1 at the US's position, +1 at China's, linear in
+    between (where it equals 2 (x - x_US) / (x_CN - x_US) - 1), and -1 or +1 beyond a
+    pole (a country that votes further from the US than China does leans fully to China).
+    A country closer to China in its votes leans more to China.
+
+    Args:
+        ideal_point: x, the country's ideal point (ideal-point units), scalar or array.
+        ideal_point_us, ideal_point_cn: x_US and x_CN (ideal-point units), distinct.
+    """
+    span = abs(ideal_point_us - ideal_point_cn)
+    if not span > 0:
+        raise ValueError("the US and China ideal points must differ, got "
+                         f"{ideal_point_us!r} and {ideal_point_cn!r}")
+    x = np.asarray(ideal_point, dtype=float)
+    return np.clip((np.abs(x - ideal_point_us) - np.abs(x - ideal_point_cn)) / span, -1.0, 1.0)
+
+
+def price_sensitivity(alpha, reference_income, income, income_elasticity):
+    """A nation's buyer's price sensitivity at its income (utils per log-USD).
+
+        a = alpha * (Y_ref / y) ** eta
+
+    Poorer buyers are more price sensitive: alpha at the reference income Y_ref, eta the
+    elasticity of price sensitivity to income (1). Incomes y and Y_ref in USD per person
+    per year; y may be one income per country (K,) or per income type (K, n).
+    """
+    return alpha * (reference_income / np.asarray(income, dtype=float)) ** income_elasticity
+
+
+def mix_over_types(mix, shares_by_type):
+    """A country's choice shares: its income types' shares, weighted by its users' mix (1).
+
+        s_j = sum_i m_i s_ij
+
+    Args:
+        mix: m_i, the share of the country's users of income type i (sums to one over
+            types), (n,) for one country or (K, n).
+        shares_by_type: s_ij, each type's choice shares, (n, J) or (K, n, J).
+    """
+    return (np.asarray(mix)[..., None] * shares_by_type).sum(axis=-2)
+
+
 def nation_base_utility(capability, appeal, leaning_sign, is_api, leaning,
                         quality_weight, geo_weight, self_host_penalty):
     """A country's utility for an offering without the price term (utils).

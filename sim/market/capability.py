@@ -24,6 +24,11 @@ Levinthal 1989), plus the excess x of a release above that path, which decays at
 The bonus moves towards a share of the lab's gap to the open frontier (what open
 releases have published, visible at once) or, smaller, to the closed frontier of
 ``lag`` months ago (ideas and people circulate anyway).
+
+A release after the recorded history ships the lab's knowledge at the pace of progress
+(:func:`release_step`, :func:`released_capability`): a new model improves on the lab's
+previous one by at most the frontier's growth since that model, so knowledge accumulated
+beyond it (an overhang when the replay ends) ships over successive releases, not at once.
 """
 
 from __future__ import annotations
@@ -99,6 +104,32 @@ def absorb(bonus: np.ndarray, target: np.ndarray, speed: float) -> np.ndarray:
         b' = b + speed * (b* - b)
     """
     return bonus + speed * (target - bonus)
+
+
+def release_step(months_since_release: float, oom_per_year: float,
+                 catch_up_months: float | None) -> float:
+    """Most a release may improve on the lab's previous model (OOM).
+
+        dq_max = g * min(dt, M) / 12
+
+    with dt the months since the lab's previous release, g the frontier's growth
+    (``oom_per_year``, OOM per year) and M the most months of that growth one release can
+    catch up (``catch_up_months``; None: no limit, dq_max = inf).
+    """
+    if catch_up_months is None:
+        return math.inf
+    return oom_per_year * min(max(0.0, months_since_release), catch_up_months) / 12.0
+
+
+def released_capability(capability: float, knowledge: float, step_oom: float) -> float:
+    """Capability of the lab's next model (OOM): its knowledge, at most ``step_oom`` above its
+    current model.
+
+        q' = min(k, q + dq_max)
+
+    With no limit (dq_max = inf) the lab ships all it knows, q' = k.
+    """
+    return min(knowledge, capability + step_oom)
 
 
 def gap_in_months(gap_oom: float, oom_per_year: float) -> float:

@@ -10,13 +10,16 @@ vertical entry (:mod:`sim.model.entry`); those return values and the model keeps
 
 from __future__ import annotations
 
+from typing import Any
+
 import mesa
 import numpy as np
 
 from sim.agents.device_maker import DeviceMaker
 from sim.agents.government import Government
 from sim.agents.vendor import Vendor
-from sim.config import Config, validate
+from sim.config import Config, compose_config, validate
+from sim.config.keywords import keyword_overrides, seed_of
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
@@ -31,6 +34,7 @@ from sim.model.events import Timeline
 from sim.model.knowledge import Knowledge
 from sim.model.menu import Menu
 from sim.model.record import Recorder
+from sim.model.reporters import headline_collector
 from sim.population import segment
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth
@@ -42,8 +46,21 @@ from sim.rules.pricing import MarketView
 class AIMarket(mesa.Model):
     """The global AI market.
 
+    Build it from a composed config, ``AIMarket(cfg)``, or with keywords as Mesa models are
+    built, ``AIMarket(world="small", scenario="token_price_cut", seed=3, **{"world.end":
+    "2026-06"})``: the run of the command line ``python -m sim world=small
+    scenario=token_price_cut seed=3 world.end=2026-06`` (:mod:`sim.config.keywords`).
+
     Args:
-        cfg: a validated :class:`sim.config.Config` (see :func:`sim.config.compose_config`).
+        cfg: a validated :class:`sim.config.Config` (see :func:`sim.config.compose_config`);
+            or None, and the keywords compose one:
+        world, scenario, engine: names under ``scenarios/`` and the engine; the defaults of
+            ``scenarios/config.yaml`` if None.
+        seed, rng: the run's seed (``rng``: the name ``mesa.batch_run`` may pass it under);
+            neither gives a fresh seed from the operating system, Mesa's convention, so
+            ``batch_run``'s ``iterations`` give distinct seeds (``cfg.seed`` records it).
+        **overrides: config paths and values, with dots (``**{"world.end": "2026-06"}``)
+            or double underscores (``world__end="2026-06"``).
 
     Attributes:
         month: the current month number (:attr:`clock`'s; see :mod:`sim.core.calendar`).
@@ -57,11 +74,21 @@ class AIMarket(mesa.Model):
         owner, ownership: the owner of each vendor's API and the ownership matrix over the
             slots (:mod:`sim.market.ownership`): a product line prices with its parent.
         recorder: the tidy time series (:meth:`Recorder.to_frame`).
+        datacollector: Mesa's ``DataCollector``: ``month``, ``seed`` and every headline,
+            collected after each month (:mod:`sim.model.reporters`), so row ``k`` of
+            ``get_model_vars_dataframe()`` is the month after ``k + 1`` steps.
         rng, random: Mesa's generators, drawn from the named stream ``mesa`` (the model
             itself never uses them, so drawing from them changes no table).
     """
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config | None = None, *, world: str | None = None,
+                 scenario: str | None = None, seed: int | None = None, rng: Any = None,
+                 engine: str | None = None, **overrides: Any) -> None:
+        if cfg is None:
+            cfg = compose_config(keyword_overrides(world, scenario, seed_of(seed, rng), engine,
+                                                   overrides))
+        elif any(v is not None for v in (world, scenario, seed, rng, engine)) or overrides:
+            raise TypeError("AIMarket takes a Config or keywords, not both")
         validate(cfg)
         self.streams = Streams(cfg.seed)
         # Mesa seeds model.random from model.rng; a stream of their own keeps user draws
@@ -114,6 +141,7 @@ class AIMarket(mesa.Model):
         self.replay_history()
         self.knowledge.start()
         self.recorder = Recorder(self)
+        self.datacollector = headline_collector()
 
     @property
     def month(self) -> int:
@@ -134,9 +162,14 @@ class AIMarket(mesa.Model):
     # -- the month -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """Simulate one month (BLAS on one thread: :mod:`sim.core.threads`)."""
+        """Simulate one month (BLAS on one thread: :mod:`sim.core.threads`) and collect the
+        headlines; after the last month, free the model from Mesa's agent registry (Mesa
+        3.3.1 keeps every model alive in ``Agent._ids``, issue #3179)."""
         with one_blas_thread():
             self.simulate_month()
+        self.datacollector.collect(self)
+        if not self.running:
+            mesa.Agent._ids.pop(self, None)
 
     def simulate_month(self) -> None:
         """The month's phases, in order."""

@@ -3,12 +3,21 @@
 Events of a month are applied at the start of that month, history first, then the
 scenario's, each in file order. Events dated before the first simulated month are
 applied at set-up, so they define the market at the start.
+
+The history's releases and prices are replayed until ``world.history_until``, no further:
+after it the release and pricing rules decide (a shortened history is a backcast from
+that month). Only a lab's first model still comes from the history, without its list
+price (the model has no entry of its own; the rule prices the newcomer). The history's
+other events (export rules, bans, subsidies) stay, as policy the model does not decide. A
+price the history sets is held to ``history_until`` at most; a scenario's price event is
+held for its ``duration_months`` (without one, to the end).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import replace
 
 from sim import data
 from sim.config.check_events import check_event
@@ -31,6 +40,48 @@ def blended_price(price_in: float, price_out: float) -> float:
     the 3:1 input-to-output blend used by Artificial Analysis to compare vendors.
     """
     return (3.0 * price_in + price_out) / 4.0
+
+
+#: The kinds of history events that the rules take over after ``world.history_until``.
+RULED_KINDS = ("release", "price")
+
+
+def replayed(history: list[EventConfig], history_until: str) -> list[EventConfig]:
+    """The history's events a run replays.
+
+    All up to ``history_until``. After it the release and pricing rules decide: the
+    history's later prices and its later models of labs already on sale are left out; a
+    lab's first model (an entry, which no rule makes) is kept without its list price.
+    Policy events (export rules, bans, subsidies) are kept whatever their date.
+    """
+    last = parse_month(history_until)
+    firsts: dict[str | None, EventConfig] = {}  # each lab's earliest release (file order on ties)
+    for e in history:
+        if e.kind == "release" and (e.vendor not in firsts
+                                    or parse_month(e.date) < parse_month(firsts[e.vendor].date)):
+            firsts[e.vendor] = e
+    kept = []
+    for e in history:
+        if e.kind not in RULED_KINDS or parse_month(e.date) <= last:
+            kept.append(e)
+        elif firsts.get(e.vendor) is e:
+            kept.append(replace(e, price_in=None, price_out=None))
+    return kept
+
+
+def price_held_until(month: int, duration_months: int | None, from_history: bool,
+                     history_until: int, end: int) -> int:
+    """Last month (month number) a price event of ``month`` holds its price.
+
+    A price in the recorded history holds to ``history_until``, whatever its duration: no
+    rule moves a price before then, and after it the pricing rule does. A scenario's price
+    event holds for ``duration_months`` months, or to ``end`` without one, and at least to
+    ``history_until`` when dated inside the history.
+    """
+    if from_history:
+        return history_until
+    until = end if duration_months is None else month + duration_months - 1
+    return max(until, history_until) if month <= history_until else until
 
 
 class Timeline:
@@ -64,7 +115,7 @@ class Timeline:
         history = data.load_events(world.history_file) if world.history_file else []
         for i, event in enumerate(history):
             check_event(event, f"{world.history_file} row {i + 2}", world, history=True)
-        return cls(history, scenario)
+        return cls(replayed(history, world.history_until), scenario)
 
     def months(self) -> list[int]:
         return sorted(self.by_month)
@@ -125,10 +176,8 @@ class Timeline:
     def _price(self, model, e: EventConfig) -> None:
         vendors = [model.vendors_by_id[e.vendor]] if e.vendor else [
             v for v in model.vendors if v.bloc == e.bloc and v.active]
-        last = parse_month(model.cfg.world.end)
-        until = last if e.duration_months is None else model.month + e.duration_months - 1
-        if model.clock.in_history():
-            until = max(until, parse_month(model.cfg.world.history_until))
+        until = price_held_until(model.month, e.duration_months, id(e) in self.history_ids,
+                                 model.clock.history_until, parse_month(model.cfg.world.end))
         for vendor in vendors:
             price = (blended_price(e.price_in, e.price_out) if e.factor is None
                      else vendor.price * e.factor)
