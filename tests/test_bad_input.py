@@ -211,6 +211,8 @@ def test_elastic_demand_with_little_price_sensitivity_is_refused():
     with pytest.raises(ConfigError, match=r"world\.firms\.enterprises\.alpha = 0\.05 is not "
                                           r"allowed: at least .*price_elasticity = 2"):
         compose_config(["world=small", "world.demand.price_elasticity=2.0",
+                        # startups sensitive enough for capability up to 120 OOM (validate.py)
+                        "world.firms.startups.alpha=10",
                         "world.firms.enterprises.alpha=0.05",
                         "world.firms.enterprises.alpha_min=0"])
 
