@@ -79,6 +79,12 @@ RANGES = [
     ("world.capability.algo_halving_months=0.5", "world.capability.algo_halving_months"),
     ("world.capability.training_utilisation=0", "world.capability.training_utilisation"),
     ("world.capability.oom_per_year=0", "world.capability.oom_per_year"),
+    ("world.capability.index.points_per_oom=0", "world.capability.index.points_per_oom"),
+    ("world.capability.index.points_per_oom=nan", "world.capability.index.points_per_oom"),
+    ("world.capability.index.offset=-2000", "world.capability.index.offset"),
+    ("world.capability.shock_decay_per_month=1.5", "world.capability.shock_decay_per_month"),
+    ("world.capability.shock_decay_per_month=-0.1", "world.capability.shock_decay_per_month"),
+    ("world.vendors.deepseek.efficiency_oom=9", "world.vendors.deepseek.efficiency_oom"),
     ("world.compute.serving_utilisation=1.5", "world.compute.serving_utilisation"),
     ("world.compute.depreciation_per_month=0.9", "world.compute.depreciation_per_month"),
     ("world.compute.max_overload=-1", "world.compute.max_overload"),
@@ -205,6 +211,8 @@ def test_elastic_demand_with_little_price_sensitivity_is_refused():
     with pytest.raises(ConfigError, match=r"world\.firms\.enterprises\.alpha = 0\.05 is not "
                                           r"allowed: at least .*price_elasticity = 2"):
         compose_config(["world=small", "world.demand.price_elasticity=2.0",
+                        # startups sensitive enough for capability up to 120 OOM (validate.py)
+                        "world.firms.startups.alpha=10",
                         "world.firms.enterprises.alpha=0.05",
                         "world.firms.enterprises.alpha_min=0"])
 
@@ -249,7 +257,19 @@ EVENTS = [
     (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
           total_params_b=37.0, active_params_b=671.0), "active_params_b", "at most"),
     (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
-          capability=50.0), "capability", "[15, 40]"),
+          capability=150.0), "capability", "[15, 120]"),
+    (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
+          eci=-1.0), "eci", "(0, 1000]"),
+    (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
+          eci=float("inf")), "eci", "finite"),
+    (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
+          eci=999.0), "eci", "maps into [15, 120] OOM"),
+    (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
+          eci=140.0, capability=30.0), "events[0]", "at most one"),
+    (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
+          eci=140.0, frontier_lag_months=2.0), "events[0]", "at most one"),
+    (dict(date="2026-01", kind="price", vendor="deepseek", factor=0.5, eci=140.0), "eci",
+     "not used"),
     (dict(date="2026-01", kind="release", vendor="deepseek", openness="shared"),
      "openness", "one of"),
     (dict(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",

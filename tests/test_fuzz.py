@@ -69,14 +69,16 @@ NATIONS = ("alpha", "budget_share", "tokens_per_user_mtok", "initial_adoption", 
 DEVICES = ("alpha", "demand_mtok_at_start", "efficiency_weight")
 
 #: Metrics whose NaN means "undefined" (docs/outputs.md, "Rows that do not exist"): a
-#: line's cash, a bloc's Lerner index or frontier while it sells or has no model, the
-#: market's Lerner index in a month without API sales, the capability gaps while one side
-#: has no model, the quality-adjusted price index when no buyer's index is a float
+#: line's cash, a bloc's Lerner index or frontier while it sells or has no model (on the
+#: index too), the frontier of a kind with no model, the market's Lerner index in a month
+#: without API sales, the capability gaps while one side has no model (in months and on
+#: the index), the quality-adjusted price index when no buyer's index is a float
 #: (price-blind buyers: exp(-IV / a) leaves the float range), and the market elasticity
 #: in a month without API tokens.
 MAY_BE_NAN = {"cash", "lerner_bloc", "lerner_bloc_social_cost", "frontier_bloc",
-              "lerner_market", "lerner_market_social_cost", "capability_gap",
-              "capability_gap_months", "quality_adjusted_price", "market_elasticity"}
+              "frontier_bloc_index", "frontier_index", "lerner_market",
+              "lerner_market_social_cost", "capability_gap", "capability_gap_months",
+              "capability_gap_index", "quality_adjusted_price", "market_elasticity"}
 SHARES = ("token_share", "token_share_bloc", "token_share_openness", "token_share_kind",
           "revenue_share")
 

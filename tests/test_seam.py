@@ -106,6 +106,7 @@ def stub_vendor(capability: float, knowledge: float, months_since: int,
     vendor.active, vendor.openness, vendor.model_name = True, "open-weight", "old"
     vendor.capability, vendor.knowledge = capability, knowledge
     vendor.own_capability, vendor.spill, vendor.efficiency = knowledge - 0.5, 0.5, 0.0
+    vendor.parent, vendor.excess, vendor.residuals = None, 0.0, []  # a lab on its path
     vendor.release_month = month - months_since
     vendor.active_params_b, vendor.total_params_b = 17.0, 400.0
     return vendor

@@ -72,8 +72,12 @@ class Vendor(mesa.Agent):
         self.chips_domestic = cfg.initial_domestic_kchips * 1e3
         self.window: deque[float] = deque(maxlen=model.cfg.world.capability.training_window_months)
         self.own_capability = -np.inf  # log10 of its recent effective training compute
-        self.efficiency = 0.0  # capability above what its compute alone gives (OOM)
+        # offset of its releases over its own compute path (OOM), estimated from its recorded
+        # releases (the mean of `residuals`): efficiency and the share of the fleet one model uses
+        self.efficiency = 0.0
+        self.residuals: list[float] = []  # q - q_own - spill of its recorded releases (OOM)
         self.spill = 0.0  # knowledge taken from others (OOM)
+        self.excess = 0.0  # knowledge above its path after a release above it (OOM), fading
         self.price = np.nan
         self.held_until = -1
         self.subsidised = False
@@ -191,29 +195,56 @@ class Vendor(mesa.Agent):
         """Capability from its own compute and efficiency, before spillovers (OOM)."""
         return self.own_capability + self.efficiency
 
+    @property
+    def path(self) -> float:
+        """Its estimated knowledge path: own compute, offset and spillovers (OOM).
+
+            path = q_own + o + b
+        """
+        return self.base_capability + self.spill
+
     def learn(self, spill_target: float) -> None:
-        """Absorb spillovers towards their target; knowledge = own + efficiency + spill (OOM)."""
+        """Absorb spillovers towards their target; the excess of a release above the path
+        fades (:func:`sim.market.capability.decay_excess`); knowledge is the path plus that
+        excess (OOM):
+
+            b' = b + s (b* - b),   x' = (1 - d) x,   k = q_own + o + b' + x'
+        """
         if self.parent is not None:
             self.knowledge = self.parent.knowledge - self.cfg.parent_gap_oom
             return
-        speed = self.model.cfg.world.capability.spill_speed
-        self.spill = float(cap.absorb(self.spill, spill_target, speed))
+        world = self.model.cfg.world.capability
+        self.spill = float(cap.absorb(self.spill, spill_target, world.spill_speed))
+        self.excess = cap.decay_excess(self.excess, world.shock_decay_per_month)
         if np.isfinite(self.own_capability):
-            self.knowledge = self.base_capability + self.spill
+            self.knowledge = self.path + self.excess
 
     # -- 3. releases -------------------------------------------------------------------------
 
     def release(self, model_name: str, openness: str, capability: float,
                 active_params_b: float, total_params_b: float,
-                price: float | None = None) -> None:
-        """Put a new model on sale (from a release event or the release rule)."""
+                price: float | None = None, recorded: bool = False) -> None:
+        """Put a new model on sale (from a release event or the release rule).
+
+        A ``recorded`` release (the history's, placed by its ECI or training compute) is
+        data on the lab's offset o over its own compute path: o is the mean of
+        ``q - q_own - b`` over its recorded releases so far
+        (:func:`sim.market.capability.efficiency_offset`), an estimate that no single release
+        overwrites and that no release changes after the history. A release above the path
+        (a scenario's, or a recorded one above the mean) lifts knowledge to it; the excess
+        ``x = q - path`` then fades (:meth:`learn`).
+        """
         self.active = True
         self.model_name, self.openness = model_name, openness
         self.capability = capability
-        if capability > self.knowledge and np.isfinite(self.own_capability):
-            # a release above what the lab was thought to know reveals its efficiency
-            self.efficiency = capability - self.own_capability - self.spill
-        self.knowledge = max(self.knowledge, capability)
+        if self.parent is None and np.isfinite(self.own_capability):
+            if recorded:
+                self.residuals.append(capability - self.own_capability - self.spill)
+                self.efficiency = cap.efficiency_offset(self.residuals)
+            self.excess = max(0.0, self.excess, capability - self.path)
+            self.knowledge = self.path + self.excess
+        else:
+            self.knowledge = max(self.knowledge, capability)
         self.active_params_b, self.total_params_b = active_params_b, total_params_b
         self.release_month = self.model.month
         if price is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.fields import param
@@ -18,9 +18,10 @@ class DemandConfig:
     price_elasticity: float = param(unit="1",
                                     doc="elasticity of a buyer's token volume to the price it "
                                         "pays", lo=0, hi=3, origin="calibrated")
-    reference_capability: float = param(25.3, unit="OOM",
+    reference_capability: float = param(unit="OOM",
                                         doc="capability the quality-adjusted price is "
-                                            "measured in (GPT-4 at its launch)", lo=15, hi=40,
+                                            "measured in (GPT-4 at its launch, its ECI on "
+                                            "world.capability.index)", lo=15, hi=120,
                                         origin="data")
     reference_price_usd: float = param(unit="USD per million tokens",
                                        doc="price at which buyers use their base volume",
@@ -72,6 +73,24 @@ class DemandConfig:
 
 
 @dataclass
+class CapabilityIndexConfig:
+    """The Epoch Capabilities Index (ECI) as a linear map of capability: ECI = a q + c.
+
+    Estimated by ``python -m sim.calibrate.capability_index`` on the history file's releases
+    that have both an ECI score and a training-compute estimate (docs/calibration.md).
+    """
+
+    points_per_oom: float = param(unit="ECI points per OOM",
+                                  doc="ECI points one order of magnitude of effective compute "
+                                      "adds (the estimation's log10 FLOP coefficient a)",
+                                  lo=0, lo_open=True, hi=100, origin="estimated")
+    offset: float = param(unit="ECI points",
+                          doc="ECI of a model of zero capability (q = 0 OOM): the mean lab's "
+                              "fixed effect c, so that ECI = a q + c",
+                          lo=-1000, hi=1000, origin="estimated")
+
+
+@dataclass
 class CapabilityConfig:
     """Capability growth with diminishing returns, and knowledge spillover."""
 
@@ -81,8 +100,10 @@ class CapabilityConfig:
                                      "domestic chip supply)",
                                  origin="structural")
     algo_halving_months: float = param(unit="months",
-                                       doc="months for algorithmic progress to halve the compute "
-                                           "a capability needs", lo=1, hi=120, origin="data")
+                                       doc="months for algorithmic progress (pre- and "
+                                           "post-training) to halve the compute a capability "
+                                           "needs: 12 log10(2) a / g of the capability-index "
+                                           "estimation", lo=1, hi=120, origin="estimated")
     training_window_months: int = param(unit="months",
                                         doc="months of compute that go into one model", lo=1,
                                         hi=48, origin="assumption")
@@ -106,14 +127,22 @@ class CapabilityConfig:
     closed_leak_lag_months: int = param(unit="months",
                                         doc="delay before closed advances leak", lo=0, hi=60,
                                         origin="calibrated")
+    shock_decay_per_month: float = param(0.1, unit="per month",
+                                         doc="share of a release's excess over the lab's "
+                                             "estimated knowledge path that fades each month "
+                                             "(a scenario's release above what the lab knows "
+                                             "is a shock: x(t) = x(0) (1 - d)^t)", lo=0, hi=1,
+                                         origin="assumption")
+    index: CapabilityIndexConfig = field(default_factory=CapabilityIndexConfig)
     initial_open_lag_months: float | None = param(None, unit="months",
                                                   doc="lag of the best open lab behind the "
                                                       "closed frontier at the start (empty: "
                                                       "from the data)", lo=0, hi=60,
                                                   origin="calibrated")
     oom_per_year: float = param(unit="OOM per year",
-                                doc="frontier growth of effective compute, to read gaps in months",
-                                lo=0, lo_open=True, hi=5, origin="data")
+                                doc="frontier growth of effective compute (training compute "
+                                    "and algorithmic progress), to read gaps in months",
+                                lo=0, lo_open=True, hi=5, origin="estimated")
     tokens_per_param: float = param(unit="tokens per parameter",
                                     doc="training tokens per parameter when a model's size is "
                                         "unpublished (compute-optimal)", lo=1, hi=10000,
@@ -132,7 +161,7 @@ class CapabilityConfig:
                                                   hi=120, origin="assumption")
     active_params_elasticity: float = param(unit="1",
                                             doc="growth of active parameters per unit growth of "
-                                                "log compute in new releases", lo=0, hi=1,
+                                                "capability (OOM) in new releases", lo=0, hi=1,
                                             origin="assumption")
 
 

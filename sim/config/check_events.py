@@ -17,6 +17,7 @@ from sim.config.schema import Config
 from sim.config.tables import country_codes
 from sim.config.world import WorldConfig
 from sim.core.constants import BLOCS
+from sim.market.capability import capability_from_index
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -60,7 +61,7 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
                if f.name not in ("date", "kind", "label", "source")
                and is_set(getattr(event, f.name))}
     groups = {
-        "capability": {"training_flop", "capability", "frontier_lag_months"},
+        "capability": {"training_flop", "capability", "frontier_lag_months", "eci"},
         "price": {"price_in", "price_out", "factor"},
     }
     for need in required:
@@ -71,10 +72,13 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
                               f"(given: {', '.join(sorted(given)) or 'none'})")
         if need not in groups and need not in present:
             raise ConfigError(f"{path}.{need}", None, f"required for an event of kind {event.kind}")
+    # eci and training_flop may come together (the index places the model, the pair
+    # enters the index's estimation); each excludes capability and frontier_lag_months
     capability_given = present & groups["capability"]
-    if len(capability_given) > 1:
+    if len(capability_given - {"eci"}) > 1 or len(capability_given - {"training_flop"}) > 1:
         raise ConfigError(path, f"kind={event.kind}",
-                          "at most one of capability, frontier_lag_months, training_flop "
+                          "at most one of capability, frontier_lag_months, and eci or "
+                          "training_flop (eci with training_flop is allowed) "
                           f"(given: {', '.join(sorted(capability_given))})")
     allowed = set(required) | set(optional)
     for need in required:
@@ -101,6 +105,7 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
         if (event.price_in is None) != (event.price_out is None):
             raise ConfigError(f"{path}.price_out", event.price_out,
                               "give both price_in and price_out, or neither")
+        _check_eci(event, path, world)
     if event.kind == "price" and event.vendor is None and event.bloc is None:
         raise ConfigError(f"{path}.vendor", None, "a price event names a vendor or a bloc")
     if event.kind in ("export_limit", "subsidy") and not 0 <= event.level <= 1:
@@ -133,6 +138,29 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
             raise ConfigError(f"{path}.vertical", event.vertical,
                               f"a vertical in [0, {n_verticals - 1}] (the firms have "
                               f"{n_verticals} verticals: world.firms.*.n_verticals)")
+
+
+def _check_eci(event: EventConfig, path: str, world: WorldConfig) -> None:
+    """A release's ECI score must map onto a capability the model can hold: the range of
+    an event's ``capability`` (OOM), through world.capability.index."""
+    if event.eci is None or not isinstance(event.eci, int | float):
+        return
+    check_value(f"{path}.eci", event.eci, fields_meta(EventConfig, "eci"))
+    index = world.capability.index
+    if not isinstance(index.points_per_oom, int | float) or index.points_per_oom <= 0:
+        return  # the index itself is checked with the world's fields
+    meta = fields_meta(EventConfig, "capability")
+    q = capability_from_index(event.eci, index.points_per_oom, index.offset)
+    if not meta["lo"] <= q <= meta["hi"]:
+        raise ConfigError(f"{path}.eci", event.eci,
+                          f"a score that world.capability.index (ECI = "
+                          f"{index.points_per_oom:g} q + {index.offset:g}) maps into "
+                          f"[{meta['lo']:g}, {meta['hi']:g}] OOM; it maps to {q:.3g} OOM")
+
+
+def fields_meta(cls: type, name: str) -> dict[str, Any]:
+    """The metadata of field ``name`` of dataclass ``cls``."""
+    return next(dict(f.metadata) for f in fields(cls) if f.name == name)
 
 
 def check_events(cfg: Config) -> None:

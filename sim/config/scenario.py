@@ -20,13 +20,14 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 SUBSIDY_LEVERS: tuple[str, ...] = ("energy", "compute", "price")
 
-#: For each kind: (fields it requires, fields it may use besides). ``capability`` means
-#: at most one of training_flop, capability or frontier_lag_months (none: the lab's own
-#: knowledge at the time); ``price`` means factor, or price_in with price_out.
+#: For each kind: (fields it requires, fields it may use besides). A release's capability
+#: comes from at most one of eci, capability or frontier_lag_months, or from training_flop
+#: (eci and training_flop may come together: the index places the model); none: the lab's
+#: own knowledge at the time. ``price`` means factor, or price_in with price_out.
 EVENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "release": (("vendor", "openness"),
-                ("model", "capability", "training_flop", "frontier_lag_months", "total_params_b",
-                 "active_params_b", "price_in", "price_out")),
+                ("model", "capability", "eci", "training_flop", "frontier_lag_months",
+                 "total_params_b", "active_params_b", "price_in", "price_out")),
     "price": (("price",), ("vendor", "bloc", "model", "subsidised", "duration_months")),
     "export_limit": (("bloc", "level"), ()),
     "subsidy": (("bloc", "lever", "level"), ()),
@@ -58,8 +59,14 @@ class EventConfig:
     training_flop: float | None = param(None, unit="FLOP",
                                         doc="training compute of a released model", lo=1e15,
                                         hi=1e32, origin="scenario")
+    eci: float | None = param(None, unit="ECI points",
+                              doc="Epoch Capabilities Index of a released model: placed at "
+                                  "q = (eci - offset) / points_per_oom (world.capability."
+                                  "index); with training_flop too, the index places it and "
+                                  "the pair enters the index's estimation", lo=0, lo_open=True,
+                              hi=1000, origin="scenario")
     capability: float | None = param(None, unit="OOM of effective compute",
-                                     doc="capability index of a released model", lo=15, hi=40,
+                                     doc="capability of a released model", lo=15, hi=120,
                                      origin="scenario")
     frontier_lag_months: float | None = param(None, unit="months",
                                               doc="released model's lag behind the closed "

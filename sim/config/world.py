@@ -88,6 +88,13 @@ class VendorConfig:
                                        doc="how much of others' knowledge the lab absorbs "
                                            "(Cohen and Levinthal; 1: all it can)", lo=0, hi=1,
                                        origin="assumption")
+    efficiency_oom: float = param(0.0, unit="OOM of effective compute",
+                                  doc="the lab's capability above the mean lab's at equal "
+                                      "training FLOP and date: its ECI fixed effect over "
+                                      "points_per_oom (python -m sim.calibrate."
+                                      "capability_index; 0: the mean lab, for labs without "
+                                      "a scored release with a FLOP estimate)", lo=-5, hi=5,
+                                  origin="estimated")
     release_interval_months: int = param(6, unit="months",
                                          doc="months between releases after the history ends",
                                          lo=1, hi=60, origin="assumption")

@@ -19,7 +19,7 @@ from importlib.resources import files
 
 from sim.config.scenario import EventConfig
 
-_FLOAT_FIELDS = ("training_flop", "total_params_b", "active_params_b", "price_in",
+_FLOAT_FIELDS = ("training_flop", "eci", "total_params_b", "active_params_b", "price_in",
                  "price_out", "factor", "level")
 
 

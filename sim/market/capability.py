@@ -2,17 +2,24 @@
 
 Capability is measured in orders of magnitude (OOM) of *effective* training compute:
 
-    q = log10(training FLOP * algorithmic multiplier)
+    q = log10(training FLOP * algorithmic multiplier) + e_lab
 
 so that each tenfold increase of compute adds one unit: diminishing returns in compute.
-The algorithmic multiplier doubles every ``algo_halving_months`` (Epoch AI: the compute
-needed for a given capability halves about every eight months).
+The algorithmic multiplier doubles every ``algo_halving_months``; e_lab is the lab's
+efficiency (OOM above the mean lab at equal FLOP and date). Both are estimated on the
+Epoch Capabilities Index (ECI) of the recorded releases, to which q maps linearly
+(:func:`capability_index`, :mod:`sim.calibrate.capability_index`):
+
+    ECI = a q + c        a: ECI points per OOM, c: ECI of q = 0
 
 A lab's knowledge k (what it could release now) is its own capability, the log of its
-recent effective compute plus a lab-specific efficiency e (talent, data, algorithms,
-fitted to its recorded releases), plus a spillover bonus b (Cohen and Levinthal 1989):
+recent effective compute (its fleet's training window), plus an offset o (how far its
+releases sit above that window: efficiency and the share of the fleet one model uses,
+estimated once from its recorded releases), plus a spillover bonus b (Cohen and
+Levinthal 1989), plus the excess x of a release above that path, which decays at
+``shock_decay_per_month`` (:func:`decay_excess`):
 
-    k = log10(sum of effective training FLOP over the window) + e + b
+    k = log10(sum of effective training FLOP over the window) + o + b + x
 
 The bonus moves towards a share of the lab's gap to the open frontier (what open
 releases have published, visible at once) or, smaller, to the closed frontier of
@@ -40,13 +47,17 @@ def algo_multiplier(month: float, reference_month: float, halving_months: float)
 
 
 def capability_of(training_flop: float, month: float, reference_month: float,
-                  halving_months: float) -> float:
-    """Capability of a model trained with ``training_flop`` FLOP in ``month`` (OOM).
+                  halving_months: float, efficiency: float = 0.0) -> float:
+    """Capability of a model trained with ``training_flop`` FLOP in ``month`` by a lab of
+    efficiency ``efficiency`` (OOM).
 
-        q = log10(C) + log10(m(t))
+        q = log10(C) + log10(m(t)) + e_lab
+
+    On the ECI scale this is the estimation's prediction a log10(C) + g years + phi_lab
+    (:mod:`sim.calibrate.capability_index`).
     """
     return math.log10(training_flop) + math.log10(
-        algo_multiplier(month, reference_month, halving_months))
+        algo_multiplier(month, reference_month, halving_months)) + efficiency
 
 
 def own_capability(window_flop: np.ndarray) -> np.ndarray:
@@ -134,3 +145,48 @@ def compute_optimal_params_b(training_flop: float, tokens_per_param: float) -> f
     Used for models whose size is not published (Hoffmann et al. 2022: r about 20).
     """
     return math.sqrt(training_flop / (6.0 * tokens_per_param)) / 1e9
+
+
+def capability_index(q: float | np.ndarray, points_per_oom: float,
+                     offset: float) -> float | np.ndarray:
+    """Capability on the Epoch Capabilities Index scale (ECI points).
+
+        ECI = a q + c
+
+    with q in OOM of effective compute, a = ``points_per_oom`` (ECI points per OOM) and
+    c = ``offset`` (ECI points at q = 0). Minus infinity stays minus infinity.
+    """
+    return points_per_oom * q + offset
+
+
+def capability_from_index(eci: float | np.ndarray, points_per_oom: float,
+                          offset: float) -> float | np.ndarray:
+    """Capability (OOM of effective compute) of a model scored ``eci`` (ECI points).
+
+        q = (ECI - c) / a
+
+    the inverse of :func:`capability_index`.
+    """
+    return (eci - offset) / points_per_oom
+
+
+def efficiency_offset(residuals: list[float]) -> float:
+    """A lab's offset over its own compute path, estimated from its recorded releases (OOM).
+
+        o = mean over releases r of (q_r - q_own(t_r) - b(t_r))
+
+    the mean of the residuals ``q_r - q_own - b``: its knowledge path passes through the
+    middle of what it released, not through its latest release. NaN with no release.
+    """
+    return float(np.mean(residuals)) if residuals else float("nan")
+
+
+def decay_excess(excess: float, rate: float) -> float:
+    """One month of decay of a release's excess over the lab's path (OOM).
+
+        x' = (1 - d) x,     so x(t) = x(0) (1 - d) ** t
+
+    with d = ``rate`` (per month): a release above what a lab was expected to know is a
+    shock to its knowledge that fades back to its estimated path.
+    """
+    return (1.0 - rate) * excess

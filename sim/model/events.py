@@ -24,7 +24,12 @@ from sim.config.check_events import check_event
 from sim.config.errors import ConfigError
 from sim.config.scenario import EventConfig
 from sim.core.calendar import parse_month
-from sim.market.capability import capability_of, compute_optimal_params_b
+from sim.market.capability import (
+    algo_multiplier,
+    capability_from_index,
+    capability_of,
+    compute_optimal_params_b,
+)
 
 
 def blended_price(price_in: float, price_out: float) -> float:
@@ -128,13 +133,22 @@ class Timeline:
     # -- one method per event kind ---------------------------------------------------------
 
     def _release(self, model, e: EventConfig) -> None:
+        """Put a model on sale, its capability from, in order: ``capability``; ``eci``, where
+        the evaluations put it, q = (ECI - c) / a; ``training_flop``, the estimated map
+        q = log10(C) + log10(m(t)) + e_lab; ``frontier_lag_months``; or the lab's knowledge.
+        A history release placed by data is a record the lab's offset is estimated from
+        (:meth:`sim.agents.vendor.Vendor.release`)."""
         vendor = model.vendors_by_id[e.vendor]
         world = model.cfg.world.capability
         ref, halving = model.clock.reference_month, world.algo_halving_months
         if e.capability is not None:
             capability = e.capability
+        elif e.eci is not None:
+            capability = capability_from_index(e.eci, world.index.points_per_oom,
+                                               world.index.offset)
         elif e.training_flop is not None:
-            capability = capability_of(e.training_flop, model.month, ref, halving)
+            capability = capability_of(e.training_flop, model.month, ref, halving,
+                                       vendor.cfg.efficiency_oom)
         elif e.frontier_lag_months is not None:
             frontier = model.knowledge.closed_frontier()
             capability = frontier - e.frontier_lag_months * world.oom_per_year / 12
@@ -147,11 +161,15 @@ class Timeline:
                              * max(0.0, capability - vendor.capability))
             total, active = vendor.total_params_b * scale, vendor.active_params_b * scale
         else:  # a first model of unpublished size: a compute-optimal dense model
-            physical_flop = 10.0 ** capability / (2.0 ** ((model.month - ref) / halving))
+            physical_flop = e.training_flop or 10.0 ** (
+                capability - vendor.cfg.efficiency_oom) / algo_multiplier(model.month, ref,
+                                                                         halving)
             active = total = compute_optimal_params_b(physical_flop, world.tokens_per_param)
         price = None if e.price_in is None else blended_price(e.price_in, e.price_out)
+        recorded = (id(e) in self.history_ids and model.clock.in_history()
+                    and (e.eci is not None or e.training_flop is not None))
         vendor.release(e.model or e.label or f"{vendor.cfg.name} model", e.openness, capability,
-                       active, total, price)
+                       active, total, price, recorded=recorded)
         if price is not None and model.clock.in_history():
             vendor.hold_price(price, parse_month(model.cfg.world.history_until), False)
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.core.calendar import format_month
 from sim.core.constants import BLOCS, OPENNESS
+from sim.market.capability import capability_index, gap_in_months
 from sim.market.demand import inclusive_value
 from sim.market.markup import at_markup_cap, count_at_cap
 from sim.market.metrics import (
@@ -131,8 +132,9 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("tokens_api", "all", "million tokens per month", ids, [v.tokens_api for v in vs])
     rec.add("tokens_self_hosted", "all", "million tokens per month", ids,
             [v.tokens_self for v in vs])
-    rec.add("capability", "all", "OOM", ids,
-            [v.capability if v.active else np.nan for v in vs], active)
+    capability = np.array([v.capability if v.active else np.nan for v in vs])
+    rec.add("capability", "all", "OOM", ids, capability, active)
+    rec.add("capability_index", "all", "ECI points", ids, _index(model, capability), active)
     rec.add("knowledge", "all", "OOM", ids, [v.knowledge for v in vs])
     rec.add("compute", "all", "FLOP/s", ids, [sum(v.fleet_flops()) for v in vs])
     rec.add("utilisation", "all", "1", ids, [v.utilisation for v in vs])
@@ -224,10 +226,26 @@ def _blocs(rec: Recorder, model) -> None:
     us_cn = frontier[BLOCS.index("US")] - frontier[BLOCS.index("CN")]
     rec.add("capability_gap", "all", "OOM", ["US-CN"], [us_cn])
     knowledge = model.knowledge
-    gaps = np.array([12 * us_cn / oom,
-                     12 * (knowledge.closed_frontier() - knowledge.open_frontier()) / oom])
-    gaps[~np.isfinite(gaps)] = np.nan  # a bloc or a kind with no model on sale yet
-    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"], gaps)
+    frontiers = np.array([knowledge.closed_frontier(), knowledge.open_frontier()])
+    frontiers[~np.isfinite(frontiers)] = np.nan  # a kind with no model on sale yet
+    gaps = np.array([us_cn, frontiers[0] - frontiers[1]])  # OOM
+    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"],
+            gap_in_months(gaps, oom))
+    # the same on the Epoch Capabilities Index (world.capability.index)
+    points = model.cfg.world.capability.index.points_per_oom
+    rec.add("capability_gap_index", "all", "ECI points", ["US-CN", "closed-open"],
+            points * gaps)
+    rec.add("frontier_bloc_index", "all", "ECI points", list(BLOCS),
+            _index(model, np.array(frontier)))
+    rec.add("frontier_index", "all", "ECI points", ["closed", "open"],
+            _index(model, frontiers))
+
+
+def _index(model, capability: np.ndarray) -> np.ndarray:
+    """Capabilities (OOM) on the ECI scale (:func:`sim.market.capability.capability_index`)."""
+    index = model.cfg.world.capability.index
+    return capability_index(np.asarray(capability, dtype=float), index.points_per_oom,
+                            index.offset)
 
 
 def _firms(rec: Recorder, model) -> None:

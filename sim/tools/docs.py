@@ -214,6 +214,19 @@ def _world_sections(world: Any) -> list[str]:
             sections += _dict_node(path, name, value, typing.get_args(hint)[1])
         else:
             sections.append(_section(_code(path), type(value), node_table(path, value)))
+            sections += _nested_sections(path, value)
+    return sections
+
+
+def _nested_sections(path: str, node: Any) -> list[str]:
+    """A section for each dataclass node inside ``node`` (``world.capability.index``)."""
+    sections = []
+    for name, _ in _nodes(type(node)):
+        value = getattr(node, name)
+        if dataclasses.is_dataclass(value):
+            sub = f"{path}.{name}"
+            sections.append(_section(_code(sub), type(value), node_table(sub, value)))
+            sections += _nested_sections(sub, value)
     return sections
 
 
