@@ -2,7 +2,7 @@
 
     python -m sim.discover "soft_power_cn > 0.3" --n 200 --end 2027-12 --jobs 2
     python -m sim.discover "cn_share_startups@mean >= 0.4" \\
-        --levers cn_price_factor,us_distrust_of_cn,quality_weight=5:12 --n 50 --seeds 0,1
+        --levers cn_price_factor,us_distrust_of_cn,quality_weight=1:6 --n 50 --seeds 0,1
 
 Runs ``n`` designs, a Latin hypercube over the levers' boxes, on every seed; each run is
 of interest when its outcome meets the condition (OP: >, >=, <, <=). PRIM then peels the

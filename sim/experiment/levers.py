@@ -334,7 +334,7 @@ LEVERS: dict[str, Lever] = _registry(
     config_lever("price_elasticity", "world.demand.price_elasticity"),
     config_lever("anthropic_appeal", "world.vendors.anthropic.appeal"),
     config_lever("algo_halving_months", "world.capability.algo_halving_months",
-                 box=(5.0, 14.0)),  # Ho et al. 2024's 95% interval (world/default.yaml)
+                 box=(1.0, 3.0)),  # the index estimate 1.55 (SE 0.70), within the field range
     config_lever("entry_hazard", "world.entry.hazard_per_month", box=(0.0, 0.05)),
     config_lever("pricing_inertia", "world.pricing.inertia", box=(0.05, 1.0)),
 )
