@@ -37,7 +37,7 @@ def perform(model, scenarios: int):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its optional back-ends warn when absent
         ema = importlib.import_module("ema_workbench")
-        np.random.seed(20)  # EMA's Latin hypercube draws from numpy's global generator
+        np.random.seed(20)  # noqa: NPY002 - EMA's Latin hypercube draws from the global generator
         with ema.SequentialEvaluator(model) as evaluator:
             return ema.perform_experiments(model, scenarios=scenarios, evaluator=evaluator)
 
