@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiment.levers import lever
+from sim.experiment.levers import lever_bounds
 from sim.experiment.outcomes import outcome
 from sim.experiment.prim import PrimResult, prim
 from sim.experiment.resume import claim_folder, run_resumable, save_runs
@@ -102,14 +102,7 @@ class Discovery:
         """Raises LeverError or ValueError naming the bad input."""
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
             raise ValueError(f"--n {n!r}: the number of designs, at least 2")
-        items = levers.items() if isinstance(levers, Mapping) else ((k, None) for k in levers)
-        bounds = {}
-        for name, box in items:
-            lev = lever(name)
-            lo, hi = lev.box if box is None else (lev.check(box[0]), lev.check(box[1]))
-            if not lo < hi:
-                raise ValueError(f"lever {name}: box ({lo:g}, {hi:g}) needs lo < hi")
-            bounds[name] = (float(lo), float(hi))
+        bounds = lever_bounds(levers)
         if not bounds:
             raise ValueError("--levers: name at least one lever")
         overrides = tuple(kwargs.pop("overrides", ()))

@@ -30,7 +30,7 @@ import functools
 import math
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,3 +376,19 @@ def apply_params(cfg: DictConfig, params: Mapping[str, Any]) -> None:
             set_node(cfg, name, value)
         else:
             lever(name)  # raises, listing the levers
+
+
+def lever_bounds(levers: Sequence[str] | Mapping[str, tuple[float, float] | None]
+                 ) -> dict[str, tuple[float, float]]:
+    """Each lever's box: its registered box, or a box of your own checked against the
+    lever's range (``{"quality_weight": (1, 6)}``). Raises LeverError or ValueError naming
+    the bad input."""
+    items = levers.items() if isinstance(levers, Mapping) else ((k, None) for k in levers)
+    bounds = {}
+    for name, box in items:
+        lev = lever(name)
+        lo, hi = lev.box if box is None else (lev.check(box[0]), lev.check(box[1]))
+        if not lo < hi:
+            raise ValueError(f"lever {name}: box ({lo:g}, {hi:g}) needs lo < hi")
+        bounds[name] = (float(lo), float(hi))
+    return bounds

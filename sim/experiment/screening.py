@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiment.levers import lever
+from sim.experiment.levers import lever_bounds
 from sim.experiment.morris import morris_analyse, morris_sample
 from sim.experiment.outcomes import outcome
 from sim.experiment.resume import claim_folder, run_resumable, save_runs
@@ -94,14 +94,7 @@ class Screening:
         """A screening over levers (their boxes, or boxes of your own checked against
         their ranges). Raises LeverError or ValueError naming the bad input."""
         check_n(method, n)
-        items = levers.items() if isinstance(levers, Mapping) else ((k, None) for k in levers)
-        bounds = {}
-        for name, box in items:
-            lev = lever(name)
-            lo, hi = lev.box if box is None else (lev.check(box[0]), lev.check(box[1]))
-            if not lo < hi:
-                raise ValueError(f"lever {name}: box ({lo:g}, {hi:g}) needs lo < hi")
-            bounds[name] = (float(lo), float(hi))
+        bounds = lever_bounds(levers)
         if len(bounds) < 2:
             raise ValueError(f"--levers: name at least two levers (got {', '.join(bounds)})")
         levels = kwargs.get("levels", 4)
