@@ -115,11 +115,6 @@ def test_an_open_weight_release_raises_the_open_share_and_self_hosting():
             > closed.series("token_share_kind", "startups")["self_host"].loc[year].mean())
 
 
-def firms_on(model, vendor_id):
-    slot = model.vendors_by_id[vendor_id].index
-    return sum(int((f.current == slot).sum()) for f in model.firms.values())
-
-
 def test_a_vertical_entry_moves_its_harmed_customers_off_that_provider():
     """The firms of the entered vertical that bought from the entrant (identical in both
     runs until the entry) are harmed: they review at once, warier of its API, so fewer of

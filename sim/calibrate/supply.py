@@ -30,7 +30,7 @@ import pandas as pd
 from sim.config import Config, compose_config
 from sim.core.calendar import format_month, parse_month
 from sim.core.constants import BLOCS
-from sim.core.files import write_text
+from sim.core.files import atomic_write, write_text
 from sim.market.supply import STATUS, CostShifter, cost_shifter, implied_conduct, invert_prices
 from sim.model import AIMarket
 
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     fits = shifters(table)
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "supply_costs.csv", index=False)
+    atomic_write(out / "supply_costs.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_text(out / "supply_report.md", report_markdown(table, fits, args.world))
     pooled = fits["bloc"]
     print(f"{len(table)} vendor-quarters; shifter delta = {pooled.delta:.3f} "
