@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from sim import compose_config, run
@@ -257,6 +257,15 @@ def check_invariants(cfg, table: pd.DataFrame) -> None:
 @settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(worlds())
+# found by this test: a budget share that underflows to a zero budget made 0/0 in
+# affordability, and NaN in every money series
+@example(("history", {"world.demand.nest_lambda": 0.001, "world.nations.budget_share": 5e-324,
+                      "world.nations.income_sigma_scale": 3}, [], "best_response"))
+# and a subnormal tokens per user: national self-hosting at an infinite price, 0 * inf
+@example(("history", {"world.demand.frontier_weight": 9.0, "world.nations.budget_share": 5e-324,
+                      "world.nations.tokens_per_user_mtok": 2.225073858507e-311,
+                      "world.nations.bass_p": 1, "world.nations.income_sigma_scale": 3},
+          [], "best_response"))
 def test_any_documented_world_runs_and_keeps_every_invariant(world):
     horizon, values, events, rule = world
     cfg = build(horizon, values, events, rule)

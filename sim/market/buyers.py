@@ -104,7 +104,8 @@ def national_price_paid(api_price, self_cost, is_api, fixed_usd_per_month, users
     over the country's tokens, one user at least.
     """
     national = np.maximum(users, 1.0) * tokens_per_user
-    return np.where(is_api, api_price, self_cost + fixed_usd_per_month / national)
+    with np.errstate(over="ignore", divide="ignore"):  # a vanishing volume: infinite price
+        return np.where(is_api, api_price, self_cost + fixed_usd_per_month / national)
 
 
 def utility_at_price(base_utility, alpha, price):
@@ -280,6 +281,9 @@ def cost_per_user(shares, use, price, tokens_per_user):
 
     with tau the tokens per user at the reference price (million tokens per month), s the
     shares of use, x the use per unit of demand (:func:`token_volume` with X = 1) and P
-    the prices paid (USD per million tokens); offerings it does not use are skipped.
+    the prices paid (USD per million tokens); offerings it does not use, or buys no
+    tokens of (x = 0, as at an infinite price), are skipped.
     """
-    return tokens_per_user * np.where(shares > 0, shares * use * price, 0.0).sum(axis=-1)
+    bought = (np.asarray(shares) > 0) & (np.asarray(use) > 0)
+    with np.errstate(invalid="ignore"):  # 0 * inf where nothing is bought: skipped
+        return tokens_per_user * np.where(bought, shares * use * price, 0.0).sum(axis=-1)

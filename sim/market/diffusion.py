@@ -29,8 +29,15 @@ def affordability(cost_per_user, income, budget_share, steepness):
         budget_share: share of income a person can spend on AI (1).
         steepness: how sharply affordability falls past the budget (1).
     """
-    budget = budget_share * np.asarray(income) / 12.0
-    return 1.0 / (1.0 + (np.asarray(cost_per_user) / budget) ** steepness)
+    budget = budget_share * np.asarray(income, dtype=float) / 12.0
+    cost = np.asarray(cost_per_user, dtype=float)
+    cost, budget = np.broadcast_arrays(cost, budget)
+    # A budget that underflows to zero affords nothing that costs something, and free
+    # tokens are affordable on any budget (the limits of the ratio, not 0/0).
+    with np.errstate(over="ignore"):
+        ratio = np.divide(cost, budget, out=np.where(cost > 0, np.inf, 0.0),
+                          where=budget > 0)
+        return 1.0 / (1.0 + ratio ** steepness)
 
 
 def bass_step(adopted, potential, p, q):

@@ -194,8 +194,9 @@ class NationPopulation:
         n_slots = month.is_api.size
         rest_of_world = np.zeros((len(BLOCS), n_slots))
         rest_of_world[BLOCS.index("ROW")] = tokens.sum(axis=0)
-        return SegmentDemand(tokens=tokens.sum(axis=0),
-                             spend=np.where(tokens > 0, tokens * price, 0.0).sum(axis=0),
+        with np.errstate(invalid="ignore"):  # 0 * inf where no tokens are bought: skipped
+            spend = np.where(tokens > 0, tokens * price, 0.0).sum(axis=0)
+        return SegmentDemand(tokens=tokens.sum(axis=0), spend=spend,
                              tokens_by_bloc=rest_of_world, buyers=np.zeros(n_slots))
 
     def adjust_shares(self, target: np.ndarray, available: np.ndarray) -> np.ndarray:
