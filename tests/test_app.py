@@ -30,6 +30,7 @@ from sim.dashboard.scenario_file import (
     check_name,
     save_scenario,
     scenario_yaml,
+    session_name,
 )
 from sim.model.results import release_model
 from sim.rules import RuleError
@@ -260,8 +261,22 @@ def test_names_are_file_stems_and_shipped_scenarios_are_kept(tmp_path):
     assert "@package _global_" in (SCENARIO_DIR / "token_price_cut.yaml").read_text()
     path = save_scenario(Levers(seed=1), "mine", directory=tmp_path)
     assert MARK in path.read_text()
-    save_scenario(Levers(seed=2), "mine", directory=tmp_path)  # its own file: overwritten
+    save_scenario(Levers(seed=2), "mine", directory=tmp_path, overwrite=True)  # asked for
     assert "seed=2" in path.read_text()
+
+
+def test_a_saved_name_is_never_replaced_without_asking(tmp_path):
+    """A class saving at once: each session starts with its own name, and a second save
+    under a name already saved is refused (naming the field and the way out), leaving the
+    first student's file as it was."""
+    names = {session_name() for _ in range(50)}
+    assert len(names) == 50 and all(check_name(n, tmp_path) == n for n in names)
+    first = save_scenario(Levers(seed=1), "group_a", directory=tmp_path)
+    text = first.read_text()
+    with pytest.raises(ConfigError, match=r"scenario\.name = 'group_a'.*Replace it"):
+        save_scenario(Levers(seed=2), "group_a", directory=tmp_path)
+    assert first.read_text() == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["group_a.yaml"]
 
 
 def test_a_refused_setting_is_not_saved(tmp_path):
@@ -501,3 +516,18 @@ def test_the_docs_name_every_lever_and_show_the_screenshot():
     missing = [f.name for f in dataclasses.fields(Levers) if f"`{f.name}`" not in text]
     assert not missing, f"docs/dashboard.md does not describe {missing}"
     assert "](img/dashboard.png)" in text and SCREENSHOT.exists()
+
+
+@pytest.mark.browser
+def test_the_page_offers_downloads_the_agents_and_the_info_panel(page):
+    from playwright.sync_api import expect
+
+    for _ in range(2):
+        page.get_by_role("button", name="Step").click()
+    expect(page.locator(".ai-month")).to_have_text("Month: 2023-02")
+    expect(page.get_by_role("button", name="Download the figure (PNG)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download the run's table (CSV)")).to_be_visible()
+    page.get_by_label("Show the firms and countries").check()
+    expect(page.locator("img.ai-agents")).to_be_visible()
+    page.get_by_text("What the numbers mean").click()
+    expect(page.locator(".ai-info")).to_contain_text("Lerner index")
