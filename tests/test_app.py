@@ -531,3 +531,42 @@ def test_the_page_offers_downloads_the_agents_and_the_info_panel(page):
     expect(page.locator("img.ai-agents")).to_be_visible()
     page.get_by_text("What the numbers mean").click()
     expect(page.locator(".ai-info")).to_contain_text("Lerner index")
+
+
+@pytest.mark.browser
+def test_a_session_whose_browser_goes_stops_computing(tmp_path):
+    """A student closes the tab while the model plays: once the session is culled the
+    page's model is closed, and a closed model's steps compute nothing."""
+    reason = _browser_skip()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    server = helpers.AppServer(tmp_path / "server.log", None, "--cull-timeout", "2s")
+    try:
+        server.wait_until_up()
+        with sync_playwright() as playwright:
+            browser = helpers.launch(playwright)
+            tab = browser.new_page()
+            tab.set_default_timeout(30_000)
+            tab.goto(server.url)
+            tab.locator(".ai-month").wait_for(timeout=90_000)
+            tab.get_by_role("button", name="▶").click()
+            expect(tab.locator(".ai-month")).not_to_have_text("Month: none yet")
+            browser.close()
+        start = time.perf_counter()
+        while "closed the model of a session" not in server.log():
+            assert time.perf_counter() - start < 120, server.log()[-3000:]
+            time.sleep(0.5)
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log(), server.log()[-3000:]
+
+
+def test_a_closed_model_steps_no_more():
+    model = DashboardModel(world="small")
+    model.step()
+    model.close()
+    model.step()
+    assert len(model.recorder.months) == 1 and not model.running
+    release_model(model)

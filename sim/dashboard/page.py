@@ -121,8 +121,17 @@ def Page():
     def on_new_model():
         current = model.value
         clear_refused()
-        # Mesa 3.3.1 keeps every model alive (mesa#3179): free the one Reset replaces
-        return lambda: release_model(current)
+
+        def close() -> None:
+            # the model Reset replaces, or the session's last when its browser has gone
+            # (Solara closes a session cull_timeout after its last connection): a play
+            # loop still running steps a closed model, which does nothing
+            current.close()
+            log.info("closed the model of a session at month %d", current.month)
+            # Mesa 3.3.1 keeps every model alive (mesa#3179): free it
+            release_model(current)
+
+        return close
 
     solara.use_effect(on_new_model, [model.value])
 
