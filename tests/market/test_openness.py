@@ -129,6 +129,12 @@ def threshold_ecosystem(rival_gap: float = 0.0, soft_power: float = 0.0) -> floa
     return (H * m * M * (closed - api_open) + spill - soft) / (H * M * self_open)
 
 
+def test_a_monopolist_opens_when_a_self_hosted_token_is_worth_its_closed_margin_share():
+    """Without rivals or soft power, (2) of docs/MODEL.md 7.4 reduces to w* = m x_c."""
+    closed, _, _ = logit_market(V, ALPHA, PRICE, SELF_COST)
+    assert threshold_ecosystem() == pytest.approx((PRICE - COST) * closed, rel=1e-12)
+
+
 @pytest.mark.parametrize(("rival_gap", "soft_power"), [(0.0, 0.0), (0.8, 0.0), (0.8, 3e4)])
 def test_the_profit_rule_opens_exactly_above_the_closed_form_threshold(rival_gap, soft_power):
     w_star = threshold_ecosystem(rival_gap, soft_power)
