@@ -10,7 +10,7 @@ Each month, in the order the model calls them:
    compute; its knowledge grows with that compute and with spillovers
    (:mod:`sim.market.capability`).
 3. :meth:`Vendor.maybe_release`: after the recorded history, the release rule decides
-   whether the lab ships its knowledge as a new model.
+   whether the lab ships its knowledge as a new model, and the openness rule how open it is.
 4. :meth:`Vendor.update_cost`: marginal cost of serving its model on its fleet
    (:mod:`sim.market.cost`).
 5. :meth:`Vendor.set_price`: the pricing rule (:mod:`sim.market.pricing`), unless the
@@ -26,7 +26,7 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.core.constants import SECONDS_PER_MONTH
+from sim.core.constants import OPENNESS, SECONDS_PER_MONTH
 from sim.market import capability as cap
 from sim.market import compute, cost, finance, pricing
 from sim.rules import RuleError
@@ -43,6 +43,8 @@ class Vendor(mesa.Agent):
         bloc: home bloc.
         active: it has released a model and sells it.
         model_name, openness, capability, active_params_b, total_params_b: its current model.
+        openness_gap: open minus closed payoff of its last openness choice (USD), nan while
+            no rule has weighed one.
         knowledge: what it could release now (OOM of effective compute).
         chips_advanced, chips_domestic: its fleet (chips).
         price: API price (USD per million tokens, blended 3:1 input:output).
@@ -67,6 +69,9 @@ class Vendor(mesa.Agent):
         self.capability = 0.0
         self.active_params_b = self.total_params_b = 1.0
         self.release_month = -1
+        # open minus closed payoff of its last openness choice (USD; nan: never weighed),
+        # written by an openness rule that weighs payoffs (sim.rules.openness.profit)
+        self.openness_gap = np.nan
         self.knowledge = 0.0
         self.chips_advanced = cfg.initial_advanced_kchips * 1e3
         self.chips_domestic = cfg.initial_domestic_kchips * 1e3
@@ -265,14 +270,29 @@ class Vendor(mesa.Agent):
         decide = self.model.rules["vendor_release"]
         if not decide(self, self.model):
             return
+        capability = self.next_capability()
+        openness = self.choose_openness()
+        growth = max(0.0, capability - self.capability)
+        scale = 10.0 ** (self.model.cfg.world.capability.active_params_elasticity * growth)
+        self.release(self.model_name_next(), openness, capability,
+                     self.active_params_b * scale, self.total_params_b * scale)
+
+    def next_capability(self) -> float:
+        """The capability of the model the lab would release now (OOM):
+        ``q' = min(k, q + g * min(t - t_last, M) / 12)`` (see :meth:`maybe_release`)."""
         world = self.model.cfg.world.capability
         step = cap.release_step(self.model.month - self.release_month, world.oom_per_year,
                                 world.release_catch_up_months)
-        capability = cap.released_capability(self.capability, self.knowledge, step)
-        growth = max(0.0, capability - self.capability)
-        scale = 10.0 ** (world.active_params_elasticity * growth)
-        self.release(self.model_name_next(), self.openness, capability,
-                     self.active_params_b * scale, self.total_params_b * scale)
+        return cap.released_capability(self.capability, self.knowledge, step)
+
+    def choose_openness(self) -> str:
+        """The openness of the next model, from the openness rule (``rules.vendor_openness``)."""
+        level = self.model.rules["vendor_openness"](self, self.model)
+        if level not in OPENNESS:
+            raise RuleError(f"openness rule {self.model.cfg.rules.vendor_openness!r} gave "
+                            f"vendor {self.vid!r} the level {level!r}; a level is one of "
+                            f"{', '.join(OPENNESS)}")
+        return level
 
     def model_name_next(self) -> str:
         """Name of the next model: the lab's name and the release month."""

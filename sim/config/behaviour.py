@@ -259,3 +259,29 @@ class EntryConfig:
     risk_per_entry: float = param(unit="1",
                                   doc="rise of a lab's API risk per vertical it has entered",
                                   lo=0, hi=10, origin="assumption")
+
+
+@dataclass
+class OpennessConfig:
+    """What the ``profit`` openness rule weighs (``rules.vendor_openness``; docs/MODEL.md 7.4)."""
+
+    horizon_months: float = param(24.0, unit="months",
+                                  doc="profit rule: months of profit a lab weighs when it "
+                                      "chooses its next model's openness", lo=0, lo_open=True,
+                                  hi=240, origin="assumption")
+    ecosystem_value_usd_per_mtok: float = param(0.0, unit="USD per million tokens",
+                                                doc="profit rule: value to a lab of a token of "
+                                                    "its open model self-hosted by others "
+                                                    "(ecosystem, installed base, data "
+                                                    "flywheel; 0: none)", lo=0, hi=1000,
+                                                origin="assumption")
+    source_ecosystem_bonus: float = param(0.0, unit="1",
+                                          doc="profit rule: extra ecosystem value of an "
+                                              "open-source model over an open-weight one "
+                                              "(community contributions)", lo=0, hi=10,
+                                          origin="assumption")
+    spill_loss_per_oom: float = param(0.2, unit="per OOM",
+                                      doc="profit rule: share of its horizon API profit a lab "
+                                          "expects to lose per OOM that rivals gain from its "
+                                          "open release (0: spillovers cost nothing)", lo=0,
+                                      hi=10, origin="assumption")

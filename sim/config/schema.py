@@ -21,6 +21,9 @@ class RulesConfig:
     vendor_release: str = param("cadence", unit="rule",
                                 doc="when vendors release a new model after the history",
                                 origin="structural")
+    vendor_openness: str = param("keep", unit="rule",
+                                 doc="how open a vendor's release after the history is",
+                                 origin="structural")
     startup_choice: str = param("logit", unit="rule", doc="how firms choose a provider",
                                 origin="structural")
     adopter_choice: str = param("logit", unit="rule",

@@ -14,6 +14,7 @@ from sim.config.behaviour import (
     ComputeConfig,
     DemandConfig,
     EntryConfig,
+    OpennessConfig,
     PricingConfig,
 )
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
@@ -153,6 +154,12 @@ class GovernmentConfig:
     max_subsidy: float = param(0.6, unit="1", doc="reactive rule: cap on subsidies", lo=0, hi=1,
                                hi_open=True,
                                origin="assumption")
+    openness_soft_power_value: float = param(0.0, unit="USD per month per unit of share",
+                                             doc="profit openness rule: what the government "
+                                                 "adds to its labs' payoff per unit of the "
+                                                 "developing nations' token share their "
+                                                 "model family holds (0: nothing)", lo=0,
+                                             hi=1e12, origin="scenario")
 
 
 @dataclass
@@ -180,3 +187,4 @@ class WorldConfig:
     compute: ComputeConfig = field(default_factory=ComputeConfig)
     pricing: PricingConfig = field(default_factory=PricingConfig)
     entry: EntryConfig = field(default_factory=EntryConfig)
+    openness: OpennessConfig = field(default_factory=OpennessConfig)

@@ -145,6 +145,9 @@ def _vendors(rec: Recorder, model) -> None:
             [v.total_params_b if v.active else np.nan for v in vs], active)
     rec.add("openness_level", "all", "0 closed, 1 open-weight, 2 open-source", ids,
             [OPENNESS.index(v.openness) if v.active else np.nan for v in vs], active)
+    # only where an openness rule has weighed payoffs (none with rules.vendor_openness=keep)
+    gap = np.array([v.openness_gap for v in vs])
+    rec.add("openness_payoff_gap", "all", "USD", ids, gap, np.isfinite(gap))
 
 
 def _segments(rec: Recorder, model) -> None:
