@@ -168,3 +168,19 @@ def test_higher_privacy_concern_raises_self_hosting():
         closed_wary = wary.series("firm_share", segment)["closed_api"].loc[window]
         closed_base = base.series("firm_share", segment)["closed_api"].loc[window]
         assert closed_wary.mean() < closed_base.mean(), segment
+
+
+def test_a_relative_tenfold_cut_raises_the_chinese_startup_share():
+    """The relative cut posts a tenth of the price the Chinese labs' rule sets each month.
+    Under logit demand with log-price utility a lower own price raises the own share; with
+    cost-plus pricing (no rival answers the cut through its markup) and no price support,
+    only the cut differs between the runs. At the end of 2026 the Chinese share of startup
+    tokens is higher with the cut, and in every month of it."""
+    world = ("world.end=2026-12", "rules.vendor_pricing=cost_plus")
+    base = cached_run(*world)
+    cut = run(with_events(EventConfig(date="2026-01", kind="price", bloc="CN", factor=0.1,
+                                      mode="relative"), overrides=world))
+    share_cut = cut.series("token_share_bloc", "startups")["CN"].loc["2026-01":]
+    share_base = base.series("token_share_bloc", "startups")["CN"].loc["2026-01":]
+    assert (share_cut > share_base).all()
+    assert share_cut.loc["2026-12"] > share_base.loc["2026-12"]

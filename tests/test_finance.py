@@ -71,7 +71,7 @@ def test_each_labs_cash_moves_by_its_inflows_less_its_outflows(run):
 def test_inflows_and_outflows_are_the_sum_of_their_parts(run):
     _, result = run
     s = result.series
-    support = s("state_support") + s("energy_support") + s("chip_subsidy")
+    support = s("state_support") + s("energy_support") + s("chip_subsidy") + s("token_support")
     inflow = s("revenue") + s("funding") + support
     outflow = (s("serving_cost") + s("energy_support") + s("chip_spend") + s("chip_subsidy")
                + s("fixed_cost") + s("compliance_cost"))
@@ -87,7 +87,7 @@ def test_what_governments_pay_is_what_labs_receive_from_them(run):
     paid = result.series("government_spend").sum(axis=1)
     assert close(received, paid, paid)
     levers = sum(result.series(f"subsidy_spend_{lever}").sum(axis=1)
-                 for lever in ("compute", "energy", "price"))
+                 for lever in ("compute", "energy", "price", "token"))
     assert close(paid, levers, paid)
     total = result.series("government_spent_total")
     assert close(total, result.series("government_spend").cumsum(), total)

@@ -128,8 +128,11 @@ def event(date: str) -> st.SearchStrategy:
                   segment=st.sampled_from([None, "startups", "enterprises"])),
         st.builds(EventConfig, date=st.just(date), kind=st.just("price"),
                   bloc=st.sampled_from(["CN", "US"]), factor=documented(EventConfig, "factor"),
-                  subsidised=st.booleans(),
+                  subsidised=st.booleans(), mode=st.sampled_from([None, "relative", "hold"]),
                   duration_months=st.none() | st.integers(1, 24)),
+        st.builds(EventConfig, date=st.just(date), kind=st.just("subsidy"), bloc=st.just("CN"),
+                  lever=st.just("per_mtok"),
+                  usd_per_mtok=documented(EventConfig, "usd_per_mtok")),
     )
 
 

@@ -78,7 +78,7 @@ def test_welfare_adds_up(result):
     ps = result.series("producer_surplus").sum(axis=1)
     gov = result.series("government_spending")
     levers = sum(result.series(f"subsidy_spend_{lever}")
-                 for lever in ("compute", "energy", "price"))
+                 for lever in ("compute", "energy", "price", "token"))
     assert np.allclose(gov, levers, rtol=1e-12)
     assert np.allclose(split["consumer_surplus"], cs, rtol=1e-12)
     assert np.allclose(split["producer_surplus"], ps, rtol=1e-9)

@@ -14,7 +14,8 @@ Each month, in the order the model calls them:
 4. :meth:`Vendor.update_cost`: marginal cost of serving its model on its fleet
    (:mod:`sim.market.cost`).
 5. :meth:`Vendor.set_price`: the pricing rule (:mod:`sim.market.pricing`), unless the
-   price is held by the history or by a scenario's price event.
+   price is held by the history or by a scenario's price event; a relative price event
+   scales the rule's price by its factor.
 6. :meth:`Vendor.settle`: book revenue, costs and any state support for selling below cost,
    and close the month's accounts (:mod:`sim.market.finance`).
 """
@@ -48,14 +49,24 @@ class Vendor(mesa.Agent):
         knowledge: what it could release now (OOM of effective compute).
         chips_advanced, chips_domestic: its fleet (chips).
         price: API price (USD per million tokens, blended 3:1 input:output).
-        marginal_cost: serving cost (USD per million tokens), surge included.
+        marginal_cost: serving cost the lab bears (USD per million tokens), surge and
+            compliance included, net of the energy subsidy and of a per-token subsidy
+            (:func:`sim.market.cost.cost_net_of_token_subsidy`): what the pricing rule sees.
+        cost_before_token: the same before the per-token subsidy (USD per million tokens).
+        token_subsidy_per_mtok: what its state pays per million API tokens it sells (USD).
         held_until: month number until which the price is held (history or price event).
+        price_factor, factor_until, factor_subsidised: a relative price event's factor on
+            the rule's price (1), the last month it is in force, and whether the state pays
+            the losses meanwhile.
+        rule_price: the price on the rule's own path while a factor is in force (USD per
+            million tokens; NaN: the posted price is the rule's).
         entries: verticals it has entered (raises the risk of its API).
         cash: money on hand (USD); a line with a parent books its flows on its parent's.
         funding, fixed_cost, chip_spend, chip_subsidy, revenue, serving_cost, energy_support,
-            state_support, compliance_cost: the month's flows (USD), its own, whoever's cash
-            they go to; ``serving_cost`` is net of the energy subsidy, ``chip_spend`` of the
-            compute subsidy, ``state_support`` is price support (:mod:`sim.market.finance`).
+            token_support, state_support, compliance_cost: the month's flows (USD), its own,
+            whoever's cash they go to; ``serving_cost`` is net of the energy subsidy (not of
+            the per-token one, ``token_support``), ``chip_spend`` of the compute subsidy,
+            ``state_support`` is price support (:mod:`sim.market.finance`).
         support_received, cash_in, cash_out, operating_profit, profit: the month's totals (USD).
     """
 
@@ -86,8 +97,10 @@ class Vendor(mesa.Agent):
         self.price = np.nan
         self.held_until = -1
         self.subsidised = False
-        self.base_cost = self.marginal_cost = np.nan
-        self.energy_subsidy_per_mtok = 0.0
+        self.price_factor, self.factor_until, self.factor_subsidised = 1.0, -1, False
+        self.rule_price = np.nan
+        self.base_cost = self.marginal_cost = self.cost_before_token = np.nan
+        self.energy_subsidy_per_mtok = self.token_subsidy_per_mtok = 0.0
         self.compliance_per_mtok = 0.0
         self.capacity_mtok = 0.0
         self.utilisation = 0.0
@@ -97,7 +110,7 @@ class Vendor(mesa.Agent):
         self.tokens_api = self.tokens_self = 0.0
         self.serving_cost = self.compliance_cost = self.state_support = self.profit = 0.0
         self.cash = cfg.initial_cash_musd * 1e6
-        self.funding = self.fixed_cost = self.energy_support = 0.0
+        self.funding = self.fixed_cost = self.energy_support = self.token_support = 0.0
         self.support_received = self.cash_in = self.cash_out = self.operating_profit = 0.0
 
     # -- 1. chips ---------------------------------------------------------------------------
@@ -302,10 +315,12 @@ class Vendor(mesa.Agent):
 
     def update_cost(self) -> None:
         """Marginal cost of serving on its fleet, with surge pricing above capacity, plus
-        compliance costs per token (at last month's mix of buyers).
+        compliance costs per token (at last month's mix of buyers), net of its state's
+        per-token subsidy s:
 
-            mc = 2 N_active 1e6 * c_flop(fleet) * (1 + surge * max(0, utilisation - 1))
-                 + compliance / tokens
+            mc0 = 2 N_active 1e6 * c_flop(fleet) * (1 + surge * max(0, utilisation - 1))
+                  + compliance / tokens
+            mc = max(mc0 - s, 1e-6 mc0)
         """
         world = self.model.cfg.world
         adv, dom = self.fleet_flops()
@@ -327,9 +342,13 @@ class Vendor(mesa.Agent):
         # compliance is a cost per token sold into regulated blocs: last month's mix
         self.compliance_per_mtok = (self.compliance_cost / self.tokens_api
                                     if self.tokens_api > 0 else 0.0)
-        self.marginal_cost = self.base_cost * float(
+        self.cost_before_token = self.base_cost * float(
             cost.surge_multiplier(self.utilisation, world.compute.surge_cost)
         ) + self.compliance_per_mtok
+        self.token_subsidy_per_mtok = gov.token_subsidy if gov is not None else 0.0
+        self.marginal_cost = (float(cost.cost_net_of_token_subsidy(
+            self.cost_before_token, self.token_subsidy_per_mtok))
+            if self.token_subsidy_per_mtok else self.cost_before_token)
 
     def ensure_price(self) -> None:
         """A model put on sale without a price starts at cost plus the cost-plus markup."""
@@ -339,8 +358,15 @@ class Vendor(mesa.Agent):
     # -- 5. price ----------------------------------------------------------------------------
 
     def hold_price(self, price: float, until: int, subsidised: bool) -> None:
-        """Fix the price until month ``until`` (a list price, or a scenario's price event)."""
+        """Fix the price until month ``until`` (a list price, or a scenario's price event);
+        the rule's path, if a factor was on it, restarts from the held price."""
         self.price, self.held_until, self.subsidised = price, until, subsidised
+        self.rule_price = np.nan
+
+    def scale_price(self, factor: float, until: int, subsidised: bool) -> None:
+        """Post ``factor`` times the pricing rule's price every month to ``until`` (a
+        relative price event; a later one replaces it). A price held meanwhile stays held."""
+        self.price_factor, self.factor_until, self.factor_subsidised = factor, until, subsidised
 
     def set_price(self, market) -> None:
         """Move the price towards the pricing rule's target (geometric partial adjustment),
@@ -351,10 +377,19 @@ class Vendor(mesa.Agent):
         with l the pricing inertia and c ``world.pricing.max_monthly_change``
         (:func:`sim.market.pricing.partial_adjustment`, :func:`sim.market.pricing.sticky_price`).
         A price held by the history or a price event is not moved (the event says so).
+
+        While a relative price event is in force the posted price is ``f * p_rule``: the
+        adjustment above moves the rule's own path ``p_rule`` (from its own last value, not
+        from the posted price), and the factor scales the result. So the event shifts the
+        path the model would take, by f every month, rather than fixing a level; the
+        stickiness limits how fast the rule's path moves, not the event (which takes effect
+        in full the month it starts, and ends in full the month after it ends).
         """
         if not self.active or self.model.month <= self.held_until or self.model.clock.in_history():
             return
         self.subsidised = False
+        scaled = self.model.month <= self.factor_until
+        last = self.rule_price if np.isfinite(self.rule_price) else self.price
         name = self.model.cfg.rules.vendor_pricing
         target = self.model.rules["vendor_pricing"](self, market)
         if target is None or not np.isfinite(target) or target <= 0:
@@ -362,8 +397,13 @@ class Vendor(mesa.Agent):
                             f"{target!r}; a price must be a positive finite number "
                             "(USD per million tokens)")
         config = self.model.cfg.world.pricing
-        proposed = pricing.partial_adjustment(self.price, target, config.inertia)
-        self.price = pricing.sticky_price(self.price, proposed, config.max_monthly_change)
+        proposed = pricing.partial_adjustment(last, target, config.inertia)
+        path = pricing.sticky_price(last, proposed, config.max_monthly_change)
+        if scaled:
+            self.rule_price, self.subsidised = path, self.factor_subsidised
+            self.price = pricing.scaled_price(path, self.price_factor)
+        else:
+            self.rule_price, self.price = np.nan, path
 
     # -- 6. books --------------------------------------------------------------------------
 
@@ -371,16 +411,21 @@ class Vendor(mesa.Agent):
         """Book the month: revenue, serving and compliance costs, state support; close the
         accounts: cash, support received, operating profit and profit (USD).
 
-        Serving is paid at its unsubsidised cost and the energy subsidy received
-        (:mod:`sim.market.finance`).
+        Serving is paid at its unsubsidised cost and the energy subsidy received; the
+        per-token subsidy comes in as ``s * tokens`` (a tax goes out), and counts against a
+        loss that price support would cover (:mod:`sim.market.finance`).
         """
         self.tokens_api, self.tokens_self = tokens_api, tokens_self
         self.revenue = self.price * tokens_api if self.active else 0.0
-        serving = self.marginal_cost - self.compliance_per_mtok
+        serving = self.cost_before_token - self.compliance_per_mtok
         self.serving_cost = serving * tokens_api if self.active else 0.0
         self.compliance_cost = compliance_usd
-        loss = max(0.0, self.serving_cost + compliance_usd - self.revenue)
         gov = self.model.governments.get(self.bloc)
+        self.token_support = (self.token_subsidy_per_mtok * tokens_api
+                              if gov and self.active else 0.0)
+        if gov and self.token_support:
+            gov.spend("token", self.token_support)
+        loss = max(0.0, self.serving_cost + compliance_usd - self.revenue - self.token_support)
         pays = gov is not None and (gov.price_support or self.subsidised)
         self.state_support = loss if pays else 0.0
         if gov and self.state_support > 0:
@@ -389,15 +434,17 @@ class Vendor(mesa.Agent):
                                if gov and self.active else 0.0)
         if gov and self.active:
             gov.spend("energy", self.energy_support)
-        self.book(self.revenue + self.state_support + self.energy_support,
+        self.book(self.revenue + self.state_support + self.energy_support + self.token_support,
                   self.serving_cost + self.energy_support + compliance_usd)
-        self.support_received = self.state_support + self.energy_support + self.chip_subsidy
+        self.support_received = (self.state_support + self.energy_support + self.chip_subsidy
+                                 + self.token_support)
         self.cash_in = finance.cash_inflows(self.revenue, self.funding, self.support_received)
         self.cash_out = finance.cash_outflows(self.serving_cost + self.energy_support,
                                               self.chip_spend + self.chip_subsidy,
                                               self.fixed_cost, compliance_usd)
-        self.operating_profit = finance.operating_profit(self.revenue, self.state_support,
-                                                         self.serving_cost, compliance_usd)
+        self.operating_profit = finance.operating_profit(
+            self.revenue, self.state_support + self.token_support, self.serving_cost,
+            compliance_usd)
         self.profit = finance.profit(self.cash_in, self.funding, self.cash_out)
 
     @property

@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.config.check_world import HORIZON
 from sim.config.errors import ConfigError, check_value, month
-from sim.config.scenario import EVENT_FIELDS, EventConfig
+from sim.config.scenario import EVENT_FIELDS, SUBSIDY_LEVERS, EventConfig
 from sim.config.schema import Config
 from sim.config.tables import country_codes
 from sim.config.world import WorldConfig
@@ -108,7 +108,14 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
         _check_eci(event, path, world)
     if event.kind == "price" and event.vendor is None and event.bloc is None:
         raise ConfigError(f"{path}.vendor", None, "a price event names a vendor or a bloc")
-    if event.kind in ("export_limit", "subsidy") and not 0 <= event.level <= 1:
+    if event.kind == "price" and event.mode is not None and event.factor is None:
+        raise ConfigError(f"{path}.mode", event.mode,
+                          "only with a factor (a list price, price_in with price_out, is "
+                          "held as it is)")
+    if event.kind == "subsidy" and event.lever in SUBSIDY_LEVERS:
+        _check_subsidy_amount(event, path)
+    if (event.kind in ("export_limit", "subsidy") and event.level is not None
+            and not 0 <= event.level <= 1):
         raise ConfigError(f"{path}.level", event.level,
                           f"in [0, 1] for an event of kind {event.kind}")
     if event.kind == "subsidy" and event.lever == "compute" and event.level >= 1:
@@ -138,6 +145,20 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
             raise ConfigError(f"{path}.vertical", event.vertical,
                               f"a vertical in [0, {n_verticals - 1}] (the firms have "
                               f"{n_verticals} verticals: world.firms.*.n_verticals)")
+
+
+def _check_subsidy_amount(event: EventConfig, path: str) -> None:
+    """A per_mtok subsidy is an amount (``usd_per_mtok``); every other lever a share
+    (``level``): each needs its own field and refuses the other."""
+    per_mtok = event.lever == "per_mtok"
+    need, other = ("usd_per_mtok", "level") if per_mtok else ("level", "usd_per_mtok")
+    if getattr(event, need) is None:
+        raise ConfigError(f"{path}.{need}", None,
+                          f"required for a subsidy of lever {event.lever}"
+                          + (" (USD per million tokens)" if per_mtok else " (a share, 0-1)"))
+    if getattr(event, other) is not None:
+        raise ConfigError(f"{path}.{other}", getattr(event, other),
+                          f"not used by a subsidy of lever {event.lever} (it uses {need})")
 
 
 def _check_eci(event: EventConfig, path: str, world: WorldConfig) -> None:

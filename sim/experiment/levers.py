@@ -337,6 +337,10 @@ LEVERS: dict[str, Lever] = _registry(
                  box=(1.0, 3.0)),  # the index estimate 1.55 (SE 0.70), within the field range
     config_lever("entry_hazard", "world.entry.hazard_per_month", box=(0.0, 0.05)),
     config_lever("pricing_inertia", "world.pricing.inertia", box=(0.05, 1.0)),
+    event_lever("cn_token_subsidy_usd_per_mtok",
+                EventTarget("subsidy", "usd_per_mtok", {"bloc": "CN", "lever": "per_mtok"}),
+                "what China's state pays its labs per million API tokens sold (USD; "
+                "negative: a tax)", box=(0.0, 0.2), param="token_subsidy_usd_per_mtok"),
 )
 
 

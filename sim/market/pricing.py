@@ -37,6 +37,17 @@ def partial_adjustment(price: float, target: float, inertia: float) -> float:
     return float(price ** (1.0 - inertia) * target ** inertia)
 
 
+def scaled_price(rule_price: float, factor: float) -> float:
+    """The posted price under a relative price event (USD per million tokens).
+
+        p = f * p_rule
+
+    with p_rule the price the vendor's pricing rule sets this month and f the event's
+    factor (1): f = 1 posts the rule's price unchanged.
+    """
+    return float(factor * rule_price)
+
+
 def sticky_price(price: float, proposed: float, max_change: float | None) -> float:
     """The proposed price, moved at most ``max_change`` from last month's (USD per Mtok).
 

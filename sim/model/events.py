@@ -9,8 +9,12 @@ after it the release and pricing rules decide (a shortened history is a backcast
 that month). Only a lab's first model still comes from the history, without its list
 price (the model has no entry of its own; the rule prices the newcomer). The history's
 other events (export rules, bans, subsidies) stay, as policy the model does not decide. A
-price the history sets is held to ``history_until`` at most; a scenario's price event is
-held for its ``duration_months`` (without one, to the end).
+price the history sets is held to ``history_until`` at most. A scenario's price event with
+a ``factor`` is relative by default (``mode: relative``): for its ``duration_months``
+(without one, to the end) the vendor posts the factor times the price its pricing rule
+sets each month, so a cut follows the model's own path and a factor of 1 changes nothing.
+With ``mode: hold``, and for a list price (``price_in``, ``price_out``), the price is held
+for ``duration_months`` (without one, to the end).
 """
 
 from __future__ import annotations
@@ -82,6 +86,13 @@ def price_held_until(month: int, duration_months: int | None, from_history: bool
         return history_until
     until = end if duration_months is None else month + duration_months - 1
     return max(until, history_until) if month <= history_until else until
+
+
+def factor_until(month: int, duration_months: int | None, end: int) -> int:
+    """Last month (month number) a relative price event of ``month`` is in force: for
+    ``duration_months`` months, or to ``end`` without one. Inside the history the list
+    prices are the record, so its factor acts from the first month the rule prices."""
+    return end if duration_months is None else month + duration_months - 1
 
 
 class Timeline:
@@ -178,7 +189,14 @@ class Timeline:
             v for v in model.vendors if v.bloc == e.bloc and v.active]
         until = price_held_until(model.month, e.duration_months, id(e) in self.history_ids,
                                  model.clock.history_until, parse_month(model.cfg.world.end))
+        relative = (e.factor is not None and id(e) not in self.history_ids
+                    and (e.mode or "relative") == "relative")
+        until_relative = factor_until(model.month, e.duration_months,
+                                      parse_month(model.cfg.world.end))
         for vendor in vendors:
+            if relative:
+                vendor.scale_price(e.factor, until_relative, e.subsidised)
+                continue
             price = (blended_price(e.price_in, e.price_out) if e.factor is None
                      else vendor.price * e.factor)
             if not math.isfinite(price):
@@ -192,7 +210,9 @@ class Timeline:
 
     def _subsidy(self, model, e: EventConfig) -> None:
         government = model.governments[e.bloc]
-        if e.lever == "energy":
+        if e.lever == "per_mtok":
+            government.token_subsidy = e.usd_per_mtok
+        elif e.lever == "energy":
             government.energy_subsidy = e.level
         elif e.lever == "compute":
             government.compute_subsidy = e.level

@@ -4,8 +4,8 @@ Called by :meth:`sim.model.record.Recorder.collect` each month; the formulas are
 functions of :mod:`sim.market.metrics`. Conventions:
 
 - **Market power** is a revenue-weighted margin over API sales, by bloc and market-wide,
-  at the marginal cost vendors pay (net of energy subsidies) and at social cost (the
-  subsidy added back).
+  at the marginal cost vendors pay (net of energy and per-token subsidies) and at social
+  cost (the subsidies added back).
 - **Concentration** is measured on revenue (API spend) and on API tokens. Self-hosted
   tokens are a fringe that no lab owns (their author earns nothing on them): they count in
   the segment's total, so they dilute the labs' token shares, but as many negligible
@@ -41,7 +41,9 @@ def market_power(rec: Recorder, model) -> None:
     vs = [v for v in model.vendors if v.active]
     price = np.array([v.price for v in vs])
     cost = np.array([v.marginal_cost for v in vs])
-    social = social_marginal_cost(cost, [v.energy_subsidy_per_mtok for v in vs])
+    # social cost: before the per-token subsidy, the energy subsidy added back
+    social = social_marginal_cost([v.cost_before_token for v in vs],
+                                  [v.energy_subsidy_per_mtok for v in vs])
     tokens = np.array([v.tokens_api for v in vs])
     bloc = np.array([v.bloc for v in vs], dtype=object)
     private, at_social = [], []

@@ -293,7 +293,7 @@ def _policy(rec: Recorder, model) -> None:
     rec.add("export_level", "all", "1", list(BLOCS), [model.costs.export_level(b) for b in BLOCS])
     govs = model.governments
     rec.add("compute_subsidy", "all", "1", list(govs), [g.compute_subsidy for g in govs.values()])
-    for lever in ("compute", "energy", "price"):
+    for lever in ("compute", "energy", "price", "token"):
         rec.add(f"subsidy_spend_{lever}", "all", "USD per month", list(govs),
                 [g.spending[lever] for g in govs.values()])
 
@@ -308,8 +308,8 @@ def _finance(rec: Recorder, model) -> None:
     usd = "USD per month"
     rec.add("cash", "all", "USD", ids, [v.cash if v.parent is None else np.nan for v in vs])
     for flow in ("funding", "fixed_cost", "chip_spend", "chip_subsidy", "serving_cost",
-                 "energy_support", "compliance_cost", "support_received", "cash_in",
-                 "cash_out", "operating_profit"):
+                 "energy_support", "token_support", "compliance_cost", "support_received",
+                 "cash_in", "cash_out", "operating_profit"):
         rec.add(flow, "all", usd, ids, [getattr(v, flow) for v in vs])
     govs = model.governments
     rec.add("government_spend", "all", usd, list(govs),
