@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import cached_run
 
@@ -85,6 +86,24 @@ def test_the_recorded_gap_has_the_sign_of_the_choice(profit_run):
     is_open = level.to_numpy()[weighed] > 0
     values = gap.to_numpy()[weighed]
     assert (values[is_open] >= 0).all() and (values[~is_open] <= 0).all()
+
+
+def level_changes(results) -> pd.Series:
+    """How many times each lab's model changes openness after the history (from the level it
+    had at its end; months without a model carry the last level)."""
+    level = results.series("openness_level")
+    level = level[level.index >= results.config.world.history_until].ffill()
+    return (level.diff().ne(0) & level.notna() & level.shift().notna()).sum()
+
+
+def test_a_positive_ecosystem_value_does_not_make_labs_switch_back_and_forth():
+    """With one estimate of the market in both regimes, a lab's level changes only when the
+    market crosses its threshold (2), not because its own choice changed what it sees: over
+    2026-2030 one change to the level its payoffs favour, and at most one back should the
+    market cross again. (Estimates that differed by regime made labs change 4 to 10 times.)"""
+    changes = level_changes(cached_run("rules.vendor_openness=profit",
+                                       "world.openness.ecosystem_value_usd_per_mtok=0.5"))
+    assert changes.max() <= 2, changes[changes > 2].to_dict()
 
 
 def test_an_openness_rule_must_return_a_level():

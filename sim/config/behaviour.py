@@ -285,3 +285,9 @@ class OpennessConfig:
                                           "expects to lose per OOM that rivals gain from its "
                                           "open release (0: spillovers cost nothing)", lo=0,
                                       hi=10, origin="assumption")
+    switch_cost_usd: float = param(0.0, unit="USD",
+                                   doc="profit rule: what a lab with a model on sale loses by "
+                                       "releasing its next one at another openness "
+                                       "(reputation, developer community, licence "
+                                       "commitments); it changes only when the gain exceeds "
+                                       "this (0: none)", lo=0, hi=1e13, origin="assumption")

@@ -43,6 +43,25 @@ def attractions(api_share: float, self_share: float) -> tuple[float, float]:
     return max(api_share, 0.0) / outside, max(self_share, 0.0) / outside
 
 
+def estimated_attractions(api_share: float, self_share: float,
+                          ratio: float) -> tuple[float, float]:
+    """The lab's estimate of A and S (1), the same whether its model is open or closed:
+
+        A = x_api / (1 - x_api - x_self),   S = A R
+
+    from its observed API share x_api and self-hosted share x_self (zero while closed) of its
+    market, and R the self-hosting ratio of :func:`self_host_ratio`. A is the odds of its API
+    against the outside good among the buyers who do not self-host its model, observable in
+    both regimes; S always comes from the formula, never from an open model's observed
+    self-hosted tokens (which also reflect nesting, trust and the fixed costs of self-hosting,
+    none of which a closed lab can see). When the market follows (1), both regimes recover the
+    same A and S, so the payoffs do not depend on the level the lab is at; two estimates, one
+    per regime, that disagreed would make each choice make the other look better.
+    """
+    api, _ = attractions(api_share, self_share)
+    return api, api * ratio
+
+
 def self_host_ratio(price: float, self_cost: float, alpha: float) -> float:
     """Attraction of self-hosting the lab's weights relative to its API (1): one model sold
     at two prices to buyers whose utility falls by ``alpha`` utils per log-USD,
@@ -163,13 +182,20 @@ def payoffs(x: OpennessInputs) -> dict[str, float]:
     return {level: payoff(level, x) for level in LEVELS}
 
 
-def best_level(values: dict[str, float], current: str) -> str:
-    """The level with the highest payoff; on a tie the current level, then the more closed.
+def best_level(values: dict[str, float], current: str, switch_cost: float = 0.0) -> str:
+    """The level with the highest payoff net of the cost of changing level; on a tie the
+    current level, then the more closed:
 
-        level* = argmax_l V_l
+        level* = argmax_l V_l - C_switch 1[l != l_0]
+
+    with l_0 the current level and C_switch >= 0 (USD) what changing it costs the lab
+    (reputation, its developer community, licences it has committed to): the lab moves only
+    when the gain V_l - V_{l_0} exceeds C_switch (hysteresis). C_switch = 0 is the plain argmax.
     """
-    top = max(values.values())
-    tied = [level for level in LEVELS if values[level] == top]
+    net = {level: value - (switch_cost if level != current else 0.0)
+           for level, value in values.items()}
+    top = max(net.values())
+    tied = [level for level in LEVELS if net[level] == top]
     return current if current in tied else tied[0]
 
 

@@ -28,13 +28,18 @@ def profit(vendor, model) -> str:
     (:func:`sim.market.openness.payoff`, inputs from :func:`openness_inputs`):
 
         level* = argmax_l H [m M x_api(l) + w_l M x_self(l) + g F_dev(l)] - C_spill(l)
+                          - C_switch 1[l != l_0]
 
-    Ties keep the current level. The open-minus-closed gap is left on the vendor
-    (``vendor.openness_gap``, recorded as ``openness_payoff_gap``).
+    with C_switch = ``world.openness.switch_cost_usd`` for a lab that has a model on sale at
+    level l_0 (none for its first). Ties keep the current level. The open-minus-closed gap
+    (before any switching cost) is left on the vendor (``vendor.openness_gap``, recorded as
+    ``openness_payoff_gap``).
     """
     values = op.payoffs(openness_inputs(vendor, model))
     vendor.openness_gap = op.open_gap(values)
-    return op.best_level(values, vendor.openness)
+    # a lab with no model on sale has nothing to go back on
+    switch = model.cfg.world.openness.switch_cost_usd if vendor.model_name else 0.0
+    return op.best_level(values, vendor.openness, switch)
 
 
 def _family_shares(demand, vendor, n: int) -> tuple[float, float, float]:
@@ -43,25 +48,24 @@ def _family_shares(demand, vendor, n: int) -> tuple[float, float, float]:
     return float(tokens[vendor.index]), float(tokens[n + vendor.index]), float(tokens.sum())
 
 
-def _attractions(api: float, self_hosted: float, total: float, is_open: bool,
+def _attractions(api: float, self_hosted: float, total: float,
                  ratio: float) -> tuple[float, float]:
-    """A and S of a market from the lab's tokens in it: observed when the model is open,
-    S = A R when it is closed (:func:`sim.market.openness.self_host_ratio`)."""
+    """A and S of a market from the lab's tokens in it, estimated alike whether its model is
+    open or closed (:func:`sim.market.openness.estimated_attractions`)."""
     if total <= 0:
         return 0.0, 0.0
-    if is_open:
-        return op.attractions(api / total, self_hosted / total)
-    a, _ = op.attractions(api / total, 0.0)
-    return a, a * ratio
+    return op.estimated_attractions(api / total, self_hosted / total, ratio)
 
 
 def openness_inputs(vendor, model) -> op.OpennessInputs:
     """What the lab sees when it weighs openness, from last month's market:
 
     - m = p - c, its API price less its marginal cost; M all tokens bought (every segment);
-    - its API and self-hosted shares of M give A and S (:func:`sim.market.openness.attractions`);
-      a closed model's S is A (p / s) ** a with s the mean cost of self-hosting its model
-      over the blocs' clouds and a the demand panel's token-weighted price sensitivity;
+    - its API and self-hosted shares of M give A, the odds of its API against the outside
+      good, and S = A (p / s) ** a, open or closed alike
+      (:func:`sim.market.openness.estimated_attractions`), with s the mean cost of
+      self-hosting its model over the blocs' clouds and a the demand panel's token-weighted
+      price sensitivity;
     - the same in the developing nations' tokens for the soft-power term;
     - rivals: the other labs' capability before spillovers and absorptive capacity, and the
       model it would release now (:meth:`sim.agents.vendor.Vendor.next_capability`).
@@ -69,7 +73,6 @@ def openness_inputs(vendor, model) -> op.OpennessInputs:
     world = model.cfg.world
     settings, knowledge = world.openness, world.capability
     n = len(model.vendors)
-    is_open = vendor.openness != "closed"
     margin = float(np.nan_to_num(vendor.price - vendor.marginal_cost))
     panel = model.panel
     alpha = (float(np.average(panel.alpha, weights=panel.weight))
@@ -77,9 +80,9 @@ def openness_inputs(vendor, model) -> op.OpennessInputs:
     self_cost = float(np.nanmean(model.menu.self_cost[:, n + vendor.index]))
     ratio = op.self_host_ratio(vendor.price, self_cost, alpha)
     api, self_hosted, total = _family_shares(model.demand.values(), vendor, n)
-    a, s = _attractions(api, self_hosted, total, is_open, ratio)
+    a, s = _attractions(api, self_hosted, total, ratio)
     nations = [model.demand["nations"]] if "nations" in model.demand else []
-    dev_a, dev_s = _attractions(*_family_shares(nations, vendor, n), is_open, ratio)
+    dev_a, dev_s = _attractions(*_family_shares(nations, vendor, n), ratio)
     gov = model.governments.get(vendor.bloc)
     inputs = op.OpennessInputs(
         margin=margin, market_tokens=total, api_attraction=a, self_attraction=s,

@@ -86,15 +86,27 @@ V, ALPHA, PRICE, COST, SELF_COST, M = 0.9, 1.5, 3.0, 1.0, 1.2, 2e6
 H, LOSS, SPILL_OPEN, SPILL_CLOSED, BONUS = 24.0, 0.2, 0.5, 0.2, 0.2
 
 
-def monopolist(ecosystem=0.0, soft_power=0.0, rival_gap=None, loss=LOSS):
-    """A closed lab in a market of M tokens whose rest its rival sells (the outside good of
-    the lab's logit), the developing nations half of it alike, as the model the rule reads."""
-    closed, _, _ = logit_market(V, ALPHA, PRICE, SELF_COST)
+def monopolist(ecosystem=0.0, soft_power=0.0, rival_gap=None, loss=LOSS, openness="closed",
+               market=(V, ALPHA, PRICE, SELF_COST), off_formula=1.0, switch_cost=0.0):
+    """A lab in a market of M tokens whose rest its rival sells (the outside good of the lab's
+    logit), the developing nations half of it alike, as the model the rule reads. The lab's
+    model is on sale at ``openness``; open, its buyers self-host ``off_formula`` times the
+    attraction (1) gives them (the model's own market also has nesting, trust and fixed
+    costs), the API keeping its odds against the outside good."""
+    v, alpha, price, self_cost = market
+    closed, _, _ = logit_market(v, alpha, price, self_cost)
     n = 2  # slots: the two APIs, then the two self-hosted weights
-    segment = SimpleNamespace(tokens=np.array([closed, 1 - closed, 0.0, 0.0]) * M / 2)
+    if openness == "closed":
+        lab_tokens = np.array([closed, 1 - closed, 0.0, 0.0])
+    else:
+        a = closed / (1 - closed)
+        s = a * (price / self_cost) ** alpha * off_formula
+        lab_tokens = np.array([a, 1.0, s, 0.0]) / (1 + a + s)
+    segment = SimpleNamespace(tokens=lab_tokens * M / 2)
     nations = SimpleNamespace(tokens=segment.tokens.copy())
-    lab = SimpleNamespace(openness="closed", price=PRICE, marginal_cost=COST, index=0,
-                          bloc="US", parent=None, base_capability=1.0, openness_gap=np.nan,
+    lab = SimpleNamespace(openness=openness, model_name="lab-1", price=price,
+                          marginal_cost=COST, index=0, bloc="US", parent=None,
+                          base_capability=1.0, openness_gap=np.nan,
                           cfg=SimpleNamespace(absorptive_capacity=1.0),
                           next_capability=lambda: 1.0)
     lab.owner = lab
@@ -104,13 +116,14 @@ def monopolist(ecosystem=0.0, soft_power=0.0, rival_gap=None, loss=LOSS):
     rival.owner = rival
     cfg = SimpleNamespace(world=SimpleNamespace(
         openness=SimpleNamespace(horizon_months=H, ecosystem_value_usd_per_mtok=ecosystem,
-                                 source_ecosystem_bonus=0.0, spill_loss_per_oom=loss),
+                                 source_ecosystem_bonus=0.0, spill_loss_per_oom=loss,
+                                 switch_cost_usd=switch_cost),
         capability=SimpleNamespace(spill_open=SPILL_OPEN, spill_closed=SPILL_CLOSED,
                                    spill_source_bonus=BONUS)))
     model = SimpleNamespace(
         cfg=cfg, vendors=[lab, rival],
-        panel=SimpleNamespace(alpha=np.array([ALPHA, ALPHA]), weight=np.array([1.0, 3.0])),
-        menu=SimpleNamespace(self_cost=np.full((3, 2 * n), SELF_COST)),
+        panel=SimpleNamespace(alpha=np.array([alpha, alpha]), weight=np.array([1.0, 3.0])),
+        menu=SimpleNamespace(self_cost=np.full((3, 2 * n), self_cost)),
         demand={"startups": segment, "nations": nations},
         governments={"US": SimpleNamespace(cfg=SimpleNamespace(
             openness_soft_power_value=soft_power))})
@@ -151,6 +164,80 @@ def test_the_rule_leaves_the_payoff_gap_on_the_vendor():
     # at twice the threshold the gap is the ecosystem value of the threshold once over
     assert lab.openness_gap == pytest.approx(H * threshold_ecosystem() * M * self_open,
                                              rel=1e-9)
+
+
+# -- one estimate in both regimes, and the cost of switching -----------------------------------
+
+def gap_at(openness: str, **market) -> float:
+    lab, model = monopolist(openness=openness, **market)
+    profit(lab, model)
+    return lab.openness_gap
+
+
+@settings(max_examples=200, deadline=None)
+@given(v=st.floats(-3.0, 3.0), alpha=st.floats(0.2, 3.0), price=st.floats(0.1, 30.0),
+       self_cost=st.floats(0.1, 30.0), ecosystem=st.floats(0.0, 20.0),
+       soft_power=st.floats(0.0, 1e6), rival_gap=st.one_of(st.none(), st.floats(0.01, 2.0)))
+def test_the_payoff_gap_does_not_depend_on_the_level_the_lab_is_at(
+        v, alpha, price, self_cost, ecosystem, soft_power, rival_gap):
+    """Market data made by (1) itself: a closed lab and an open lab in the same market (the
+    same utilities; each observes the shares its own level gives) predict the same payoffs."""
+    market = dict(market=(v, alpha, price, self_cost), ecosystem=ecosystem,
+                  soft_power=soft_power, rival_gap=rival_gap)
+    closed = gap_at("closed", **market)
+    assert gap_at("open_weight", **market) == pytest.approx(closed, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("off_formula", [0.0, 0.1, 3.0])
+def test_an_open_labs_observed_self_hosting_does_not_move_its_estimate(off_formula):
+    """The model's market self-hosts an open model more or less than the plain logit says
+    (nesting, trust, fixed costs); a closed lab cannot see that, so an open one does not use it
+    either: with the same odds of its API against the outside good, it predicts what the
+    closed lab predicts (estimates that differed by regime made labs switch at every release)."""
+    w = threshold_ecosystem() * 1.5
+    closed = gap_at("closed", ecosystem=w)
+    assert gap_at("open_weight", ecosystem=w, off_formula=off_formula) == pytest.approx(
+        closed, rel=1e-12)
+
+
+def test_estimated_attractions_recover_the_logit_from_either_level():
+    closed, api_open, self_open = logit_market(V, ALPHA, PRICE, SELF_COST)
+    ratio = (PRICE / SELF_COST) ** ALPHA
+    a = closed / (1 - closed)
+    assert op.estimated_attractions(closed, 0.0, ratio) == pytest.approx((a, a * ratio))
+    assert op.estimated_attractions(api_open, self_open, ratio) == pytest.approx(
+        (a, a * ratio), rel=1e-12)
+
+
+def test_a_lab_changes_level_only_when_the_gain_exceeds_the_switching_cost():
+    values = {"closed": 10.0, "open_weight": 12.0, "open_source": 11.0}
+    assert op.best_level(values, "closed", switch_cost=2.0) == "closed"  # gain 2: a tie
+    assert op.best_level(values, "closed", switch_cost=1.9) == "open_weight"
+    assert op.best_level(values, "open_source", switch_cost=0.9) == "open_weight"
+    assert op.best_level(values, "open_source", switch_cost=1.1) == "open_source"
+    assert op.best_level(values, "closed", switch_cost=0.0) == op.best_level(values, "closed")
+
+
+def test_the_switching_cost_opens_a_band_of_inaction_around_the_threshold():
+    """From (2) with a switching cost C: a closed monopolist opens iff
+    H M x_s (w - w*) > C and an open one closes iff H M x_s (w* - w) > C, so
+    w = w* +- C / (H M x_s) bound the band where either keeps its level."""
+    _, _, self_open = logit_market(V, ALPHA, PRICE, SELF_COST)
+    switch = 1e6
+    band = switch / (H * M * self_open)
+    w_star = threshold_ecosystem()
+
+    def choice(openness, w):
+        return profit(*monopolist(w, openness=openness, switch_cost=switch))
+
+    assert choice("closed", (w_star + band) * (1 - 1e-6)) == "closed"
+    assert choice("closed", (w_star + band) * (1 + 1e-6)) == "open_weight"
+    assert choice("open_weight", (w_star - band) * (1 + 1e-6)) == "open_weight"
+    assert choice("open_weight", (w_star - band) * (1 - 1e-6)) == "closed"
+    # a lab with no model on sale has no level to go back on: no switching cost
+    lab, model = monopolist((w_star + band) * (1 - 1e-6), switch_cost=switch)
+    lab.model_name = ""
+    assert profit(lab, model) == "open_weight"
 
 
 def test_a_higher_spillover_cost_closes_a_lab_that_an_ecosystem_opened():
