@@ -337,6 +337,14 @@ LEVERS: dict[str, Lever] = _registry(
                  box=(1.0, 3.0)),  # the index estimate 1.55 (SE 0.70), within the field range
     config_lever("entry_hazard", "world.entry.hazard_per_month", box=(0.0, 0.05)),
     config_lever("pricing_inertia", "world.pricing.inertia", box=(0.05, 1.0)),
+    event_lever("deepseek_active_params_b",
+                EventTarget("release", "active_params_b", {"vendor": "deepseek"}),
+                "active parameters of DeepSeek's scenario release (billions; its total makes it "
+                "dense, less makes it a mixture of experts)", box=(20.0, 1600.0),
+                lo=1.0, hi=2000.0,
+                why="the event field has no upper bound; 2000 B is above every release's total "
+                    "(open_weight_release: 1600 B). Only on a scenario with a DeepSeek release "
+                    "(a release needs its total too)"),
 )
 
 
