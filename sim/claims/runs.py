@@ -143,6 +143,8 @@ def run_ledger(ledger: Ledger, claims: Sequence[Claim], n_draws: int, seeds: Seq
     def table() -> pd.DataFrame:
         both = pd.concat([saved, pd.DataFrame(rows, columns=list(RUN_COLUMNS))],
                          ignore_index=True) if rows else saved
+        both = both.astype({"claim": "int64", "digest": str, "side": str, "draw": "int64",
+                            "seed": "int64", "outcome": str, "value": "float64"})
         return both.sort_values(["claim", "draw", "seed", "side", "outcome"], kind="stable",
                                 ignore_index=True)
 
