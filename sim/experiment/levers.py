@@ -341,7 +341,7 @@ LEVERS: dict[str, Lever] = _registry(
                 EventTarget("release", "active_params_b", {"vendor": "deepseek"}),
                 "active parameters of DeepSeek's scenario release (billions; its total makes it "
                 "dense, less makes it a mixture of experts)", box=(20.0, 1600.0),
-                lo=1.0, hi=2000.0,
+                param="deepseek_active_params_b", lo=1.0, hi=2000.0,
                 why="the event field has no upper bound; 2000 B is above every release's total "
                     "(open_weight_release: 1600 B). Only on a scenario with a DeepSeek release "
                     "(a release needs its total too)"),
