@@ -34,7 +34,8 @@ def claims_figure(summary: pd.DataFrame) -> Figure:
     y = np.arange(n)[::-1]
     for yi, row in zip(y, table.itertuples(), strict=True):
         colour = _COLOURS.get(row.expected_sign, GREY)
-        ax.plot([row.std_lo, row.std_hi], [yi, yi], color=colour, linewidth=1.4)
+        ax.plot([row.std_lo, row.std_hi], [yi, yi], color=colour, linewidth=1.4,
+                linestyle="-")
         ax.plot(row.std_mean, yi, marker=_MARKERS.get(row.expected_sign, "o"), color=colour,
                 markersize=5, linestyle="none")
     ax.axvline(0, color=GREY, linewidth=0.8, linestyle=":")
@@ -45,8 +46,8 @@ def claims_figure(summary: pd.DataFrame) -> Figure:
     ends = ends[np.isfinite(ends)]
     if len(ends) and np.abs(ends).max() > 50 * max(np.median(np.abs(ends)), 1e-12):
         ax.set_xscale("symlog", linthresh=1.0)  # one huge effect would hide every other
-    ax.set_xlabel("Effect of switching the mechanism on (standard deviations of the outcome "
-                  "with it off; 90% interval)")
+    ax.margins(x=0.05)
+    ax.set_xlabel("Effect of the mechanism on (SDs of the outcome with it off; 90% interval)")
     ax.set_title("Claims ledger: ▶ expected up, ◀ expected down, ● no sign expected",
                  loc="left")
     return fig
