@@ -23,6 +23,7 @@ ledger is 2 × draws × seeds runs per claim (docs/claims.md).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,17 @@ def claim_ids(text: str) -> list[int]:
     if not ids:
         raise argparse.ArgumentTypeError("name at least one claim")
     return ids
+
+
+def elapsed_minutes(out: Path, seconds: float, ran: bool) -> float:
+    """The wall-clock minutes the folder's runs took, over every invocation that ran some
+    (kept in ``elapsed.json``)."""
+    path = out / "elapsed.json"
+    total = json.loads(path.read_text(encoding="utf-8"))["seconds"] if path.exists() else 0.0
+    if ran:
+        total += seconds
+        write_text(path, json.dumps({"seconds": total}) + "\n")
+    return total / 60
 
 
 def parser() -> argparse.ArgumentParser:
@@ -98,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ResumeError, LeverError, ConfigError, ValueError) as err:
         print(f"python -m sim.claims: error: {err}", file=sys.stderr)
         return 2
-    minutes = (time.monotonic() - started) / 60 if before == 0 else None
+    minutes = elapsed_minutes(out, time.monotonic() - started, len(long) > before)
     pairs = summary.paired(long)
     expected = {(c.id, o.name): o.expected for c in claims for o in c.outcomes}
     table = summary.summarize(pairs, expected)

@@ -27,7 +27,7 @@ def _number(x: float) -> str:
 def settings_line(spec: Mapping[str, object], seeds: Sequence[int], minutes: float | None
                   ) -> str:
     horizon = ", ".join(spec.get("overrides") or []) or "the world's own horizon"
-    took = f"; {minutes:.1f} minutes" if minutes is not None else ""
+    took = f"; {minutes:.1f} minutes of runs" if minutes else ""
     return (f"world `{spec['world']}`, {spec['draws']} parameter draws of "
             f"{', '.join(spec['draw_levers']) or 'none'} × {len(seeds)} seeds "
             f"({', '.join(map(str, seeds))}), {horizon}{took}")
