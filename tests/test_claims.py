@@ -52,6 +52,7 @@ def _raw() -> dict:
     (lambda c: c["on"].update(scenario="atlantis"), ["scenario", "atlantis", "baseline"]),
     (lambda c: c["outcomes"][0].update(name="cn_shar"), ["cn_shar", "headline"]),
     (lambda c: c["outcomes"][0].update(expected="up"), ["expected", "'up'", "+, -, either"]),
+    (lambda c: c["outcomes"][0].update({"so cheap": None}), ["key", "so cheap", "quote"]),
     (lambda c: c.update(id=12), ["id", "12", "1 to 11"]),
     (lambda c: c.update(colour="red"), ["key", "colour", "mechanism"]),
 ])

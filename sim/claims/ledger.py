@@ -151,6 +151,9 @@ def _side(raw: Any, default: str, where: str) -> Side:
 def _outcome(raw: Any, where: str) -> ClaimOutcome:
     if not isinstance(raw, Mapping) or "name" not in raw:
         raise _fail(where, "outcome", raw, "a mapping with name, expected, why")
+    extra = sorted(map(str, set(raw) - {"name", "expected", "why"}))
+    if extra:  # a comma in an unquoted flow mapping's why makes a key of the rest
+        raise _fail(where, "key", extra[0], "name, expected, why (quote a why with a comma)")
     try:
         outcome(str(raw["name"]))
     except OutcomeError as err:
