@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test fuzz lint bench calibrate app notebooks clean
+.PHONY: run test fuzz lint bench calibrate claims app notebooks clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -36,6 +36,9 @@ bench: $(STAMP)          ## speed and memory benchmark; writes benchmarks/result
 
 calibrate: $(STAMP)      ## method-of-simulated-moments fit on the small world
 	$(BIN)/python -m sim.calibrate $(ARGS)
+
+claims: $(STAMP)         ## the claims ledger: each claim off against on (small world, 4 draws x 2 seeds; ARGS="--world default")
+	$(BIN)/python -m sim.claims --world small --draws 4 --seeds 0,1 --n-jobs 2 --resume $(ARGS)
 
 app: $(STAMP)            ## the interactive dashboard on http://localhost:8765
 	$(BIN)/python -m sim.app $(ARGS)

@@ -16,8 +16,11 @@ Names:
 ============================  ============================================================
 
 :data:`OUTCOMES` registers the first two for every headline; dated outcomes are parsed
-from their name. Values are as the table stores them (an unbounded capability gap stays
-infinite); a mean over no month (a run that ends within the history) is NaN.
+from their name. :data:`SERIES` are further series an experiment may name the same way
+(``cn_frontier@mean``: the claims ledger, :mod:`sim.claims`) that are no headline, so
+that summaries, sweeps and their tables keep the headlines only.
+Values are as the table stores them (an unbounded capability gap stays infinite); a mean
+over no month (a run that ends within the history) is NaN.
 """
 
 from __future__ import annotations
@@ -31,7 +34,24 @@ import pandas as pd
 
 from sim.analysis.headline import HEADLINES, Headline
 
-_HEADLINES = {h.key: h for h in HEADLINES}
+#: Named series beyond the headlines, for experiments (not in :data:`OUTCOMES`).
+SERIES: tuple[Headline, ...] = (
+    Headline("cn_share_nations", "token_share_bloc", "nations", "CN",
+             "Chinese models' share of developing nations' tokens", "share",
+             "of every 100 tokens developing nations' people use, how many Chinese models "
+             "serve"),
+    Headline("cn_frontier", "frontier_bloc", "all", "CN",
+             "China's best capability on sale", "OOM",
+             "the capability of the best Chinese model on sale, in orders of magnitude"),
+    Headline("cn_compute", "compute_bloc", "all", "CN",
+             "Chinese labs' delivered compute", "FLOP/s",
+             "what Chinese labs' fleets deliver, domestic and imported chips together"),
+    Headline("deepseek_marginal_cost", "marginal_cost", "all", "deepseek",
+             "DeepSeek's marginal cost of serving", "USD per million tokens",
+             "what serving one more million tokens costs DeepSeek, surge included"),
+)
+
+_HEADLINES = {h.key: h for h in (*HEADLINES, *SERIES)}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -85,8 +105,8 @@ def outcome(name: str) -> Outcome:
     """The outcome of a name (see the module docstring), or :class:`OutcomeError`."""
     key, _, suffix = name.partition("@")
     if key not in _HEADLINES:
-        raise OutcomeError(f"unknown outcome {name!r}: {key!r} is no headline; headlines are "
-                           f"{', '.join(_HEADLINES)} (add @mean or @YYYY-MM)")
+        raise OutcomeError(f"unknown outcome {name!r}: {key!r} is no headline or series; they "
+                           f"are {', '.join(_HEADLINES)} (add @mean or @YYYY-MM)")
     headline = _HEADLINES[key]
     if suffix in ("", "end"):
         return Outcome(name, headline, "end")

@@ -341,6 +341,14 @@ LEVERS: dict[str, Lever] = _registry(
                 EventTarget("subsidy", "usd_per_mtok", {"bloc": "CN", "lever": "per_mtok"}),
                 "what China's state pays its labs per million API tokens sold (USD; "
                 "negative: a tax)", box=(0.0, 0.2), param="token_subsidy_usd_per_mtok"),
+    event_lever("deepseek_active_params_b",
+                EventTarget("release", "active_params_b", {"vendor": "deepseek"}),
+                "active parameters of DeepSeek's scenario release (billions; its total makes it "
+                "dense, less makes it a mixture of experts)", box=(20.0, 1600.0),
+                param="deepseek_active_params_b", lo=1.0, hi=2000.0,
+                why="the event field has no upper bound; 2000 B is above every release's total "
+                    "(open_weight_release: 1600 B). Only on a scenario with a DeepSeek release "
+                    "(a release needs its total too)"),
 )
 
 
