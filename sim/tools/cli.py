@@ -227,8 +227,15 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True,
         write_table(results.table, out_dir, TABLE, config.output.formats)
         write_table(results.events, out_dir, "events", ["csv"])
         write_table(results.entries, out_dir, "entries", ["csv"])
+    decomposition = None
+    if config.output.decomposition and config.scenario.events:
+        from sim.tools.decompose import lever_decomposition
+
+        with split.time("decomposition"):
+            decomposition = lever_decomposition(config, own=results)
+            write_table(decomposition, out_dir, "decomposition", ["csv"])
     if figures and (config.output.plots or config.output.report):
-        _draw(results, out_dir, split, workers)
+        _draw(results, out_dir, split, workers, decomposition)
     # after the figures: a summary stands beside the tables it summarises and what was
     # drawn from them (a run killed while plotting leaves no summary that looks final)
     with split.time("tables"):
@@ -244,8 +251,10 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True,
     return split
 
 
-def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None) -> None:
-    """The run's figures (in ``output.figure_formats``) and its report."""
+def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None,
+          decomposition: Any = None) -> None:
+    """The run's figures (in ``output.figure_formats``) and its report (with the
+    decomposition by lever, a table, when there is one)."""
     config = results.config
     formats = list(config.output.figure_formats)
     if config.output.report and "png" not in formats:
@@ -267,9 +276,14 @@ def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None
         with split.time("report"):
             card = scorecard([results], load_targets())
             write_table(card, out_dir, "scorecard", ["csv"])
+            extra = to_html(card)
+            if decomposition is not None:
+                from sim.report.decomposition_report import decomposition_html
+
+                extra += decomposition_html(decomposition)
             write_run_report(results.table, results.events, config, out_dir, figures=drawn,
                              report_dates=tuple(config.output.report_dates),
-                             extra_html=to_html(card))
+                             extra_html=extra)
     if not config.output.plots:
         shutil.rmtree(out_dir / "plots", ignore_errors=True)
     elif "png" not in config.output.figure_formats:
