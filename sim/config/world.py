@@ -14,6 +14,7 @@ from sim.config.behaviour import (
     ComputeConfig,
     DemandConfig,
     EntryConfig,
+    HostingConfig,
     PricingConfig,
 )
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
@@ -180,3 +181,4 @@ class WorldConfig:
     compute: ComputeConfig = field(default_factory=ComputeConfig)
     pricing: PricingConfig = field(default_factory=PricingConfig)
     entry: EntryConfig = field(default_factory=EntryConfig)
+    hosting: HostingConfig = field(default_factory=HostingConfig)
