@@ -3,6 +3,8 @@ the effect on the labs that make open models, and the hosts' books."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,3 +94,15 @@ def test_hosts_take_open_labs_own_api_business(tables):
 def test_the_default_margin_is_the_median_of_the_host_price_data():
     world = small_config().world
     assert world.hosting.fringe_margin == pytest.approx(fringe_margin(world), abs=0.05)
+
+
+@pytest.mark.parametrize("override, message", [
+    ("world.hosting.fringe_margin=-1", "[0, 100]"),
+    ("world.hosting.licence_share=2", "[0, 1]"),
+    ("world.hosting.cloud_bloc=XX", "one of US, CN, EU, ROW"),
+])
+def test_bad_hosting_settings_are_refused(override, message):
+    from sim.config import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        small_config(override)
