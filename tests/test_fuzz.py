@@ -265,6 +265,10 @@ def check_invariants(cfg, table: pd.DataFrame) -> None:
 @settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(worlds())
+# found by this test: a lab over its capacity with third-party hosts on (rationing assumed
+# two slots per lab)
+@example(("history", {"world.firms.enterprises.volume_sigma": 5,
+                      "world.hosting.third_party": True}, [], "best_response"))
 # found by this test: a budget share that underflows to a zero budget made 0/0 in
 # affordability, and NaN in every money series
 @example(("history", {"world.demand.nest_lambda": 0.001, "world.nations.budget_share": 5e-324,
