@@ -40,11 +40,15 @@ def test_profit_is_every_flow_but_funding():
 # -- conservation over whole runs -------------------------------------------------------------
 
 SCENARIOS = ["baseline", "chip_export_limits", "token_price_cut"]
+#: third-party hosts of open weights on, paying the labs a licence share: money flows through
+#: a third hand (sim.model.hosts)
+HOSTED = ("world.hosting.third_party=true", "world.hosting.licence_share=0.1")
 
 
-@pytest.fixture(scope="module", params=SCENARIOS)
+@pytest.fixture(scope="module", params=[*SCENARIOS, "baseline+hosts"])
 def run(request):
-    return request.param, cached_run(f"scenario={request.param}")
+    scenario, _, hosts = request.param.partition("+")
+    return scenario, cached_run(f"scenario={scenario}", *(HOSTED if hosts else ()))
 
 
 def close(a: pd.DataFrame | pd.Series, b: pd.DataFrame | pd.Series, scale) -> bool:
@@ -95,12 +99,17 @@ def test_what_governments_pay_is_what_labs_receive_from_them(run):
         assert paid.sum() > 0
 
 
-def test_what_buyers_spend_on_apis_is_what_labs_earn(run):
+def test_what_buyers_spend_on_apis_is_what_labs_and_hosts_earn(run):
+    """spend - self-hosting = labs' revenue (licence fees included) + hosts' revenue - licence."""
     _, result = run
-    spend = (result.table[result.table.metric == "spend"].groupby("month")["value"].sum()
-             - result.table[result.table.metric == "spend_self_hosted"]
-             .groupby("month")["value"].sum())
+    table = result.table
+    by_month = table.groupby(["metric", "month"], observed=True)["value"].sum()
+    spend = by_month["spend"] - by_month["spend_self_hosted"]
     revenue = result.series("revenue").sum(axis=1)
+    if "hosts_revenue" in by_month:
+        hosts = by_month["hosts_revenue"] - by_month["hosts_licence"]
+        assert hosts.sum() > 0 and by_month["hosts_licence"].sum() > 0
+        revenue = revenue + hosts.reindex(revenue.index, fill_value=0.0)
     assert close(spend.loc[revenue.index], revenue, revenue)
 
 

@@ -98,7 +98,9 @@ class DeviceMaker(mesa.Agent):
     def panel_row(self, market, demand_cfg, available: np.ndarray) -> dict[str, np.ndarray]:
         """The device maker's row of the pricing panel."""
         menu = market
-        price = np.where(menu.is_api, 1.0, menu.self_cost[self.bloc_index])
+        # the labs' APIs are priced by the panel; hosted APIs and self-hosting at their price
+        price = np.where(menu.lab_api, 1.0,
+                         np.where(menu.is_api, menu.price, menu.self_cost[self.bloc_index]))
         base = self.utility(menu, demand_cfg)  # the panel adds the price term itself
         return {"base_utility": base[None, :], "alpha": np.array([self.cfg.alpha]),
                 "own_price": np.where(available, price, 1.0)[None, :],

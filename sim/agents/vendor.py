@@ -407,16 +407,21 @@ class Vendor(mesa.Agent):
 
     # -- 6. books --------------------------------------------------------------------------
 
-    def settle(self, tokens_api: float, tokens_self: float, compliance_usd: float) -> None:
+    def settle(self, tokens_api: float, tokens_self: float, compliance_usd: float,
+               licence_usd: float = 0.0) -> None:
         """Book the month: revenue, serving and compliance costs, state support; close the
         accounts: cash, support received, operating profit and profit (USD).
 
         Serving is paid at its unsubsidised cost and the energy subsidy received; the
         per-token subsidy comes in as ``s * tokens`` (a tax goes out), and counts against a
-        loss that price support would cover (:mod:`sim.market.finance`).
+        loss that price support would cover (:mod:`sim.market.finance`). ``licence_usd``,
+        the licence fees third-party hosts paid for serving the lab's weights
+        (:mod:`sim.market.hosting`), is revenue.
         """
         self.tokens_api, self.tokens_self = tokens_api, tokens_self
         self.revenue = self.price * tokens_api if self.active else 0.0
+        if licence_usd:
+            self.revenue += licence_usd
         serving = self.cost_before_token - self.compliance_per_mtok
         self.serving_cost = serving * tokens_api if self.active else 0.0
         self.compliance_cost = compliance_usd

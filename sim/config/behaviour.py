@@ -1,4 +1,5 @@
-"""How the world behaves: demand, capability and spillover, compute, pricing, vertical entry."""
+"""How the world behaves: demand, capability and spillover, compute, pricing, vertical entry,
+third-party hosting of open weights."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.fields import param
+from sim.core.constants import BLOCS
 
 
 @dataclass
@@ -291,3 +293,23 @@ class OpennessConfig:
                                        "(reputation, developer community, licence "
                                        "commitments); it changes only when the gain exceeds "
                                        "this (0: none)", lo=0, hi=1e13, origin="assumption")
+
+
+@dataclass
+class HostingConfig:
+    """Third-party hosts of open weights: a competitive fringe that serves every open model's
+    API at its serving cost plus a margin (:mod:`sim.market.hosting`)."""
+
+    third_party: bool = param(False, unit="flag",
+                              doc="third-party hosts sell every open model's API (a third "
+                                  "menu slot per vendor)", origin="assumption")
+    fringe_margin: float = param(2.3, unit="1",
+                                 doc="hosts' margin over their serving cost: p = c (1 + m) "
+                                     "(median of budget hosts' prices over the serving-cost "
+                                     "formula, sim/data/host_margins.csv)",
+                                 lo=0, hi=100, origin="data")
+    licence_share: float = param(0.0, unit="1",
+                                 doc="share of the hosts' revenue paid to the model's lab",
+                                 lo=0, hi=1, origin="assumption")
+    cloud_bloc: str = param("US", unit="bloc", doc="bloc whose cloud the hosts serve from",
+                            choices=BLOCS, origin="assumption")

@@ -14,6 +14,7 @@ from sim.config.behaviour import (
     ComputeConfig,
     DemandConfig,
     EntryConfig,
+    HostingConfig,
     OpennessConfig,
     PricingConfig,
 )
@@ -188,3 +189,4 @@ class WorldConfig:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     entry: EntryConfig = field(default_factory=EntryConfig)
     openness: OpennessConfig = field(default_factory=OpennessConfig)
+    hosting: HostingConfig = field(default_factory=HostingConfig)

@@ -31,6 +31,7 @@ from sim.model.bans import Bans
 from sim.model.clock import Clock
 from sim.model.costs import Costs
 from sim.model.events import Timeline
+from sim.model.hosts import Hosts
 from sim.model.knowledge import Knowledge
 from sim.model.menu import Menu
 from sim.model.record import Recorder
@@ -109,11 +110,13 @@ class AIMarket(mesa.Model):
                 vendor.parent = self.vendors_by_id[vendor.cfg.parent]
         self.owner = ownership.owners([None if v.parent is None else v.parent.index
                                        for v in self.vendors])
-        self.ownership = ownership.ownership_matrix(self.owner)  # O over the slots
+        hosted = cfg.world.hosting.third_party
+        self.ownership = ownership.ownership_matrix(self.owner, 3 if hosted else 2)  # O, slots
         self.governments = {bloc: Government(self, bloc, g)
                             for bloc, g in world.governments.items()}
         self.bans = Bans.of_governments(self.governments)
-        self.menu = Menu([v.bloc for v in self.vendors])
+        self.menu = Menu([v.bloc for v in self.vendors], hosted)
+        self.hosts = Hosts()
         self.costs = Costs(world, self.governments, self.clock)
         self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
 
@@ -202,7 +205,8 @@ class AIMarket(mesa.Model):
         world = self.cfg.world
         self.menu.refresh(self.vendors, self.costs.cloud_usd_per_flop(),
                           world.demand.risk_closed_api, world.demand.risk_open_api,
-                          world.entry.risk_per_entry)
+                          world.entry.risk_per_entry, world.hosting.cloud_bloc,
+                          world.hosting.fringe_margin)
         self.firm_month = views.firm_months(world, self.menu, self.bans, self.vendor_ids,
                                             self.alarm, self.uniforms)
         self.nation_month = views.nation_month(world, self.menu, self.bans, self.vendor_ids,
@@ -239,7 +243,7 @@ class AIMarket(mesa.Model):
         """``owner`` acquires ``vendor``: from now on their APIs are priced jointly."""
         self.owner = ownership.merge(self.owner, self.vendors_by_id[vendor].index,
                                      self.vendors_by_id[owner].index)
-        self.ownership = ownership.ownership_matrix(self.owner)
+        self.ownership = ownership.ownership_matrix(self.owner, 3 if self.menu.hosted else 2)
 
     def buy(self) -> dict[str, SegmentDemand]:
         """Every segment chooses and asks for tokens at the posted prices."""
@@ -260,15 +264,23 @@ class AIMarket(mesa.Model):
                               self.cfg.world.compute.max_overload)
 
     def settle(self) -> None:
-        """Book every vendor's month: API revenue, self-hosted use of its weights, compliance."""
-        n = self.menu.n_vendors
+        """Book every vendor's month: API revenue, self-hosted use of its weights, compliance,
+        licence fees from third-party hosts; and the hosts' month."""
+        menu = self.menu
+        n = menu.n_vendors
         tokens = sum(d.tokens for d in self.demand.values())
         by_bloc = sum(d.tokens_by_bloc[:, :n] for d in self.demand.values())
         rates = np.array([g.compliance_cost if (g := self.governments.get(b)) else 0.0
                           for b in BLOCS])
         compliance = cost.compliance_cost_usd(by_bloc, rates)
+        licence = np.zeros(n)
+        if menu.hosted:
+            hosted = menu.slots("hosted")
+            licence = self.hosts.settle(menu.price[hosted], menu.marginal_cost[hosted],
+                                        tokens[hosted], self.cfg.world.hosting.licence_share)
         for v, vendor in enumerate(self.vendors):
-            vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]))
+            vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]),
+                          float(licence[v]))
 
     def enter_verticals(self) -> None:
         """The alarm fades; closed labs that build applications may enter a vertical."""

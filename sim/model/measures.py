@@ -60,15 +60,16 @@ def market_power(rec: Recorder, model) -> None:
 
 
 def demand_elasticity(rec: Recorder, model, step: float = 0.01) -> None:
-    """Elasticity of the panel's total token demand to a 1% rise of every API price, over
+    """Elasticity of the panel's demand for the labs' APIs to a 1% rise of every lab's API price
+    (third-party hosts' prices follow their cost and stay put), over
     the long run and within a month (:func:`sim.market.metrics.market_elasticity`)."""
     panel, menu = model.panel, model.menu
-    prices = np.where(menu.is_api, menu.price, np.nan)
+    prices = np.where(menu.lab_api, menu.price, np.nan)
     # the raised prices first: the panel keeps its last state, so it ends at the month's
     after = panel.tokens(prices * (1.0 + step))[0]
     before = panel.tokens(prices)[0]
     rec.add("market_elasticity", "all", "1", ["long_run", "one_month"],
-            market_elasticity(before, after, panel.adjustment, menu.is_api, step,
+            market_elasticity(before, after, panel.adjustment, menu.lab_api, step,
                               panel.price_elasticity))
 
 

@@ -30,6 +30,7 @@ from sim.market.metrics import (
     weighted_mean,
 )
 from sim.model.measures import concentration, demand_elasticity, market_power, welfare
+from sim.model.menu import SLOT_KINDS
 
 COLUMNS = ["month", "metric", "entity", "segment", "value", "unit"]
 
@@ -73,6 +74,7 @@ class Recorder:
         _nations(self, model)
         _policy(self, model)
         _finance(self, model)
+        _hosts(self, model)
         welfare(self, model)
         _markup_guard(self, model)
 
@@ -154,9 +156,12 @@ def _segments(rec: Recorder, model) -> None:
     menu = model.menu
     n = menu.n_vendors
     ids = model.vendor_ids
+    hosted = menu.hosted
     for segment, demand in model.demand.items():
         tokens = demand.tokens
-        by_vendor = tokens[:n] + tokens[n:]
+        by_vendor = tokens[:n] + tokens[n:2 * n]
+        if hosted:
+            by_vendor = by_vendor + tokens[2 * n:]
         rec.add("token_share", segment, "1", ids, shares(by_vendor))
         rec.add("revenue_share", segment, "1", ids, shares(demand.spend[:n]))
         rec.add("token_share_bloc", segment, "1", list(BLOCS),
@@ -165,14 +170,17 @@ def _segments(rec: Recorder, model) -> None:
                 [shares(tokens)[menu.openness == o].sum() for o in range(len(OPENNESS))])
         rec.add("open_share", segment, "1", ["open"],
                 [shares(tokens)[menu.openness != OPENNESS.index("closed")].sum()])
-        rec.add("token_share_kind", segment, "1", ["api", "self_host"],
-                [shares(tokens)[:n].sum(), shares(tokens)[n:].sum()])
+        rec.add("token_share_kind", segment, "1", list(SLOT_KINDS[:menu.n_slots // n]),
+                [shares(tokens)[k * n:(k + 1) * n].sum() for k in range(menu.n_slots // n)])
         rec.add("hhi_tokens_incl_self_hosted", segment, "points", ["market"],
                 [hhi(by_vendor)])
         rec.add("tokens", segment, "million tokens per month", ["market"], [tokens.sum()])
         rec.add("spend", segment, "USD per month", ["market"], [demand.spend.sum()])
         rec.add("spend_self_hosted", segment, "USD per month", ["market"],
-                [demand.spend[n:].sum()])
+                [demand.spend[n:2 * n].sum()])
+        if hosted:
+            rec.add("spend_hosted", segment, "USD per month", ["market"],
+                    [demand.spend[2 * n:].sum()])
     _surplus(rec, model)
     concentration(rec, model)
     demand_elasticity(rec, model)
@@ -254,14 +262,14 @@ def _index(model, capability: np.ndarray) -> np.ndarray:
 def _firms(rec: Recorder, model) -> None:
     menu = model.menu
     n = menu.n_vendors
-    closed_api = menu.is_api & (menu.openness == OPENNESS.index("closed"))
+    closed_api = menu.lab_api & (menu.openness == OPENNESS.index("closed"))
     open_api = menu.is_api & ~closed_api
     for segment, demand in model.demand.items():
         if segment not in model.firms:
             continue
         buyers = demand.buyers
         total = buyers.sum()
-        split = [buyers[closed_api].sum(), buyers[open_api].sum(), buyers[n:].sum()]
+        split = [buyers[closed_api].sum(), buyers[open_api].sum(), buyers[n:2 * n].sum()]
         rec.add("firm_share", segment, "1", ["closed_api", "open_api", "self_host"],
                 np.array(split) / total if total > 0 else np.zeros(3))
         firms = model.firms[segment]
@@ -316,6 +324,24 @@ def _finance(rec: Recorder, model) -> None:
             [sum(g.spending.values()) for g in govs.values()])
     rec.add("government_spent_total", "all", "USD", list(govs),
             [g.spent_total for g in govs.values()])
+
+
+def _hosts(rec: Recorder, model) -> None:
+    """Third-party hosts of open weights (:mod:`sim.model.hosts`), by the model they serve:
+    the fringe price and cost, tokens and the hosts' books; nothing without hosting."""
+    menu, hosts = model.menu, model.hosts
+    if not menu.hosted or hosts.tokens is None:
+        return
+    ids, usd = model.vendor_ids, "USD per month"
+    hosted = menu.slots("hosted")  # copies: the menu's arrays change month by month
+    on_sale = menu.on_sale[hosted].copy()
+    rec.add("hosted_price", "all", "USD per million tokens", ids, menu.price[hosted].copy(),
+            on_sale)
+    rec.add("hosted_cost", "all", "USD per million tokens", ids,
+            menu.marginal_cost[hosted].copy(), on_sale)
+    rec.add("hosted_tokens", "all", "million tokens per month", ids, hosts.tokens.copy())
+    for flow in ("revenue", "licence", "serving_cost", "profit"):
+        rec.add(f"hosts_{flow}", "all", usd, ids, getattr(hosts, flow).copy())
 
 
 def _markup_guard(rec: Recorder, model) -> None:

@@ -24,13 +24,14 @@ from sim.population.segment import FirmSegment, NationSegment, segment_outside
 
 def firm_affinity(demand, menu: Menu) -> np.ndarray:
     """Firms' trust in each slot by buyer bloc, (B, J) (utils): the affinity of the buyer's
-    bloc for the model's bloc, scaled by ``self_host_trust`` for self-hosted weights.
+    bloc for the model's bloc, scaled by ``self_host_trust`` for weights run outside the
+    lab: self-hosted, or served by third-party hosts.
 
-        a_bj = affinity[b][bloc(j)] * (1 if j is an API else self_host_trust)
+        a_bj = affinity[b][bloc(j)] * (1 if j is a lab's API else self_host_trust)
     """
     table = np.array([[demand.affinity.get(b, {}).get(m, 0.0) for m in BLOCS]
                       for b in BLOCS])
-    scale = np.where(menu.is_api, 1.0, demand.self_host_trust)
+    scale = np.where(menu.lab_api, 1.0, demand.self_host_trust)
     return table[:, menu.bloc] * scale[None, :]
 
 
@@ -86,7 +87,9 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
     ``n / sample size``, every nation and every device maker (``device_views``: what
     each maker may use).
 
-    ``demand`` is the world's demand config (``cfg.world.demand``).
+    ``demand`` is the world's demand config (``cfg.world.demand``). The panel's priced
+    offerings are the labs' APIs; third-party hosts take their price as given, so their
+    slots enter like self-hosting, at the price each buyer pays (``own_price``).
     """
     parts, weights, outside, adjustment = [], [], [], []
     segments = [*firms, "nations", *(["devices"] * len(device_makers))]
@@ -115,7 +118,7 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
         available=np.concatenate([p["available"] for p in parts]),
         weight=np.concatenate(weights),
         quality_weight=np.concatenate([p["quality"] for p in parts]),
-        is_api=menu.is_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
+        is_api=menu.lab_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
         price_elasticity=demand.price_elasticity,
         reference_price=demand.reference_price_usd,
         outside_utility=np.concatenate(outside) if demand.outside_utility else None,
