@@ -25,7 +25,7 @@ test: $(STAMP)           ## lint, the import contract, then the whole test suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
 
 fuzz: $(STAMP)           ## the slow fuzz tier: FUZZ_EXAMPLES worlds (default 1000) through whole runs
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
+	HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
