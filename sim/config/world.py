@@ -13,6 +13,7 @@ from sim.config.behaviour import (
     CapabilityConfig,
     ComputeConfig,
     DemandConfig,
+    EcosystemConfig,
     EntryConfig,
     OpennessConfig,
     PricingConfig,
@@ -188,3 +189,4 @@ class WorldConfig:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     entry: EntryConfig = field(default_factory=EntryConfig)
     openness: OpennessConfig = field(default_factory=OpennessConfig)
+    ecosystem: EcosystemConfig = field(default_factory=EcosystemConfig)

@@ -30,6 +30,7 @@ from sim.model import buyers, entry, labs, views
 from sim.model.bans import Bans
 from sim.model.clock import Clock
 from sim.model.costs import Costs
+from sim.model.ecosystem import Ecosystems
 from sim.model.events import Timeline
 from sim.model.knowledge import Knowledge
 from sim.model.menu import Menu
@@ -71,6 +72,7 @@ class AIMarket(mesa.Model):
         firms: firm segments (startups, enterprises), vectorized or as agents.
         nations: the developing nations; device_makers: one per bloc.
         menu: the offerings on sale; bans: the bans in force; timeline: the events.
+        ecosystems: each model family's installed base (:mod:`sim.model.ecosystem`).
         owner, ownership: the owner of each vendor's API and the ownership matrix over the
             slots (:mod:`sim.market.ownership`): a product line prices with its parent.
         recorder: the tidy time series (:meth:`Recorder.to_frame`).
@@ -116,6 +118,7 @@ class AIMarket(mesa.Model):
         self.menu = Menu([v.bloc for v in self.vendors])
         self.costs = Costs(world, self.governments, self.clock)
         self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
+        self.ecosystems = Ecosystems(world.ecosystem, self.vendor_ids)
 
         self.firms = buyers.build_firms(self, cfg, self.menu.n_slots, self.streams,
                                  self.rules["startup_choice"])
@@ -187,6 +190,7 @@ class AIMarket(mesa.Model):
         wanted = self.buy()
         self.demand, self.served_share = self.clear(wanted)  # rationing under capacity
         self.settle()
+        self.ecosystems.accumulate(sum(d.tokens for d in self.demand.values()))  # installed base
         self.enter_verticals()
         self.recorder.collect(self)
         self.month += 1
@@ -202,7 +206,7 @@ class AIMarket(mesa.Model):
         world = self.cfg.world
         self.menu.refresh(self.vendors, self.costs.cloud_usd_per_flop(),
                           world.demand.risk_closed_api, world.demand.risk_open_api,
-                          world.entry.risk_per_entry)
+                          world.entry.risk_per_entry, self.ecosystems.network())
         self.firm_month = views.firm_months(world, self.menu, self.bans, self.vendor_ids,
                                             self.alarm, self.uniforms)
         self.nation_month = views.nation_month(world, self.menu, self.bans, self.vendor_ids,
