@@ -341,6 +341,9 @@ LEVERS: dict[str, Lever] = _registry(
                 EventTarget("subsidy", "usd_per_mtok", {"bloc": "CN", "lever": "per_mtok"}),
                 "what China's state pays its labs per million API tokens sold (USD; "
                 "negative: a tax)", box=(0.0, 0.2), param="token_subsidy_usd_per_mtok"),
+    # not calibrated (no sourced value): the box spans no network effect to well above the
+    # two-family tipping weight 2 (docs/MODEL.md 7.14)
+    config_lever("network_weight", "world.ecosystem.network_weight", box=(0.0, 5.0)),
 )
 
 
