@@ -313,3 +313,27 @@ class HostingConfig:
                                  lo=0, hi=1, origin="assumption")
     cloud_bloc: str = param("US", unit="bloc", doc="bloc whose cloud the hosts serve from",
                             choices=BLOCS, origin="assumption")
+
+
+@dataclass
+class EcosystemConfig:
+    """Ecosystems that can tip: each model family's installed base and the network effect
+    it gives buyers (docs/MODEL.md 7.15; :mod:`sim.market.ecosystem`)."""
+
+    network_weight: float = param(0.0, unit="utils",
+                                  doc="utility a family's offerings gain when it holds every "
+                                      "ecosystem stock, nu in u_j += nu e_f(j) (linear "
+                                      "network effect; 0: none). Not calibrated: no sourced "
+                                      "value", lo=0, hi=20, origin="assumption")
+    depreciation_per_month: float = param(0.05, unit="1 per month",
+                                          doc="share of a family's ecosystem stock lost each "
+                                              "month (developers leave, tooling ages)",
+                                          lo=0, lo_open=True, hi=1, origin="assumption")
+    derivative_rate: float = param(0.0, unit="1",
+                                   doc="fine-tuned derivatives of open bases: each token "
+                                       "self-hosted on a family's open weights adds 1 + this "
+                                       "to its stock (0: none)", lo=0, hi=10,
+                                   origin="assumption")
+    initial_stock_mtok: dict[str, float] = param(
+        unit="million tokens", doc="each family's ecosystem stock at the start, by vendor id "
+                                   "(missing: 0)", factory=dict, origin="assumption")

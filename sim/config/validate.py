@@ -71,15 +71,18 @@ def _check_surplus(cfg: Config) -> None:
     its quality-adjusted price P~ = exp(-IV / a) falls: CS ~ X P_ref^e P~^(1-e) / (e - 1)
     = X P_ref^e exp((e - 1) IV / a) / (e - 1) (:func:`sim.market.metrics.consumer_surplus`).
     The inclusive value IV of a buyer is at most about quality_weight x (120 - reference
-    capability) (the capability ceiling) plus the largest appeal, and a buyer's a is its
-    segment's mean alpha times its log-normal draw (three sigmas down covers 99.9 % of
-    buyers). The sufficient condition below keeps (e - 1) IV / a under the float range.
+    capability) (the capability ceiling) plus the largest appeal and the network weight,
+    and a buyer's a is its segment's mean alpha times its log-normal draw (three sigmas
+    down covers 99.9 % of buyers). The sufficient condition below keeps (e - 1) IV / a
+    under the float range.
     """
     demand = cfg.world.demand
     e = demand.price_elasticity
     if e <= 1:
         return  # the area up to the reference price is finite for any P~ > 0
     appeal = max((abs(v.appeal) for v in cfg.world.vendors.values()), default=0.0)
+    # the network term adds at most its weight (a family holding every stock)
+    appeal += cfg.world.ecosystem.network_weight
     iv_max = demand.quality_weight * (_MAX_CAPABILITY - demand.reference_capability) + appeal
     for segment, firms in cfg.world.firms.items():
         alpha_low = firms.alpha * math.exp(-3 * firms.alpha_sigma - firms.alpha_sigma ** 2 / 2)

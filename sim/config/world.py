@@ -13,6 +13,7 @@ from sim.config.behaviour import (
     CapabilityConfig,
     ComputeConfig,
     DemandConfig,
+    EcosystemConfig,
     EntryConfig,
     HostingConfig,
     OpennessConfig,
@@ -190,3 +191,4 @@ class WorldConfig:
     entry: EntryConfig = field(default_factory=EntryConfig)
     openness: OpennessConfig = field(default_factory=OpennessConfig)
     hosting: HostingConfig = field(default_factory=HostingConfig)
+    ecosystem: EcosystemConfig = field(default_factory=EcosystemConfig)

@@ -349,6 +349,9 @@ LEVERS: dict[str, Lever] = _registry(
                 why="the event field has no upper bound; 2000 B is above every release's total "
                     "(open_weight_release: 1600 B). Only on a scenario with a DeepSeek release "
                     "(a release needs its total too)"),
+    # not calibrated (no sourced value): the box spans no network effect to well above the
+    # two-family tipping weight 2 (docs/MODEL.md 7.15)
+    config_lever("network_weight", "world.ecosystem.network_weight", box=(0.0, 5.0)),
 )
 
 

@@ -30,6 +30,7 @@ from sim.model import buyers, entry, labs, views
 from sim.model.bans import Bans
 from sim.model.clock import Clock
 from sim.model.costs import Costs
+from sim.model.ecosystem import Ecosystems
 from sim.model.events import Timeline
 from sim.model.hosts import Hosts
 from sim.model.knowledge import Knowledge
@@ -72,6 +73,7 @@ class AIMarket(mesa.Model):
         firms: firm segments (startups, enterprises), vectorized or as agents.
         nations: the developing nations; device_makers: one per bloc.
         menu: the offerings on sale; bans: the bans in force; timeline: the events.
+        ecosystems: each model family's installed base (:mod:`sim.model.ecosystem`).
         owner, ownership: the owner of each vendor's API and the ownership matrix over the
             slots (:mod:`sim.market.ownership`): a product line prices with its parent.
         recorder: the tidy time series (:meth:`Recorder.to_frame`).
@@ -119,6 +121,7 @@ class AIMarket(mesa.Model):
         self.hosts = Hosts()
         self.costs = Costs(world, self.governments, self.clock)
         self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
+        self.ecosystems = Ecosystems(world.ecosystem, self.vendor_ids)
 
         self.firms = buyers.build_firms(self, cfg, self.menu.n_slots, self.streams,
                                  self.rules["startup_choice"])
@@ -190,6 +193,7 @@ class AIMarket(mesa.Model):
         wanted = self.buy()
         self.demand, self.served_share = self.clear(wanted)  # rationing under capacity
         self.settle()
+        self.ecosystems.accumulate(sum(d.tokens for d in self.demand.values()))  # installed base
         self.enter_verticals()
         self.recorder.collect(self)
         self.month += 1
@@ -206,7 +210,7 @@ class AIMarket(mesa.Model):
         self.menu.refresh(self.vendors, self.costs.cloud_usd_per_flop(),
                           world.demand.risk_closed_api, world.demand.risk_open_api,
                           world.entry.risk_per_entry, world.hosting.cloud_bloc,
-                          world.hosting.fringe_margin)
+                          world.hosting.fringe_margin, self.ecosystems.network())
         self.firm_month = views.firm_months(world, self.menu, self.bans, self.vendor_ids,
                                             self.alarm, self.uniforms)
         self.nation_month = views.nation_month(world, self.menu, self.bans, self.vendor_ids,

@@ -34,7 +34,9 @@ class Menu:
         marginal_cost: the vendor's serving cost for API slots, the hosts' for hosted slots
             (USD per million tokens).
         capability: capability of the slot's model (OOM).
-        appeal: what buyers value in the vendor's models beyond capability and price (utils).
+        appeal: what buyers value in the vendor's models beyond capability and price, its
+            configured appeal plus its family's network term (utils): the one per-slot term
+            every segment and the pricing panel read.
         active_params_b: active parameters of the slot's model (billions).
         openness: index into OPENNESS.
         risk: strategic risk of buying the slot (1).
@@ -74,7 +76,7 @@ class Menu:
 
     def refresh(self, vendors, usd_per_flop_by_bloc: np.ndarray, risk_closed: float,
                 risk_open: float, risk_per_entry: float, host_bloc: str = "US",
-                fringe_margin: float = 0.0) -> None:
+                fringe_margin: float = 0.0, network: np.ndarray | None = None) -> None:
         """Rebuild the arrays from the vendors' current models, prices and costs.
 
         Args:
@@ -84,6 +86,8 @@ class Menu:
             risk_per_entry: rise of a lab's API risk per vertical it has entered (1).
             host_bloc, fringe_margin: the bloc whose cloud third-party hosts serve from, and
                 their margin over cost (1); used only with hosted slots.
+            network: each vendor's family network term, (V,) (utils;
+                :func:`sim.market.ecosystem.network_utility`); None: none.
         """
         n = self.n_vendors
         closed = OPENNESS.index("closed")
@@ -96,6 +100,8 @@ class Menu:
             for slot in (v, n + v):
                 self.capability[slot] = vendor.capability
                 self.appeal[slot] = vendor.cfg.appeal
+                if network is not None:
+                    self.appeal[slot] += network[v]
                 self.active_params_b[slot] = vendor.active_params_b
                 self.openness[slot] = OPENNESS.index(vendor.openness)
             base = risk_closed if self.openness[v] == closed else risk_open

@@ -141,6 +141,7 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("compute", "all", "FLOP/s", ids, [sum(v.fleet_flops()) for v in vs])
     rec.add("utilisation", "all", "1", ids, [v.utilisation for v in vs])
     rec.add("served_share", "all", "1", ids, model.served_share)
+    rec.add("ecosystem_share", "all", "1", ids, model.ecosystems.shares())
     rec.add("active_params", "all", "billion parameters", ids,
             [v.active_params_b if v.active else np.nan for v in vs], active)
     rec.add("total_params", "all", "billion parameters", ids,
