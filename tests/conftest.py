@@ -8,6 +8,8 @@ import os
 import pytest
 from hypothesis import settings
 
+from sim import compose_config, run
+
 # ``make test`` draws the same examples on every machine (a suite that fails only when a
 # random draw finds a new world would fail CI by chance); ``make fuzz`` explores afresh
 # (HYPOTHESIS_PROFILE=explore), and what it finds becomes an @example of the test.
@@ -15,7 +17,6 @@ settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
-from sim import compose_config, run
 
 
 @functools.cache

@@ -129,3 +129,19 @@ def test_an_unknown_family_is_refused():
     from sim.config.errors import ConfigError
     with pytest.raises(ConfigError, match="vendor ids"):
         compose_config(["world=small", "+world.ecosystem.initial_stock_mtok.nobody=1"])
+
+
+def test_tokens_third_party_hosts_serve_count_as_the_familys_api_use():
+    """With hosted slots (3 V tokens by slot), a family's stock grows by its API tokens plus
+    the tokens hosts serve on its weights, and its self-hosted tokens (by hand, delta 0.5,
+    no derivatives): E' = 0.5 E + api + hosted + self."""
+    from sim.config.behaviour import EcosystemConfig
+    from sim.model.ecosystem import Ecosystems
+
+    cfg = EcosystemConfig(depreciation_per_month=0.5, derivative_rate=0.0,
+                          initial_stock_mtok={"a": 10.0})
+    families = Ecosystems(cfg, ["a", "b"])
+    families.accumulate(np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))  # api, self, hosted
+    assert families.stock.tolist() == [0.5 * 10 + 1 + 3 + 5, 2 + 4 + 6]
+    families.accumulate(np.array([1.0, 0.0, 0.0, 0.0]))  # without hosts: api, self
+    assert families.stock.tolist() == [0.5 * 14 + 1, 0.5 * 12]

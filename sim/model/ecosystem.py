@@ -38,8 +38,11 @@ class Ecosystems:
         return ecosystem.network_utility(self.shares(), self.cfg.network_weight)
 
     def accumulate(self, tokens: np.ndarray) -> None:
-        """Add the month's served tokens, (2 V,): API slots then self-hosting slots."""
+        """Add the month's served tokens by slot: the labs' API slots, then self-hosting
+        slots, then (with third-party hosts) the hosted slots, (2 V,) or (3 V,). Tokens
+        third-party hosts serve on a family's weights are API use of the family."""
         n = self.stock.size
-        self.stock = ecosystem.accumulate_stock(self.stock, tokens[:n], tokens[n:],
+        api = tokens[:n] + (tokens[2 * n:3 * n] if tokens.size > 2 * n else 0.0)
+        self.stock = ecosystem.accumulate_stock(self.stock, api, tokens[n:2 * n],
                                                 self.cfg.depreciation_per_month,
                                                 self.cfg.derivative_rate)
