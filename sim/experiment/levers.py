@@ -341,6 +341,9 @@ LEVERS: dict[str, Lever] = _registry(
                 EventTarget("subsidy", "usd_per_mtok", {"bloc": "CN", "lever": "per_mtok"}),
                 "what China's state pays its labs per million API tokens sold (USD; "
                 "negative: a tax)", box=(0.0, 0.2), param="token_subsidy_usd_per_mtok"),
+    # acts under rules.vendor_entry=profit only; box: from free entry to the price OpenAI
+    # agreed for Windsurf (docs/MODEL.md 7.11)
+    config_lever("entry_cost", "world.entry.entry_cost_usd", box=(0.0, 3e9)),
 )
 
 
