@@ -208,6 +208,7 @@ def test_the_shipped_rules_are_the_documented_ones():
         "vendor_pricing": ["best_response", "cost_plus", "penetration"],
         "vendor_release": ["cadence", "threshold"],
         "vendor_openness": ["keep", "profit"],
+        "vendor_entry": ["hazard", "profit"],
         "startup_choice": ["cheapest_adequate", "logit"],
         "adopter_choice": ["cheapest_adequate", "logit"],
         "government_policy": ["reactive", "timeline"],

@@ -46,6 +46,8 @@ class Vendor(mesa.Agent):
         model_name, openness, capability, active_params_b, total_params_b: its current model.
         openness_gap: open minus closed payoff of its last openness choice (USD), nan while
             no rule has weighed one.
+        entry_value: expected profit of entering its best vertical this month (USD), nan
+            where no entry rule weighed one.
         knowledge: what it could release now (OOM of effective compute).
         chips_advanced, chips_domestic: its fleet (chips).
         price: API price (USD per million tokens, blended 3:1 input:output).
@@ -83,6 +85,9 @@ class Vendor(mesa.Agent):
         # open minus closed payoff of its last openness choice (USD; nan: never weighed),
         # written by an openness rule that weighs payoffs (sim.rules.openness.profit)
         self.openness_gap = np.nan
+        # expected profit of its best vertical entry this month (USD; nan: not weighed),
+        # written by an entry rule that weighs profits (sim.rules.entry.profit)
+        self.entry_value = np.nan
         self.knowledge = 0.0
         self.chips_advanced = cfg.initial_advanced_kchips * 1e3
         self.chips_domestic = cfg.initial_domestic_kchips * 1e3

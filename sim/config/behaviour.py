@@ -242,10 +242,12 @@ class PricingConfig:
 
 @dataclass
 class EntryConfig:
-    """Closed providers entering their customers' verticals (strategic risk)."""
+    """Closed providers entering their customers' verticals (strategic risk; the entry rules,
+    ``rules.vendor_entry``: docs/MODEL.md 7.11)."""
 
     hazard_per_month: float = param(unit="per month",
-                                    doc="chance that a closed lab enters a vertical in a month",
+                                    doc="hazard entry rule: chance that a closed lab enters a "
+                                        "vertical in a month",
                                     lo=0, hi=1, origin="calibrated")
     harm_volume_loss: float = param(unit="1",
                                     doc="share of a harmed firm's business lost", lo=0, hi=1,
@@ -261,6 +263,27 @@ class EntryConfig:
     risk_per_entry: float = param(unit="1",
                                   doc="rise of a lab's API risk per vertical it has entered",
                                   lo=0, hi=10, origin="assumption")
+    entry_cost_usd: float = param(3e9, unit="USD",
+                                  doc="profit entry rule: what entering a vertical costs a lab "
+                                      "(building or buying the application business)", lo=0,
+                                  hi=1e13, origin="assumption")
+    horizon_months: float = param(24.0, unit="months",
+                                  doc="profit entry rule: months of profit a lab weighs when it "
+                                      "considers entering a vertical", lo=0, lo_open=True,
+                                  hi=240, origin="assumption")
+    app_value_per_api_usd: float = param(4.0, unit="USD per USD",
+                                         doc="profit entry rule: an application's revenue per "
+                                             "USD of API tokens it runs on (it sells answers, "
+                                             "not tokens)", lo=0, hi=1000,
+                                         origin="assumption")
+    margin_share: float = param(0.15, unit="1",
+                                doc="profit entry rule: share of that application revenue the "
+                                    "entering lab keeps as profit", lo=0, hi=1,
+                                origin="assumption")
+    leave_share: float = param(0.5, unit="1",
+                               doc="profit entry rule: share of its harmed customers' remaining "
+                                   "API business a lab expects to leave for a rival", lo=0, hi=1,
+                               origin="assumption")
 
 
 @dataclass

@@ -24,6 +24,9 @@ class RulesConfig:
     vendor_openness: str = param("keep", unit="rule",
                                  doc="how open a vendor's release after the history is",
                                  origin="structural")
+    vendor_entry: str = param("hazard", unit="rule",
+                              doc="whether and which vertical a closed lab that builds "
+                                  "applications enters this month", origin="structural")
     startup_choice: str = param("logit", unit="rule", doc="how firms choose a provider",
                                 origin="structural")
     adopter_choice: str = param("logit", unit="rule",

@@ -352,6 +352,9 @@ LEVERS: dict[str, Lever] = _registry(
     # not calibrated (no sourced value): the box spans no network effect to well above the
     # two-family tipping weight 2 (docs/MODEL.md 7.15)
     config_lever("network_weight", "world.ecosystem.network_weight", box=(0.0, 5.0)),
+    # acts under rules.vendor_entry=profit only; box: from free entry to the price OpenAI
+    # agreed for Windsurf (docs/MODEL.md 7.11)
+    config_lever("entry_cost", "world.entry.entry_cost_usd", box=(0.0, 3e9)),
 )
 
 

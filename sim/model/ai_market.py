@@ -41,7 +41,7 @@ from sim.population import segment
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth
 from sim.population.segment import SegmentDemand
-from sim.rules import DECISIONS, get_rule
+from sim.rules import DECISIONS, RuleError, get_rule
 from sim.rules.pricing import MarketView
 
 
@@ -131,6 +131,7 @@ class AIMarket(mesa.Model):
 
         self.alarm = 0.0
         self.entries: list[tuple[int, str, int, int]] = []  # month, vendor, vertical, harmed
+        self.entry_draws = np.zeros(len(self.vendors))  # the month's entry uniforms
         self.nash = np.full(self.menu.n_slots, np.nan)
         self.nash_converged = True
         self.demand: dict[str, SegmentDemand] = {}
@@ -287,12 +288,32 @@ class AIMarket(mesa.Model):
                           float(licence[v]))
 
     def enter_verticals(self) -> None:
-        """The alarm fades; closed labs that build applications may enter a vertical."""
+        """The alarm fades; the entry rule (``rules.vendor_entry``) tells each active closed
+        lab that builds applications which vertical, if any, it enters now."""
         cfg = self.cfg.world.entry
         self.alarm *= 1.0 - cfg.alarm_decay
-        draws = [self.streams("entry", v.vid).random() for v in self.vendors]
-        for vendor in entry.entrants(self.vendors, draws, cfg.hazard_per_month):
-            self.enter_vertical(vendor, None)
+        # every vendor draws, whether it may enter or not (common random numbers)
+        self.entry_draws = np.array([self.streams("entry", v.vid).random()
+                                     for v in self.vendors])
+        decide = self.rules["vendor_entry"]
+        for vendor in self.vendors:
+            vendor.entry_value = np.nan
+        for vendor in self.vendors:
+            if not entry.may_enter(vendor):
+                continue
+            vertical = decide(vendor, self)
+            if vertical is not None:
+                self.enter_vertical(vendor, self.checked_vertical(vertical, vendor))
+
+    def checked_vertical(self, vertical, vendor: Vendor) -> int:
+        """An entry rule's vertical, refused unless it is one of the firms' verticals."""
+        n = max((f.n_verticals for f in self.cfg.world.firms.values()), default=0)
+        if isinstance(vertical, bool) or not isinstance(vertical, int | np.integer) \
+                or not 0 <= vertical < n:
+            raise RuleError(f"entry rule {self.cfg.rules.vendor_entry!r} gave vendor "
+                            f"{vendor.vid!r} the vertical {vertical!r}; a vertical is an "
+                            f"integer in [0, {n - 1}] or None")
+        return int(vertical)
 
     def enter_vertical(self, vendor: Vendor, vertical: int | None) -> None:
         """``vendor`` enters ``vertical`` (its API customers' largest if None); the model

@@ -151,6 +151,9 @@ def _vendors(rec: Recorder, model) -> None:
     # only where an openness rule has weighed payoffs (none with rules.vendor_openness=keep)
     gap = np.array([v.openness_gap for v in vs])
     rec.add("openness_payoff_gap", "all", "USD", ids, gap, np.isfinite(gap))
+    # only where an entry rule has weighed profits (none with rules.vendor_entry=hazard)
+    value = np.array([v.entry_value for v in vs])
+    rec.add("entry_value", "all", "USD", ids, value, np.isfinite(value))
 
 
 def _segments(rec: Recorder, model) -> None:
