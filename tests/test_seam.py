@@ -25,6 +25,7 @@ from sim.market.capability import release_step, released_capability
 from sim.market.pricing import partial_adjustment, sticky_price
 from sim.model import AIMarket
 from sim.model.events import price_held_until, replayed
+from sim.rules.openness import keep
 
 #: the shipped history to 2025-12 and the rules' first month; a history shortened to 2024-12
 SEAMS = {"2025-12": ["world.end=2026-01"],
@@ -100,10 +101,11 @@ def stub_vendor(capability: float, knowledge: float, months_since: int,
     model = SimpleNamespace(month=month, cfg=SimpleNamespace(world=world),
                             clock=SimpleNamespace(in_history=lambda: False,
                                                   label=lambda: format_month(month)),
-                            rules={"vendor_release": lambda vendor, model: True})
+                            rules={"vendor_release": lambda vendor, model: True,
+                                   "vendor_openness": keep})
     vendor = Vendor.__new__(Vendor)
     vendor.model, vendor.cfg = model, SimpleNamespace(name="Lab")
-    vendor.active, vendor.openness, vendor.model_name = True, "open-weight", "old"
+    vendor.active, vendor.openness, vendor.model_name = True, "open_weight", "old"
     vendor.capability, vendor.knowledge = capability, knowledge
     vendor.own_capability, vendor.spill, vendor.efficiency = knowledge - 0.5, 0.5, 0.0
     vendor.parent, vendor.excess, vendor.residuals = None, 0.0, []  # a lab on its path
