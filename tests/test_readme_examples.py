@@ -70,7 +70,8 @@ def saved_config(out: Path) -> dict:
 
 
 def test_every_worked_example_is_checked_here():
-    checked = ("a release", "a price cut of one vendor", "export limits answered")
+    checked = ("a release", "a price cut of one vendor", "the cut as a held price level",
+               "the scenario's headline effect", "export limits answered")
     assert len(EXAMPLES) == len(checked)
     assert all(any(c.startswith(s) for s in checked) for c in EXAMPLES)
 
@@ -100,6 +101,23 @@ def test_a_price_cut_of_one_vendor_held_a_year_without_state_support(tmp_path):
     events = pd.read_csv(out / "events.csv", dtype=str).fillna("")
     cuts = events[(events.kind == "price") & (events.month == "2026-01")]
     assert list(cuts.vendor) == ["deepseek"] and list(cuts.bloc) == [""]
+
+
+def test_the_cut_held_as_a_level(tmp_path):
+    """mode hold: each Chinese lab's price is the level set in 2026-01, every month after."""
+    out = run(example("the cut as a held price level"), tmp_path / "run")
+    assert saved_config(out)["scenario"]["events"][1]["mode"] == "hold"
+    table = pd.read_parquet(out / "timeseries.parquet")
+    price = table[(table.metric == "price") & (table.entity == "deepseek")
+                  & (table.month >= "2026-01")]
+    assert len(price) == 24 and price.value.nunique() == 1
+
+
+def test_the_headline_effect_by_lever(tmp_path):
+    out = run(example("the scenario's headline effect"), tmp_path / "run")
+    table = pd.read_csv(out / "decomposition.csv")
+    assert set(table.lever) == {"CN price support", "CN tenfold price cut", "interaction"}
+    assert {"cn_share_startups@mean", "us_lerner@mean"} <= set(table.outcome)
 
 
 def test_export_limits_answered_by_reactive_governments(tmp_path):
