@@ -4,6 +4,8 @@ Same seed, so both runs see the same random draws (common random numbers) and th
 difference is the lever's effect.
 """
 
+import copy
+
 import pytest
 from conftest import cached_run, small_config
 
@@ -184,3 +186,61 @@ def test_a_relative_tenfold_cut_raises_the_chinese_startup_share():
     share_base = base.series("token_share_bloc", "startups")["CN"].loc["2026-01":]
     assert (share_cut > share_base).all()
     assert share_cut.loc["2026-12"] > share_base.loc["2026-12"]
+
+
+def test_cheaper_chinese_models_answer_more_of_the_nations_queries():
+    """Claim 3 (soft power): nations choose by a log-price utility, so a relative cut of the
+    Chinese labs' prices raises every country's Chinese share of queries, and soft power (the
+    population-weighted share) with it, while the US share falls; cost-plus pricing so that
+    no rival's markup answers the cut."""
+    world = ("world.end=2026-12", "rules.vendor_pricing=cost_plus")
+    base = cached_run(*world)
+    cut = run(with_events(EventConfig(date="2026-01", kind="price", bloc="CN", factor=0.3,
+                                      mode="relative"), overrides=world))
+    power_cut = cut.series("soft_power", "nations").loc["2026-03":]
+    power_base = base.series("soft_power", "nations").loc["2026-03":]
+    assert (power_cut["CN"] > power_base["CN"]).all()
+    assert (power_cut["US"] < power_base["US"]).all()
+
+
+def test_leaks_of_closed_work_narrow_the_followers_gap():
+    """Claim 5 (closed strategies leak): with closed spillovers a lab closes a share of its
+    gap to the closed frontier of some months ago. Switched on in a world fitted without
+    them (the same labs' efficiencies, estimated on the recorded history: with leaks on
+    from the start, the history's releases would be explained partly by leaks and the
+    estimates would differ, a change of fit, not of the mechanism), the follower's frontier
+    is at least as high every month and higher by the end."""
+    # the closed channel made to bind: no open channel, and a short lag (with the default
+    # year-long lag, the closed frontier of a year ago is below China's own labs after
+    # 2025: the leak is inert, as the claims ledger finds)
+    cfg = small_config("world.end=2027-12", "world.capability.spill_closed=0.0",
+                       "world.capability.spill_open=0.0",
+                       "world.capability.closed_leak_lag_months=1")
+    sealed, leaky = AIMarket(copy.deepcopy(cfg)), AIMarket(copy.deepcopy(cfg))
+    for model in (sealed, leaky):
+        while model.clock.in_history():
+            model.step()
+    leaky.cfg.world.capability.spill_closed = 0.2
+    assert sealed.cfg.world.capability.spill_closed == 0.0  # two configs, not one
+    gaps = []
+    while sealed.running and sealed.month <= sealed.clock.end:
+        sealed.step()
+        leaky.step()
+        gaps.append(leaky.knowledge.bloc_frontier("CN") - sealed.knowledge.bloc_frontier("CN"))
+    assert min(gaps) >= -1e-12 and gaps[-1] > 0
+
+
+def test_more_chinese_manufacturing_raises_chinas_share_of_device_tokens():
+    """Claim 11 (embodied AI): device makers' demand follows their bloc's manufacturing
+    capacity and they prefer home-bloc models (home_bias > 0), so a larger Chinese share of
+    capacity moves device tokens towards the buyers most likely to use Chinese models: the
+    Chinese share of device tokens rises (a composition effect, prices and models equal)."""
+    world = ("world.end=2026-12", "rules.vendor_pricing=cost_plus")
+    base = cached_run(*world)
+    bigger = run(small_config(*world, "world.devices.capacity_share.CN=0.8",
+                              "world.devices.capacity_share.ROW=0.1",
+                              "world.devices.capacity_share.EU=0.06",
+                              "world.devices.capacity_share.US=0.04"))
+    share_big = bigger.series("token_share_bloc", "devices")["CN"].loc["2025-01":]
+    share_base = base.series("token_share_bloc", "devices")["CN"].loc["2025-01":]
+    assert (share_big > share_base).all()
