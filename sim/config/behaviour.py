@@ -129,6 +129,15 @@ class CapabilityConfig:
     closed_leak_lag_months: int = param(unit="months",
                                         doc="delay before closed advances leak", lo=0, hi=60,
                                         origin="calibrated")
+    distillation_rate: float = param(0.0, unit="1 per unit of API token share",
+                                     doc="share of its gap to a rival's current model a lab "
+                                         "can close by training on that rival's API outputs, "
+                                         "per unit of the rival's share of all API tokens "
+                                         "last month (b_d = a sum_j d q_j gap_j, added to the "
+                                         "spillover target, approached at spill_speed per "
+                                         "month, from the end of the history on; 0: no "
+                                         "distillation). Not calibrated: no sourced value",
+                                     lo=0, hi=1, origin="assumption")
     shock_decay_per_month: float = param(0.1, unit="per month",
                                          doc="share of a release's excess over the lab's "
                                              "estimated knowledge path that fades each month "

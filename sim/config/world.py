@@ -156,6 +156,12 @@ class GovernmentConfig:
     max_subsidy: float = param(0.6, unit="1", doc="reactive rule: cap on subsidies", lo=0, hi=1,
                                hi_open=True,
                                origin="assumption")
+    distillation_guard: float = param(0.0, unit="1",
+                                      doc="share of the distillation of its labs' models by "
+                                          "other labs that its rules prevent (API terms, rate "
+                                          "limits, know-your-customer checks): q_j = (1 - g) "
+                                          "x API share (0: none; 1: none possible)", lo=0, hi=1,
+                                      origin="scenario")
     openness_soft_power_value: float = param(0.0, unit="USD per month per unit of share",
                                              doc="profit openness rule: what the government "
                                                  "adds to its labs' payoff per unit of the "

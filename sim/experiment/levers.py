@@ -355,6 +355,9 @@ LEVERS: dict[str, Lever] = _registry(
     # acts under rules.vendor_entry=profit only; box: from free entry to the price OpenAI
     # agreed for Windsurf (docs/MODEL.md 7.11)
     config_lever("entry_cost", "world.entry.entry_cost_usd", box=(0.0, 3e9)),
+    # not calibrated (no sourced value): the box spans no distillation to a follower closing,
+    # from a rival selling all API tokens, half its gap (docs/MODEL.md 7.3)
+    config_lever("distillation_rate", "world.capability.distillation_rate", box=(0.0, 0.5)),
 )
 
 

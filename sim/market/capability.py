@@ -23,7 +23,9 @@ Levinthal 1989), plus the excess x of a release above that path, which decays at
 
 The bonus moves towards a share of the lab's gap to the open frontier (what open
 releases have published, visible at once) or, smaller, to the closed frontier of
-``lag`` months ago (ideas and people circulate anyway).
+``lag`` months ago (ideas and people circulate anyway), plus, through distillation, a
+share of its gap to each rival's current model that grows with that rival's share of the
+API tokens sold (:func:`distillation_target`, :func:`with_distillation`).
 
 A release after the recorded history ships the lab's knowledge at the pace of progress
 (:func:`release_step`, :func:`released_capability`): a new model improves on the lab's
@@ -96,6 +98,62 @@ def spillover_target(base: np.ndarray, open_frontier: float, closed_frontier_lag
     absorb = np.minimum(1.0, np.asarray(absorptive_capacity, dtype=float))
     best = np.maximum(share_open * gap(open_frontier), share_closed * gap(closed_frontier_lagged))
     return absorb * np.maximum(best, min(1.0, share_source) * gap(source_frontier))
+
+
+def distillation_target(base: np.ndarray, sources: np.ndarray, api_shares: np.ndarray,
+                        absorptive_capacity: np.ndarray, rate: float) -> np.ndarray:
+    """The knowledge a lab can distil from its rivals' API outputs, as a bonus on its own
+    capability (OOM).
+
+        b_d = min(1, a) * sum_j d q_j max(0, K_j - base)
+
+    with K_j the capability (OOM) of rival model j on sale now (outputs are available at
+    once: no lag), q_j its share of all API tokens sold last month (1; a model that sells
+    more is distilled more, after any guard of its bloc), d = ``rate`` (share of the gap per
+    unit of API share) and a the lab's absorptive capacity. A rival that sells nothing
+    (q_j = 0), or is not ahead, teaches nothing. Since sum_j q_j <= 1 and d <= 1, b_d is at
+    most the largest gap.
+    """
+    base = np.asarray(base, dtype=float)
+    sources = np.asarray(sources, dtype=float)
+    api_shares = np.asarray(api_shares, dtype=float)
+    total = np.zeros_like(base)
+    for frontier, share in zip(sources, api_shares, strict=True):
+        if rate > 0 and share > 0 and np.isfinite(frontier):
+            total = total + rate * share * np.maximum(0.0, frontier - base)
+    return np.minimum(1.0, np.asarray(absorptive_capacity, dtype=float)) * total
+
+
+def guarded_api_share(api_share: float, guard: float) -> float:
+    """The API share of a model others can distil from (1), after its bloc's guard.
+
+        q_j = (1 - g) * T_j / sum T
+
+    with g the guard of the model's bloc (API terms, rate limits, know-your-customer checks;
+    0: none, 1: nothing can be distilled) and T_j / sum T its share of all API tokens.
+    """
+    return (1.0 - guard) * api_share
+
+
+def with_distillation(spill_target: np.ndarray, distilled: np.ndarray, base: np.ndarray,
+                      best_source: float) -> np.ndarray:
+    """The spillover target with distillation: the two channels add, capped at the whole gap
+    to the best model the lab learns from (OOM).
+
+        b* = min(b_s + b_d, max(0, K_best - base))
+
+    with b_s the spillover target (:func:`spillover_target`), b_d the distilled bonus
+    (:func:`distillation_target`) and K_best the most capable of the frontiers and
+    distilled models the lab learns from. The channels add because they carry different
+    knowledge (weights, papers and people; the current model's behaviour on the lab's
+    prompts); the cap keeps a lab from learning past what its sources know. With b_d = 0 it
+    is b_s (b_s never exceeds that gap).
+    """
+    base = np.asarray(base, dtype=float)
+    total = np.asarray(spill_target, dtype=float) + np.asarray(distilled, dtype=float)
+    if not np.isfinite(best_source):
+        return total
+    return np.minimum(total, np.maximum(0.0, best_source - base))
 
 
 def absorb(bonus: np.ndarray, target: np.ndarray, speed: float) -> np.ndarray:

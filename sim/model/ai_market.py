@@ -120,7 +120,9 @@ class AIMarket(mesa.Model):
         self.menu = Menu([v.bloc for v in self.vendors], hosted)
         self.hosts = Hosts()
         self.costs = Costs(world, self.governments, self.clock)
-        self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
+        self.knowledge = Knowledge(world.capability, self.clock, self.vendors,
+                                   {bloc: g.distillation_guard
+                                    for bloc, g in world.governments.items()})
         self.ecosystems = Ecosystems(world.ecosystem, self.vendor_ids)
 
         self.firms = buyers.build_firms(self, cfg, self.menu.n_slots, self.streams,

@@ -5,7 +5,11 @@ applies them to the vendors at the clock's month. Open releases teach every othe
 once; closed models leak with a lag of ``closed_leak_lag_months``, so the closed models on
 sale are remembered month by month. A lab does not learn from its own models (nor from
 its product lines'): what it released is already in its knowledge, and a release above
-its path fades back to it (:meth:`sim.agents.vendor.Vendor.learn`).
+its path fades back to it (:meth:`sim.agents.vendor.Vendor.learn`). With
+``distillation_rate`` > 0, labs also distil the others' current models in proportion to
+their share of last month's API tokens (:meth:`Knowledge.api_sources`), from the end of the
+history on: the recorded releases already hold whatever distillation happened before, in the
+labs' offsets, so the replay and the offsets do not change with the rate.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.agents.vendor import Vendor
-from sim.market.capability import algo_multiplier, gap_in_months, spillover_target
+from sim.market.capability import (
+    algo_multiplier,
+    distillation_target,
+    gap_in_months,
+    guarded_api_share,
+    spillover_target,
+    with_distillation,
+)
 from sim.model.clock import Clock
 
 
@@ -26,14 +37,18 @@ class Knowledge:
         capability: the world's capability config (``cfg.world.capability``).
         clock: the model's clock (the current month).
         vendors: the vendor agents (read; they learn through :meth:`Vendor.learn`).
+        guards: each bloc's distillation guard (share 0-1 of the distillation of its labs'
+            models it prevents; a bloc not named has none).
 
     Attributes:
         closed_by_month: the closed models on sale each simulated month, as (owning lab,
             capability in OOM) pairs.
     """
 
-    def __init__(self, capability, clock: Clock, vendors: Sequence[Vendor]) -> None:
+    def __init__(self, capability, clock: Clock, vendors: Sequence[Vendor],
+                 guards: dict[str, float] | None = None) -> None:
         self.cfg, self.clock, self.vendors = capability, clock, vendors
+        self.guards = dict(guards or {})
         self.closed_by_month: dict[int, list[tuple[str, float]]] = {}
 
     def algo_multiplier(self) -> float:
@@ -118,7 +133,8 @@ class Knowledge:
     def spread(self) -> None:
         """Labs learn from the best open model of the others (at once) and the others'
         closed one (with a lag) (:func:`sim.market.capability.spillover_target`); product
-        lines know what their parent knows."""
+        lines know what their parent knows; from the end of the history, labs also distil the
+        others' API outputs (:meth:`distil`) when ``distillation_rate`` > 0."""
         cap = self.cfg
         month = self.clock.month
         if self.clock.in_history():
@@ -128,16 +144,50 @@ class Knowledge:
         lagged = self.closed_by_month.get(lagged_month, self.closed_by_month[month])
         opened, source = self._models("open"), self._models("open_source")
         labs = [v for v in self.vendors if v.parent is None]
+        distilling = cap.distillation_rate > 0 and not self.clock.in_history()  # see the module
+        api = self.api_sources() if distilling else []
         for vendor in labs:
             target = spillover_target(
                 np.array([vendor.base_capability]), best_of_others(opened, vendor.vid),
                 best_of_others(lagged, vendor.vid), np.array([vendor.cfg.absorptive_capacity]),
                 cap.spill_open, cap.spill_closed, best_of_others(source, vendor.vid),
                 cap.spill_open + cap.spill_source_bonus)
+            if distilling:
+                target = self.distil(vendor, target, api, (opened, lagged, source))
             vendor.learn(float(np.nan_to_num(target[0])))
         for vendor in self.vendors:
             if vendor.parent is not None:
                 vendor.learn(0.0)
+
+
+    def api_sources(self) -> list[tuple[str, float, float]]:
+        """(owning lab, capability in OOM, distillable API share) of each model on sale: its
+        share of the API tokens all vendors sold last month (the month has not cleared yet)
+        after its bloc's guard (:func:`sim.market.capability.guarded_api_share`); all 0
+        before the first month has sold."""
+        sold = [v for v in self.vendors if v.active]
+        total = sum(v.tokens_api for v in sold)
+        if total <= 0:
+            return []
+        return [(v.owner.vid, v.capability,
+                 guarded_api_share(v.tokens_api / total, self.guards.get(v.bloc, 0.0)))
+                for v in sold]
+
+    def distil(self, vendor: Vendor, target: np.ndarray, api: list[tuple[str, float, float]],
+               frontiers: tuple[list[tuple[str, float]], ...]) -> np.ndarray:
+        """The lab's spillover target plus what it distils from the others' API outputs
+        (``api``: :meth:`api_sources`), capped at its gap to the best model it learns from,
+        among the others' ``frontiers`` models and those it distils
+        (:func:`sim.market.capability.distillation_target`,
+        :func:`sim.market.capability.with_distillation`)."""
+        others = [(q, share) for owner, q, share in api if owner != vendor.vid]
+        base = np.array([vendor.base_capability])
+        distilled = distillation_target(
+            base, np.array([q for q, _ in others]), np.array([s for _, s in others]),
+            np.array([vendor.cfg.absorptive_capacity]), self.cfg.distillation_rate)
+        best = max([best_of_others(models, vendor.vid) for models in frontiers]
+                   + [q for q, share in others if share > 0])
+        return with_distillation(target, distilled, base, best)
 
 
 def best_of_others(models: list[tuple[str, float]], lab: str) -> float:
