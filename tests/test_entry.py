@@ -24,20 +24,14 @@ from fingerprints import SEED, table_hash  # noqa: E402
 #: an entry cost low enough for the small world's labs to enter before 2031 (USD)
 LOW_COST = "world.entry.entry_cost_usd=5e7"
 
-
-#: series added after the stored fingerprints were made (the per-token subsidy, ba3d1fb):
-#: the stored tables are today's without them
-ADDED_SINCE_THE_FINGERPRINTS = ("subsidy_spend_token", "token_support")
-
-
 def golden_hashes(*overrides: str) -> dict[str, str]:
-    """The fingerprints of baseline/small's table (less the series added since) and entries."""
+    """The fingerprints of baseline/small's table and entries."""
     from threadpoolctl import threadpool_limits
     with threadpool_limits(limits=1, user_api="blas"):
         results = run(compose_config(["scenario=baseline", "world=small", f"seed={SEED}",
                                       *overrides]))
     table = results.table
-    return {"table": table_hash(table[~table.metric.isin(ADDED_SINCE_THE_FINGERPRINTS)]),
+    return {"table": table_hash(table),
             "entries": table_hash(results.entries)}
 
 
