@@ -45,13 +45,14 @@ def best_response(vendor, market) -> float:
 
     (:meth:`MarketView.elasticity_by_bloc`; a bloc that buys none of its tokens gets the
     one-price markup); the vendor holds them within the arbitrage band around the home
-    price (:meth:`sim.agents.vendor.Vendor.rule_target`). A co-owned product keeps one price.
+    price (:meth:`sim.agents.vendor.Vendor.rule_target`). A band of 0 is one price, the
+    one-price best response above; a co-owned product keeps one price too.
     """
     lerner = market.co_owned_lerner(vendor)
     if lerner is not None:
         return float(vendor.marginal_cost * lerner_markup_factor(lerner,
                                                                  market.config.max_markup))
-    if market.config.discrimination:
+    if market.discriminating:
         by_bloc = market.elasticity_by_bloc(vendor)
         uniform = market.elasticity(vendor)
         return vendor.marginal_cost * markup_factor(np.where(np.isfinite(by_bloc), by_bloc,
@@ -84,6 +85,8 @@ class MarketView:
                  ownership: np.ndarray | None = None) -> None:
         self.menu, self.panel, self.config = menu, panel, config
         self.ownership = ownership  #: O over the slots (1), None: every vendor on its own
+        #: vendors may price each buyer bloc apart (discrimination on, a band above 0)
+        self.discriminating = bool(config.discrimination and config.arbitrage_band > 0)
         self._elasticity: np.ndarray | None = None
         self._by_bloc: np.ndarray | None = None
         self._tokens: np.ndarray | None = None
@@ -121,7 +124,7 @@ class MarketView:
 
     def _api_prices(self) -> np.ndarray:
         """The API prices buyers face: (J,), or by buyer bloc (B, J) with discrimination."""
-        if self.config.discrimination:
+        if self.discriminating:
             return np.where(self.menu.is_api[None, :], self.menu.price_by_bloc, np.nan)
         return np.where(self.menu.is_api, self.menu.price, np.nan)
 
