@@ -256,3 +256,15 @@ def test_bad_duties_are_refused_with_the_field_named(event, field, allowed):
     with pytest.raises(ConfigError, match=field) as info:
         validate(cfg)
     assert info.match(allowed)
+
+
+def test_both_engines_agree_on_prices_by_bloc_and_duties():
+    """The vector and per-agent engines give the same tables with discrimination and a duty."""
+    tables = [table("world.pricing.discrimination=true", *engine,
+                    events=[duty_event(0.3)])[1] for engine in ((), ("engine=agent",))]
+    vector, agents = tables
+    assert list(vector.metric) == list(agents.metric)
+    a, b = vector.value.to_numpy(), agents.value.to_numpy()
+    assert np.array_equal(np.isnan(a), np.isnan(b))
+    ok = ~np.isnan(a)
+    assert np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)
