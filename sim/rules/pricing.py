@@ -85,8 +85,10 @@ class MarketView:
                  ownership: np.ndarray | None = None) -> None:
         self.menu, self.panel, self.config = menu, panel, config
         self.ownership = ownership  #: O over the slots (1), None: every vendor on its own
-        #: vendors may price each buyer bloc apart (discrimination on, a band above 0)
-        self.discriminating = bool(config.discrimination and config.arbitrage_band > 0)
+        #: vendors may price each buyer bloc apart (discrimination on, a band above 0; a
+        #: pricing config without the fields, as tests' stubs, is one price)
+        self.discriminating = bool(getattr(config, "discrimination", False)
+                                   and getattr(config, "arbitrage_band", 0.0) > 0)
         self._elasticity: np.ndarray | None = None
         self._by_bloc: np.ndarray | None = None
         self._tokens: np.ndarray | None = None
