@@ -58,7 +58,7 @@ DEMAND = ("quality_weight", "price_elasticity", "reference_price_usd", "self_hos
           "risk_closed_api", "risk_open_api", "privacy_weight", "adequacy_gap_oom",
           "nest_lambda", "frontier_weight", "volume_per_oom")
 PRICING = ("inertia", "max_markup", "cost_plus_markup", "penetration_discount",
-           "penetration_floor")
+           "penetration_floor", "arbitrage_band")
 FIRMS = ("volume_median_mtok", "volume_sigma", "alpha", "alpha_min",
          "alpha_sigma", "quality_sigma", "privacy_mean", "privacy_concentration",
          "switching_cost", "review_probability", "self_host_fixed_usd_per_month",
@@ -133,6 +133,8 @@ def event(date: str) -> st.SearchStrategy:
         st.builds(EventConfig, date=st.just(date), kind=st.just("subsidy"), bloc=st.just("CN"),
                   lever=st.just("per_mtok"),
                   usd_per_mtok=documented(EventConfig, "usd_per_mtok")),
+        st.builds(EventConfig, date=st.just(date), kind=st.just("duty"),
+                  bloc=st.sampled_from(["US", "EU"]), from_bloc=st.just("CN"), level=unit),
     )
 
 
@@ -145,6 +147,7 @@ def worlds(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[EventConfig], str
         values[f"world.demand.{name}"] = draw(maybe(documented(DemandConfig, name)))
     for name in PRICING:
         values[f"world.pricing.{name}"] = draw(maybe(documented(PricingConfig, name)))
+    values["world.pricing.discrimination"] = draw(maybe(st.booleans()))
     for segment in ("startups", "enterprises"):
         values[f"world.firms.{segment}.n"] = draw(maybe(st.integers(1, 200)))
         for name in FIRMS:
@@ -230,9 +233,12 @@ def check_invariants(cfg, table: pd.DataFrame) -> None:
         assert np.all((adoption > 0) == (sums > 0)), segment
 
     # money: buyers' spending is labs' revenue plus the cost of self-hosting plus what
-    # third-party hosts keep (their revenue less the licence fees they pay the labs)
+    # third-party hosts keep (their revenue less the licence fees they pay the labs) plus
+    # the duties importing governments collect
     by_month = table.groupby(["metric", "month"], observed=True)["value"].sum()
-    spend, revenue = by_month["spend"], by_month["revenue"]
+    spend = by_month["spend"]
+    revenue = by_month["revenue"] + by_month["duty_revenue"].reindex(by_month["revenue"].index,
+                                                                   fill_value=0.0)
     self_hosted = by_month["spend_self_hosted"]
     if "hosts_revenue" in by_month:
         self_hosted = self_hosted + (by_month["hosts_revenue"] - by_month["hosts_licence"]

@@ -27,9 +27,9 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.core.constants import OPENNESS, SECONDS_PER_MONTH
+from sim.core.constants import BLOCS, OPENNESS, SECONDS_PER_MONTH
 from sim.market import capability as cap
-from sim.market import compute, cost, finance, pricing
+from sim.market import compute, cost, discrimination, finance, pricing
 from sim.rules import RuleError
 
 
@@ -100,6 +100,7 @@ class Vendor(mesa.Agent):
         self.spill = 0.0  # knowledge taken from others (OOM)
         self.excess = 0.0  # knowledge above its path after a release above it (OOM), fading
         self.price = np.nan
+        self.bloc_ratio = np.ones(len(BLOCS))  # price to each buyer bloc over the home price
         self.held_until = -1
         self.subsidised = False
         self.price_factor, self.factor_until, self.factor_subsidised = 1.0, -1, False
@@ -367,6 +368,7 @@ class Vendor(mesa.Agent):
         the rule's path, if a factor was on it, restarts from the held price."""
         self.price, self.held_until, self.subsidised = price, until, subsidised
         self.rule_price = np.nan
+        self.bloc_ratio = np.ones(len(BLOCS))  # a held list price is one price
 
     def scale_price(self, factor: float, until: int, subsidised: bool) -> None:
         """Post ``factor`` times the pricing rule's price every month to ``until`` (a
@@ -396,12 +398,9 @@ class Vendor(mesa.Agent):
         scaled = self.model.month <= self.factor_until
         last = self.rule_price if np.isfinite(self.rule_price) else self.price
         name = self.model.cfg.rules.vendor_pricing
-        target = self.model.rules["vendor_pricing"](self, market)
-        if target is None or not np.isfinite(target) or target <= 0:
-            raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
-                            f"{target!r}; a price must be a positive finite number "
-                            "(USD per million tokens)")
         config = self.model.cfg.world.pricing
+        target, ratio = self.rule_target(self.model.rules["vendor_pricing"](self, market), name,
+                                         config.arbitrage_band)
         proposed = pricing.partial_adjustment(last, target, config.inertia)
         path = pricing.sticky_price(last, proposed, config.max_monthly_change)
         if scaled:
@@ -409,11 +408,31 @@ class Vendor(mesa.Agent):
             self.price = pricing.scaled_price(path, self.price_factor)
         else:
             self.rule_price, self.price = np.nan, path
+        self.bloc_ratio = ratio
+
+    def rule_target(self, target, name: str, band: float) -> tuple[float, np.ndarray]:
+        """The pricing rule's home target and the price to each buyer bloc over the home
+        price (1), checked: a rule gives one price (every bloc pays it) or one per buyer bloc,
+        (B,), which the arbitrage band holds around the home bloc's
+        (:func:`sim.market.discrimination.arbitrage_clip`):
+
+            r_b = clip(t_b, (1 - band) t_home, (1 + band) t_home) / t_home
+        """
+        targets = None if target is None else np.asarray(target, dtype=float)
+        if (targets is None or targets.shape not in ((), (len(BLOCS),))
+                or not np.all(np.isfinite(targets)) or not np.all(targets > 0)):
+            raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
+                            f"{target!r}; a price must be a positive finite number "
+                            f"(USD per million tokens), or one per bloc ({len(BLOCS)})")
+        if targets.ndim == 0:
+            return float(targets), np.ones(len(BLOCS))
+        home = float(targets[BLOCS.index(self.bloc)])
+        return home, discrimination.arbitrage_clip(targets, home, band) / home
 
     # -- 6. books --------------------------------------------------------------------------
 
     def settle(self, tokens_api: float, tokens_self: float, compliance_usd: float,
-               licence_usd: float = 0.0) -> None:
+               licence_usd: float = 0.0, api_revenue_usd: float | None = None) -> None:
         """Book the month: revenue, serving and compliance costs, state support; close the
         accounts: cash, support received, operating profit and profit (USD).
 
@@ -421,10 +440,12 @@ class Vendor(mesa.Agent):
         per-token subsidy comes in as ``s * tokens`` (a tax goes out), and counts against a
         loss that price support would cover (:mod:`sim.market.finance`). ``licence_usd``,
         the licence fees third-party hosts paid for serving the lab's weights
-        (:mod:`sim.market.hosting`), is revenue.
+        (:mod:`sim.market.hosting`), is revenue. ``api_revenue_usd``: what its API tokens
+        earned when it prices by buyer bloc, sum_b p_b x_b (None: one price, p x).
         """
         self.tokens_api, self.tokens_self = tokens_api, tokens_self
-        self.revenue = self.price * tokens_api if self.active else 0.0
+        api = self.price * tokens_api if api_revenue_usd is None else api_revenue_usd
+        self.revenue = api if self.active else 0.0
         if licence_usd:
             self.revenue += licence_usd
         serving = self.cost_before_token - self.compliance_per_mtok
@@ -456,6 +477,11 @@ class Vendor(mesa.Agent):
             self.revenue, self.state_support + self.token_support, self.serving_cost,
             compliance_usd)
         self.profit = finance.profit(self.cash_in, self.funding, self.cash_out)
+
+    @property
+    def price_by_bloc(self) -> np.ndarray:
+        """Its API price to each buyer bloc's buyers, (B,) (USD per million tokens)."""
+        return self.price * self.bloc_ratio
 
     @property
     def dumping(self) -> bool:

@@ -247,6 +247,16 @@ class PricingConfig:
                                   lo=0, lo_open=True, hi=0.1, origin="structural")
     nash_max_iter: int = param(100, unit="iterations", doc="iterations of the Nash solver",
                                lo=1, hi=100_000, origin="structural")
+    discrimination: bool = param(False, unit="flag",
+                                 doc="best-response vendors price each buyer bloc at the "
+                                     "markup of that bloc's demand elasticity (third-degree "
+                                     "price discrimination), within the arbitrage band",
+                                 origin="assumption")
+    arbitrage_band: float = param(0.3, unit="1",
+                                  doc="with discrimination, the most a bloc's price may differ "
+                                      "from the home price, |p_b / p_home - 1| (resale and VPN "
+                                      "arbitrage; 0: one price)", lo=0, hi=10,
+                                  origin="assumption")
 
 
 @dataclass

@@ -114,7 +114,11 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
                           "held as it is)")
     if event.kind == "subsidy" and event.lever in SUBSIDY_LEVERS:
         _check_subsidy_amount(event, path)
-    if (event.kind in ("export_limit", "subsidy") and event.level is not None
+    if event.kind == "duty" and event.from_bloc == event.bloc:
+        raise ConfigError(f"{path}.from_bloc", event.from_bloc,
+                          f"a bloc other than the importing bloc {event.bloc!r} (a duty "
+                          "taxes imports)")
+    if (event.kind in ("export_limit", "subsidy", "duty") and event.level is not None
             and not 0 <= event.level <= 1):
         raise ConfigError(f"{path}.level", event.level,
                           f"in [0, 1] for an event of kind {event.kind}")

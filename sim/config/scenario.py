@@ -17,6 +17,7 @@ from sim.core.constants import BLOCS, OPENNESS
 
 EVENT_KINDS: tuple[str, ...] = (
     "release", "price", "export_limit", "subsidy", "ban", "entry", "privacy", "ownership",
+    "duty",
 )
 SUBSIDY_LEVERS: tuple[str, ...] = ("energy", "compute", "price", "per_mtok")
 #: How a price event's ``factor`` acts: on the price the pricing rule sets each month
@@ -39,6 +40,8 @@ EVENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "entry": (("vendor",), ("vertical",)),
     "privacy": (("level",), ("segment",)),
     "ownership": (("vendor", "owner"), ()),
+    # an anti-dumping duty: bloc's government on its buyers' API tokens from from_bloc's labs
+    "duty": (("bloc", "from_bloc", "level"), ()),
 }
 
 
@@ -56,6 +59,10 @@ class EventConfig:
     bloc: str | None = param(None, unit="bloc",
                              doc="bloc concerned (restricted, subsidising, banned, or whose "
                                  "vendors change price)", choices=BLOCS, origin="scenario")
+    from_bloc: str | None = param(None, unit="bloc",
+                                  doc="duty event: the bloc whose labs' API tokens the "
+                                      "importing bloc (``bloc``) taxes",
+                                  choices=BLOCS, origin="scenario")
     model: str | None = param(None, unit="text", doc="name of a released model",
                               origin="scenario")
     openness: str | None = param(None, unit="level", doc="openness of a released model",
@@ -107,7 +114,8 @@ class EventConfig:
                                             "history_until)",
                                         lo=1, hi=600, origin="scenario")
     level: float | None = param(None, unit="1",
-                                doc="export level, subsidy rate, or privacy-concern shift",
+                                doc="export level, subsidy rate, duty rate (a share of the "
+                                    "price), or privacy-concern shift",
                                 lo=-1, hi=1, origin="scenario")
     lever: str | None = param(None, unit="lever",
                               doc="what a subsidy pays for: a share of power bills (energy) or "

@@ -23,7 +23,7 @@ from sim.config.keywords import keyword_overrides, seed_of
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
-from sim.market import clearing, cost, ownership
+from sim.market import clearing, cost, discrimination, ownership
 from sim.market.panel import DemandPanel
 from sim.market.pricing import nash_prices
 from sim.model import buyers, entry, labs, views
@@ -213,11 +213,19 @@ class AIMarket(mesa.Model):
         self.menu.refresh(self.vendors, self.costs.cloud_usd_per_flop(),
                           world.demand.risk_closed_api, world.demand.risk_open_api,
                           world.entry.risk_per_entry, world.hosting.cloud_bloc,
-                          world.hosting.fringe_margin, self.ecosystems.network())
+                          world.hosting.fringe_margin, self.ecosystems.network(),
+                          self.duties())
         self.firm_month = views.firm_months(world, self.menu, self.bans, self.vendor_ids,
                                             self.alarm, self.uniforms)
         self.nation_month = views.nation_month(world, self.menu, self.bans, self.vendor_ids,
                                                self.nations.iso3)
+
+    def duties(self) -> np.ndarray | None:
+        """The duty each buyer bloc's government levies on each bloc's labs, (B, B) (1);
+        None while no government levies any."""
+        duties = np.array([[g.duties.get(m, 0.0) if (g := self.governments.get(b)) else 0.0
+                            for m in BLOCS] for b in BLOCS])
+        return duties if duties.any() else None
 
     def device_views(self) -> list[np.ndarray]:
         """What each device maker may use, (J,) each."""
@@ -272,7 +280,9 @@ class AIMarket(mesa.Model):
 
     def settle(self) -> None:
         """Book every vendor's month: API revenue, self-hosted use of its weights, compliance,
-        licence fees from third-party hosts; and the hosts' month."""
+        licence fees from third-party hosts; the hosts' month; and the duties each government
+        collects (:func:`sim.market.discrimination.duty_revenue`). A lab that prices by
+        buyer bloc earns each bloc's price on that bloc's tokens."""
         menu = self.menu
         n = menu.n_vendors
         tokens = sum(d.tokens for d in self.demand.values())
@@ -286,8 +296,14 @@ class AIMarket(mesa.Model):
             licence = self.hosts.settle(menu.price[hosted], menu.marginal_cost[hosted],
                                         tokens[hosted], self.cfg.world.hosting.licence_share)
         for v, vendor in enumerate(self.vendors):
+            revenue = (None if np.all(vendor.bloc_ratio == 1.0)
+                       else float(np.sum(vendor.price_by_bloc * by_bloc[:, v])))
             vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]),
-                          float(licence[v]))
+                          float(licence[v]), revenue)
+        for b, bloc in enumerate(BLOCS):
+            if (government := self.governments.get(bloc)) is not None and menu.duty[b].any():
+                government.duty_revenue = discrimination.duty_revenue(
+                    menu.duty[b, :n], menu.price_by_bloc[b, :n], by_bloc[b])
 
     def enter_verticals(self) -> None:
         """The alarm fades; the entry rule (``rules.vendor_entry``) tells each active closed

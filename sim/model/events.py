@@ -115,8 +115,8 @@ class Timeline:
                     raise ConfigError(f"event {event.date} export_limit.bloc", event.bloc,
                                       "a bloc that some government limits (world.governments."
                                       f"*.export_target: {sorted(targets) or 'none'})")
-                if event.kind == "subsidy" and event.bloc not in model.governments:
-                    raise ConfigError(f"event {event.date} subsidy.bloc", event.bloc,
+                if event.kind in ("subsidy", "duty") and event.bloc not in model.governments:
+                    raise ConfigError(f"event {event.date} {event.kind}.bloc", event.bloc,
                                       f"a bloc with a government ({sorted(model.governments)})")
 
     @classmethod
@@ -218,6 +218,12 @@ class Timeline:
             government.compute_subsidy = e.level
         else:
             government.price_support = e.level > 0
+
+    def _duty(self, model, e: EventConfig) -> None:
+        """An anti-dumping duty: from now on the government of ``e.bloc`` levies ``e.level``
+        on the price of the API tokens its buyers buy from ``e.from_bloc``'s labs (0 lifts
+        it)."""
+        model.governments[e.bloc].duties[e.from_bloc] = e.level
 
     def _ban(self, model, e: EventConfig) -> None:
         for jurisdiction in e.countries:

@@ -11,7 +11,7 @@ functions of :mod:`sim.market.metrics`. Conventions:
   the segment's total, so they dilute the labs' token shares, but as many negligible
   units they add nothing to the HHI.
 - **Welfare** is ``W = CS + PS - G`` per month: consumer surplus, producer surplus and the
-  governments' spending on subsidies and price support.
+  governments' spending on subsidies and price support, net of the duties they collect.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def demand_elasticity(rec: Recorder, model, step: float = 0.01) -> None:
     (third-party hosts' prices follow their cost and stay put), over
     the long run and within a month (:func:`sim.market.metrics.market_elasticity`)."""
     panel, menu = model.panel, model.menu
-    prices = np.where(menu.lab_api, menu.price, np.nan)
+    prices = np.where(menu.lab_api[None, :], menu.price_by_bloc, np.nan)  # by buyer bloc
     # the raised prices first: the panel keeps its last state, so it ends at the month's
     after = panel.tokens(prices * (1.0 + step))[0]
     before = panel.tokens(prices)[0]
@@ -110,7 +110,10 @@ def welfare(rec: Recorder, model) -> None:
     spending = [sum(g.spending.values()) for g in govs.values()]
     rec.add("government_spending", "all", USD, list(govs), spending)
     cs = float(rec.latest("consumer_surplus", "all")[0])
-    producer, government = float(ps.sum()), float(sum(spending))
+    # G is the governments' net outlay: what they spend less the duties they collect (buyers
+    # paid the duties, which CS counts as price; the treasury gets them back)
+    duties = float(sum(g.duty_revenue for g in govs.values()))
+    producer, government = float(ps.sum()), float(sum(spending)) - duties
     rec.add("welfare", "all", USD,
             ["consumer_surplus", "producer_surplus", "government_spending", "total"],
             [cs, producer, government, total_welfare(cs, producer, government)])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.constants import BLOCS, NESTS, OPENNESS
-from sim.market import cost, hosting
+from sim.market import cost, discrimination, hosting
 
 #: The kinds of slot, in slot order: the lab's API, self-hosting, hosted by third parties.
 SLOT_KINDS: tuple[str, ...] = ("api", "self_host", "hosted")
@@ -31,6 +31,14 @@ class Menu:
         on_sale: the slot can be bought this month.
         price: API price (the lab's, or the hosts' fringe price), nan for self-hosting
             (USD per million tokens).
+        price_by_bloc: the price each buyer bloc's buyers pay the seller, (B, J): the lab's
+            price to that bloc (every row ``price`` unless the lab discriminates) and the
+            hosts' fringe price (USD per million tokens).
+        duty: the duty each buyer bloc's government levies on each slot's tokens, (B, J) (1;
+            the labs' APIs only).
+        price_paid: what each buyer bloc's buyers pay for each slot, duty included, (B, J)
+            (:func:`sim.market.discrimination.duty_inclusive_price`; USD per million tokens):
+            the one price every segment's buyers read, their bloc's row.
         marginal_cost: the vendor's serving cost for API slots, the hosts' for hosted slots
             (USD per million tokens).
         capability: capability of the slot's model (OOM).
@@ -59,6 +67,9 @@ class Menu:
         self.bloc = np.tile(bloc, kinds)
         self.on_sale = np.zeros(kinds * n, dtype=bool)
         self.price = np.full(kinds * n, np.nan)
+        self.price_by_bloc = np.full((len(BLOCS), kinds * n), np.nan)
+        self.duty = np.zeros((len(BLOCS), kinds * n))
+        self.price_paid = np.full((len(BLOCS), kinds * n), np.nan)
         self.marginal_cost = np.full(kinds * n, np.nan)
         self.capability = np.zeros(kinds * n)
         self.appeal = np.zeros(kinds * n)
@@ -76,7 +87,8 @@ class Menu:
 
     def refresh(self, vendors, usd_per_flop_by_bloc: np.ndarray, risk_closed: float,
                 risk_open: float, risk_per_entry: float, host_bloc: str = "US",
-                fringe_margin: float = 0.0, network: np.ndarray | None = None) -> None:
+                fringe_margin: float = 0.0, network: np.ndarray | None = None,
+                duties: np.ndarray | None = None) -> None:
         """Rebuild the arrays from the vendors' current models, prices and costs.
 
         Args:
@@ -88,6 +100,8 @@ class Menu:
                 their margin over cost (1); used only with hosted slots.
             network: each vendor's family network term, (V,) (utils;
                 :func:`sim.market.ecosystem.network_utility`); None: none.
+            duties: the duty each buyer bloc levies on each model bloc's labs, (B, B) (1);
+                None: none.
         """
         n = self.n_vendors
         closed = OPENNESS.index("closed")
@@ -96,6 +110,7 @@ class Menu:
             self.on_sale[v] = vendor.active
             self.on_sale[n + v] = is_open
             self.price[v] = vendor.price
+            self.price_by_bloc[:, v] = vendor.price * vendor.bloc_ratio
             self.marginal_cost[v] = vendor.marginal_cost
             for slot in (v, n + v):
                 self.capability[slot] = vendor.capability
@@ -117,6 +132,12 @@ class Menu:
         if self.hosted:
             self.refresh_hosted(vendors, usd_per_flop_by_bloc[BLOCS.index(host_bloc)],
                                 risk_open, fringe_margin)
+        self.price_by_bloc[:, n:] = self.price[None, n:]
+        api = self.slots("api")
+        self.duty[:] = 0.0
+        if duties is not None:
+            self.duty[:, api] = duties[:, self.bloc[api]]
+        self.price_paid = discrimination.duty_inclusive_price(self.price_by_bloc, self.duty)
         on_sale = self.capability[self.on_sale]
         self.frontier = float(on_sale.max()) if on_sale.size else np.nan
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.core.calendar import format_month
 from sim.core.constants import BLOCS, OPENNESS
+from sim.market import discrimination
 from sim.market.capability import capability_index, gap_in_months
 from sim.market.demand import inclusive_value
 from sim.market.markup import at_markup_cap, count_at_cap
@@ -128,6 +129,7 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("nash_gap", "all", "1", ids, price / model.nash[:n] - 1.0, active)
     rec.add("nash_converged", "all", "flag", ["market"], [float(model.nash_converged)])
     rec.add("dumping", "all", "flag", ids, [float(v.dumping) for v in vs])
+    _trade(rec, model)
     rec.add("state_support", "all", "USD per month", ids, [v.state_support for v in vs])
     rec.add("revenue", "all", "USD per month", ids, [v.revenue for v in vs])
     rec.add("profit", "all", "USD per month", ids, [v.profit for v in vs])
@@ -198,7 +200,8 @@ def _surplus(rec: Recorder, model) -> None:
     """
     panel = model.panel
     demand = model.cfg.world.demand
-    prices = np.where(model.menu.is_api, model.menu.price, np.nan)
+    # what each buyer pays: its bloc's prices, duty included
+    prices = np.where(model.menu.is_api[None, :], model.menu.price_by_bloc, np.nan)
     price = panel.buyer_prices(prices)
     # capability measured from a reference level, so that the index is a price of that level
     utility = (panel.base_utility - panel.quality_weight[:, None] * demand.reference_capability
@@ -301,6 +304,21 @@ def _nations(rec: Recorder, model) -> None:
                 by_country[:, BLOCS.index(bloc)])
 
 
+def _trade(rec: Recorder, model) -> None:
+    """Prices by buyer bloc as trade law measures them (:mod:`sim.market.discrimination`),
+    one entity per vendor and buyer bloc, ``vendor/bloc``: the export price gap
+    p_b / p_home - 1 and dumping (p_b below the home price and below the cost of production,
+    the cost before any per-token subsidy)."""
+    vs = model.vendors
+    pairs = [f"{v.vid}/{b}" for v in vs for b in BLOCS]
+    active = [v.active for v in vs for _ in BLOCS]
+    gap = [discrimination.export_price_gap(v.price_by_bloc, v.price) for v in vs]
+    dumped = [discrimination.trade_dumping(v.price_by_bloc, v.price, v.cost_before_token)
+              & v.active for v in vs]
+    rec.add("export_price_gap", "all", "1", pairs, np.concatenate(gap), active)
+    rec.add("dumping_trade", "all", "flag", pairs, np.concatenate(dumped).astype(float))
+
+
 def _policy(rec: Recorder, model) -> None:
     rec.add("export_level", "all", "1", list(BLOCS), [model.costs.export_level(b) for b in BLOCS])
     govs = model.governments
@@ -308,6 +326,8 @@ def _policy(rec: Recorder, model) -> None:
     for lever in ("compute", "energy", "price", "token"):
         rec.add(f"subsidy_spend_{lever}", "all", "USD per month", list(govs),
                 [g.spending[lever] for g in govs.values()])
+    rec.add("duty_revenue", "all", "USD per month", list(govs),
+            [g.duty_revenue for g in govs.values()])
 
 
 def _finance(rec: Recorder, model) -> None:

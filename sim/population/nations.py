@@ -115,6 +115,7 @@ def nation_panel(cfg, demand, leaning, alpha, mix, users, month: NationMonth
         "available": np.repeat(month.available, n_types, axis=0),
         "volume": (users[:, None] * cfg.tokens_per_user_mtok * mix).ravel(),
         "quality": np.full(alpha.size, demand.quality_weight),
+        "bloc": np.full(alpha.size, BLOCS.index("ROW")),  # nations buy as the ROW bloc
     }
 
 
