@@ -84,10 +84,11 @@ def test_a_scenario_without_events_is_refused():
 
 @pytest.mark.slow
 def test_a_run_writes_its_decomposition_and_the_report_shows_it(tmp_path):
+    """On by default with the report; off without it (no extra runs)."""
     out = tmp_path / "run"
     result = subprocess.run(
         [sys.executable, "-m", "sim", "scenario=token_price_cut", *SHORT,
-         "output.decomposition=true", "output.plots=false", f"hydra.run.dir={out}"],
+         "output.plots=false", f"hydra.run.dir={out}"],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     table = pd.read_csv(out / "decomposition.csv")
@@ -97,3 +98,9 @@ def test_a_run_writes_its_decomposition_and_the_report_shows_it(tmp_path):
     finite = sums.dropna()
     assert ((finite.parts - finite.total).abs() <= 1e-9 * finite.total.abs().clip(1)).all()
     assert "The headline effect by lever" in (out / "report.html").read_text()
+    quiet = tmp_path / "quiet"
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "scenario=token_price_cut", *SHORT,
+         "output.report=false", "output.plots=false", f"hydra.run.dir={quiet}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0 and not (quiet / "decomposition.csv").exists()

@@ -48,9 +48,10 @@ def worked_examples(readme: Path = ROOT / "README.md") -> dict[str, list[str]]:
 EXAMPLES = worked_examples()
 
 
-def run(args: list[str], out: Path) -> Path:
+def run(args: list[str], out: Path, after: tuple[str, ...] = ()) -> Path:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "sim", *args, *QUICK, f"hydra.run.dir={out}"],
+    result = subprocess.run([sys.executable, "-m", "sim", *args, *QUICK, *after,
+                             f"hydra.run.dir={out}"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert (out / "DONE").exists()
@@ -114,7 +115,9 @@ def test_the_cut_held_as_a_level(tmp_path):
 
 
 def test_the_headline_effect_by_lever(tmp_path):
-    out = run(example("the scenario's headline effect"), tmp_path / "run")
+    # the decomposition is the report's: the report on (QUICK turns it off), no figures
+    out = run(example("the scenario's headline effect"), tmp_path / "run",
+              after=("output.report=true",))
     table = pd.read_csv(out / "decomposition.csv")
     assert set(table.lever) == {"CN price support", "CN tenfold price cut", "interaction"}
     assert {"cn_share_startups@mean", "us_lerner@mean"} <= set(table.outcome)

@@ -66,11 +66,12 @@ class OutputConfig:
                                   origin="structural")
     report_dates: list[str] = param(unit="YYYY-MM", doc="dates of the report's table",
                                     factory=lambda: list(REPORT_DATES), origin="structural")
-    decomposition: bool = param(False, unit="flag",
-                                doc="also split the scenario's headline effect by lever: one "
-                                    "run without any of its events and one with each lever "
-                                    "(events sharing a label) off, written to "
-                                    "decomposition.csv and the report (L + 1 more runs)",
+    decomposition: bool = param(True, unit="flag",
+                                doc="with the report, split the scenario's headline effect by "
+                                    "lever: one run without any of its events and one with "
+                                    "each lever (events sharing a label) off, written to "
+                                    "decomposition.csv and the report (L + 1 more runs; none "
+                                    "for a scenario without events or in a sweep)",
                                 origin="structural")
     gather: str = param("full", unit="mode",
                         doc="what gathering a sweep reads: full (every series, to a Parquet "

@@ -228,7 +228,9 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True,
         write_table(results.events, out_dir, "events", ["csv"])
         write_table(results.entries, out_dir, "entries", ["csv"])
     decomposition = None
-    if config.output.decomposition and config.scenario.events:
+    # for the report only (a sweep compares its runs in its own report)
+    if (figures and config.output.report and config.output.decomposition
+            and config.scenario.events):
         from sim.tools.decompose import lever_decomposition
 
         with split.time("decomposition"):
