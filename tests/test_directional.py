@@ -244,3 +244,31 @@ def test_more_chinese_manufacturing_raises_chinas_share_of_device_tokens():
     share_big = bigger.series("token_share_bloc", "devices")["CN"].loc["2025-01":]
     share_base = base.series("token_share_bloc", "devices")["CN"].loc["2025-01":]
     assert (share_big > share_base).all()
+
+
+def test_a_mixture_of_experts_release_serves_cheaper_than_the_same_model_dense():
+    """Claim 8 (mixture of experts): serving a token costs 2 FLOP per *active* parameter, so
+    the same release (1,600 B parameters, same capability) with 49 B active instead of all
+    1,600 B active costs DeepSeek 49/1600 of the compute per token. Cost-plus pricing and
+    no list price on the release, so that price follows cost: DeepSeek's marginal cost is
+    lower every month from the release, its price once the sticky list price has moved
+    (at most 30% a month), and China's labs serve more of startups' tokens by the end."""
+    world = ("world.end=2026-12", "rules.vendor_pricing=cost_plus")
+
+    def release(active: float) -> EventConfig:
+        return EventConfig(date="2026-03", kind="release", vendor="deepseek",
+                           openness="open_weight", frontier_lag_months=2.0,
+                           total_params_b=1600.0, active_params_b=active, label="release")
+
+    moe = run(with_events(release(49.0), overrides=world))
+    dense = run(with_events(release(1600.0), overrides=world))
+    window = slice("2026-03", None)
+    cost_moe = moe.series("marginal_cost", "all")["deepseek"].loc[window]
+    cost_dense = dense.series("marginal_cost", "all")["deepseek"].loc[window]
+    assert (cost_moe < cost_dense).all()
+    price_moe = moe.series("price", "all")["deepseek"].loc["2026-06":]
+    price_dense = dense.series("price", "all")["deepseek"].loc["2026-06":]
+    assert (price_moe < price_dense).all()
+    share_moe = moe.series("token_share_bloc", "startups")["CN"].loc["2026-06":]
+    share_dense = dense.series("token_share_bloc", "startups")["CN"].loc["2026-06":]
+    assert share_moe.iloc[-1] > share_dense.iloc[-1]
