@@ -85,6 +85,7 @@ class Vendor(VendorMarket, mesa.Agent):
         self.capability = 0.0
         self.active_params_b = self.total_params_b = 1.0
         self.release_month = -1
+        self.release_rate = 0.0  # release probability a month, from the record (hazard rule)
         # open minus closed payoff of its last openness choice (USD; nan: never weighed),
         # written by an openness rule that weighs payoffs (sim.rules.openness.profit)
         self.openness_gap = np.nan

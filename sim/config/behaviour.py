@@ -182,6 +182,12 @@ class ComputeConfig:
 
     serving_utilisation: float = param(unit="1", doc="utilisation of chips when serving", lo=0,
                                        lo_open=True, hi=1, origin="data")
+    serving_overhead: float = param(1.0, unit="1",
+                                    doc="serving cost over the engineering estimate "
+                                        "2 N_active / (FLOP/s x utilisation): the cost "
+                                        "shifter e^delta that list prices imply "
+                                        "(python -m sim.calibrate.supply)", lo=0, lo_open=True,
+                                    hi=100, origin="estimated")
     supercluster_penalty: float = param(unit="1",
                                         doc="efficiency lost when many domestic chips are "
                                             "clustered", lo=0, hi=0.9, origin="data")

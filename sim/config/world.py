@@ -21,6 +21,7 @@ from sim.config.behaviour import (
 )
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
 from sim.config.fields import param
+from sim.config.releases import HISTORY_MODES, ReleasesConfig
 from sim.core.constants import BLOCS
 
 
@@ -183,6 +184,12 @@ class WorldConfig:
     history_until: str = param(unit="YYYY-MM",
                                doc="last month of history: until then prices and releases "
                                    "follow the data", origin="structural")
+    history_mode: str = param("replay", unit="choice",
+                              doc="replay: releases and list prices follow the record until "
+                                  "history_until; targets: the rules set them from the start "
+                                  "(the record's policy events stay, its facts are targets)",
+                              choices=HISTORY_MODES, origin="structural")
+    releases: ReleasesConfig = field(default_factory=ReleasesConfig)
     chips: dict[str, ChipConfig] = field(default_factory=dict)
     energy: dict[str, EnergyConfig] = field(default_factory=dict)
     vendors: dict[str, VendorConfig] = field(default_factory=dict)

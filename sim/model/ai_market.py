@@ -20,6 +20,7 @@ from sim.agents.government import Government
 from sim.agents.vendor import Vendor
 from sim.config import Config, compose_config, validate
 from sim.config.keywords import keyword_overrides, seed_of
+from sim.config.releases import history_end
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
@@ -99,7 +100,7 @@ class AIMarket(mesa.Model):
         super().__init__(rng=self.streams("mesa"))
         self.cfg = cfg
         world = cfg.world
-        self.clock = Clock(world.start, world.end, world.history_until,
+        self.clock = Clock(world.start, world.end, history_end(world),
                            world.capability.reference_month)
         self.rules = {d: get_rule(d, getattr(cfg.rules, d)) for d in DECISIONS}
 
@@ -145,6 +146,7 @@ class AIMarket(mesa.Model):
 
         self.timeline = Timeline.load(world, cfg.scenario.events)
         self.timeline.check(self)
+        labs.estimate_release_rates(self.vendors, self.timeline.release_months, world)
         for vendor in self.vendors:
             vendor.prepare_window()
         self.replay_history()

@@ -61,10 +61,12 @@ class Costs:
         """Cost of a delivered serving FLOP on ``kind`` chips in ``bloc`` (USD per FLOP),
         net of the bloc's energy subsidy unless ``subsidised`` is False.
 
-            c = f(t) * c_chip / (tflops * 1e12 * utilisation * efficiency)
+            c = k * f(t) * c_chip / (tflops * 1e12 * utilisation * efficiency)
 
-        with ``c_chip`` rental plus energy per second (:func:`sim.market.cost.chip_cost_per_second`)
-        and efficiency ``1 - supercluster_penalty`` on domestic chips.
+        with ``c_chip`` rental plus energy per second
+        (:func:`sim.market.cost.chip_cost_per_second`), efficiency ``1 - supercluster_penalty``
+        on domestic chips and ``k`` the serving overhead over the engineering estimate
+        (``world.compute.serving_overhead``).
         """
         government = self.governments.get(bloc)
         key = (self.clock.month, kind, bloc, subsidised,
@@ -83,7 +85,7 @@ class Costs:
             chip.rental_usd_per_hour, chip.power_kw, energy.pue, energy.price_usd_per_kwh,
             subsidy)
         efficiency = 1.0 - world.compute.supercluster_penalty if kind == "domestic" else 1.0
-        return self.hardware_factor() * float(cost.cost_per_flop(
+        return world.compute.serving_overhead * self.hardware_factor() * float(cost.cost_per_flop(
             per_second, chip.tflops, world.compute.serving_utilisation, efficiency))
 
     def cloud_usd_per_flop(self) -> np.ndarray:

@@ -26,6 +26,7 @@ from dataclasses import replace
 from sim import data
 from sim.config.check_events import check_event
 from sim.config.errors import ConfigError
+from sim.config.releases import history_end
 from sim.config.scenario import EventConfig
 from sim.core.calendar import parse_month
 from sim.market.capability import (
@@ -98,8 +99,14 @@ def factor_until(month: int, duration_months: int | None, end: int) -> int:
 class Timeline:
     """Events by month, and the code that applies each kind."""
 
-    def __init__(self, history: list[EventConfig], scenario: list[EventConfig]) -> None:
+    def __init__(self, history: list[EventConfig], scenario: list[EventConfig],
+                 recorded: list[EventConfig] | None = None) -> None:
         self.by_month: dict[int, list[EventConfig]] = defaultdict(list)
+        #: every lab's recorded release months, replayed or not (the release hazards' data)
+        self.release_months: dict[str, list[int]] = defaultdict(list)
+        for event in recorded if recorded is not None else history:
+            if event.kind == "release" and event.vendor:
+                self.release_months[event.vendor].append(parse_month(event.date))
         for event in [*history, *scenario]:
             self.by_month[parse_month(event.date)].append(event)
         self.applied: list[tuple[int, EventConfig]] = []
@@ -121,12 +128,12 @@ class Timeline:
 
     @classmethod
     def load(cls, world, scenario: list[EventConfig]) -> Timeline:
-        """The world's recorded history (``world.history_file``, checked row by row) and the
-        scenario's events."""
+        """The world's recorded history (``world.history_file``, checked row by row), replayed
+        to :func:`sim.config.releases.history_end`, and the scenario's events."""
         history = data.load_events(world.history_file) if world.history_file else []
         for i, event in enumerate(history):
             check_event(event, f"{world.history_file} row {i + 2}", world, history=True)
-        return cls(replayed(history, world.history_until), scenario)
+        return cls(replayed(history, history_end(world)), scenario, history)
 
     def months(self) -> list[int]:
         return sorted(self.by_month)
@@ -182,7 +189,7 @@ class Timeline:
         vendor.release(e.model or e.label or f"{vendor.cfg.name} model", e.openness, capability,
                        active, total, price, recorded=recorded)
         if price is not None and model.clock.in_history():
-            vendor.hold_price(price, parse_month(model.cfg.world.history_until), False)
+            vendor.hold_price(price, model.clock.history_until, False)
 
     def _price(self, model, e: EventConfig) -> None:
         vendors = [model.vendors_by_id[e.vendor]] if e.vendor else [

@@ -6,11 +6,13 @@ the model's ``step()`` can name the whole phase in one line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sim.agents.vendor import Vendor
+from sim.core.calendar import parse_month
 from sim.core.constants import BLOCS
 from sim.market import compute
+from sim.market.releases import release_rates
 from sim.model.costs import Costs
 from sim.model.knowledge import Knowledge
 
@@ -39,3 +41,16 @@ def buy_chips(vendors: Sequence[Vendor], costs: Costs) -> None:
         for vendor, plan in plans.items():
             if plan is not None and vendor.bloc == bloc:
                 vendor.receive_chips(plan.rationed(share))
+
+
+def estimate_release_rates(vendors: Sequence[Vendor], release_months: Mapping[str, list[int]],
+                           world) -> None:
+    """Each lab's release hazard (``vendor.release_rate``, probability a month), estimated on
+    the recorded releases from ``world.start`` to ``world.releases.fit_until``
+    (:func:`sim.market.releases.release_rates`); a lab without recorded releases gets the
+    pooled rate. The ``hazard`` release rule reads it."""
+    months = {v.vid: release_months.get(v.vid, []) for v in vendors}
+    rates = release_rates(months, parse_month(world.start),
+                          parse_month(world.releases.fit_until), world.releases.prior_months)
+    for vendor in vendors:
+        vendor.release_rate = rates[vendor.vid].rate

@@ -22,3 +22,11 @@ def threshold(vendor, model) -> bool:
     return (vendor.knowledge - vendor.capability
             >= model.cfg.world.capability.release_threshold_oom
             and model.month - vendor.release_month >= 3)
+
+
+@rule("vendor_release", "hazard")
+def hazard(vendor, model) -> bool:
+    """Release with probability h a month, h the lab's hazard estimated on the recorded
+    releases (``vendor.release_rate``, :mod:`sim.market.releases`; window and prior in
+    ``world.releases``), drawn from the lab's own ``release`` stream (one uniform a month)."""
+    return model.streams("release", vendor.vid).random() < vendor.release_rate
