@@ -135,7 +135,7 @@ def test_tokens_third_party_hosts_serve_count_as_the_familys_api_use():
     """With hosted slots (3 V tokens by slot), a family's stock grows by its API tokens plus
     the tokens hosts serve on its weights, and its self-hosted tokens (by hand, delta 0.5,
     no derivatives): E' = 0.5 E + api + hosted + self."""
-    from sim.config.behaviour import EcosystemConfig
+    from sim.config.open_weights import EcosystemConfig
     from sim.model.ecosystem import Ecosystems
 
     cfg = EcosystemConfig(depreciation_per_month=0.5, derivative_rate=0.0,

@@ -35,9 +35,10 @@ from hypothesis import strategies as st
 
 from sim import compose_config, run
 from sim.config import ConfigError, EventConfig, validate
-from sim.config.behaviour import DemandConfig, HostingConfig, PricingConfig
+from sim.config.behaviour import DemandConfig, PricingConfig
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
 from sim.config.fields import lower_bound, upper_bound
+from sim.config.open_weights import HostingConfig
 from sim.config.world import GovernmentConfig
 
 #: Worlds per run of this module: a few hundred by default; the slow tier sets more.

@@ -75,7 +75,7 @@ def test_targets_mode_releases_by_the_rule():
 
 @pytest.mark.parametrize("override,field", [
     ("world.history_mode=backcast", "world.history_mode"),
-    ("world.releases.fit_until=2022-06", "world.releases.fit_until"),
+    ("world.releases.fit_until=2019-06", "world.releases.fit_until"),
     ("world.releases.fit_until=soon", "world.releases.fit_until"),
     ("world.releases.prior_months=-1", "world.releases.prior_months"),
 ])

@@ -2,7 +2,7 @@
 
 Prints (and with ``--out`` writes) the table the ``hazard`` release rule uses: releases n,
 months at risk T, the MLE n / T with its standard error and the shrunk hazard
-(:mod:`sim.market.releases`), for the window ``world.start`` to ``world.releases.fit_until``.
+(:mod:`sim.market.releases`), each lab at risk from its entry to ``world.releases.fit_until``.
 
     python -m sim.calibrate.releases                  # default world, window to 2024-12
     python -m sim.calibrate.releases --fit-until 2025-12
@@ -31,9 +31,9 @@ def rate_table(world: str = "default", fit_until: str | None = None) -> str:
     for e in data.load_events(w.history_file):
         if e.kind == "release" and e.vendor in months:
             months[e.vendor].append(parse_month(e.date))
-    rates = release_rates(months, parse_month(w.start), parse_month(w.releases.fit_until),
+    rates = release_rates(months, None, parse_month(w.releases.fit_until),
                           w.releases.prior_months)
-    rows = [f"Window {w.start} to {w.releases.fit_until}, prior weight T_0 = "
+    rows = [f"Each lab at risk from its entry to {w.releases.fit_until}; prior weight T_0 = "
             f"{w.releases.prior_months:g} months.", "",
             "| lab | releases n | months at risk T | MLE n/T | SE | hazard h* | mean gap, months |",
             "|---|---|---|---|---|---|---|"]

@@ -47,10 +47,10 @@ def check_calendar(w: WorldConfig) -> None:
                           f"a month in [world.start, {HORIZON[1]}] = [{w.start}, {HORIZON[1]}] "
                           "(the last month that follows the recorded history)")
     fit_until = month("world.releases.fit_until", w.releases.fit_until)
-    if not start <= fit_until <= last:
+    if not first <= fit_until <= last:
         raise ConfigError("world.releases.fit_until", w.releases.fit_until,
-                          f"a month in [world.start, {HORIZON[1]}] = [{w.start}, {HORIZON[1]}] "
-                          "(the last month of the window the release rates are estimated on)")
+                          f"a month in [{HORIZON[0]}, {HORIZON[1]}] (the last month of the "
+                          "record the release hazards are estimated on)")
 
 
 def shares(path: str, shares: dict[str, float], keys: tuple[str, ...]) -> None:

@@ -20,9 +20,10 @@ class ReleasesConfig:
     by the ``hazard`` release rule."""
 
     fit_until: str = param("2024-12", unit="YYYY-MM",
-                           doc="last month of the window, from world.start, on which each "
-                               "lab's release rate is estimated from the recorded releases "
-                               "(the calibration's in-sample period)", origin="structural")
+                           doc="last month of the record on which each lab's release hazard "
+                               "is estimated, the lab at risk from its entry (the "
+                               "calibration's in-sample period ends here)",
+                           origin="structural")
     prior_months: float = param(12.0, unit="months",
                                 doc="T_0: weight of the pooled release rate in each lab's "
                                     "estimate, in months of exposure (0: each lab's own MLE)",

@@ -13,14 +13,12 @@ from sim.config.behaviour import (
     CapabilityConfig,
     ComputeConfig,
     DemandConfig,
-    EcosystemConfig,
     EntryConfig,
-    HostingConfig,
-    OpennessConfig,
     PricingConfig,
 )
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
 from sim.config.fields import param
+from sim.config.open_weights import EcosystemConfig, HostingConfig, OpennessConfig
 from sim.config.releases import HISTORY_MODES, ReleasesConfig
 from sim.core.constants import BLOCS
 

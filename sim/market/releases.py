@@ -2,11 +2,11 @@
 
 A lab on the market releases a new model in a month with probability h_l, the same every
 month (a discrete-time hazard: the time between releases is geometric, mean 1/h_l months).
-The hazard is estimated on the recorded releases (``sim/data/history_2022_2025.csv``) in a
-fitting window. A lab is at risk from the month after its first release (its entry, not a
-repeat) or the window's start, whichever is later, to the window's end: its exposure T_l is
-that span in months and n_l the months with a release in it. Each month is a Bernoulli
-trial, so the maximum-likelihood estimate and its standard error are
+The hazard is estimated on the recorded releases (``sim/data/history_2022_2025.csv``) up to
+the end of a fitting window. A lab is at risk from the month after its first release (its
+entry, not a repeat), or the window's start if one is given and later, to the window's end:
+its exposure T_l is that span in months and n_l the months with a release in it. Each month
+is a Bernoulli trial, so the maximum-likelihood estimate and its standard error are
 
     h_l = n_l / T_l,            se(h_l) = sqrt(h_l (1 - h_l) / T_l)          (per month)
 
@@ -45,17 +45,19 @@ class ReleaseRate:
     rate: float
 
 
-def exposure(first_release: int, window_start: int, window_end: int) -> tuple[int, int]:
+def exposure(first_release: int, window_start: int | None,
+             window_end: int) -> tuple[int, int]:
     """The months a lab is at risk of releasing again inside [window_start, window_end].
 
-    Returns (from, to), month numbers: at risk from the month after its first release or
-    the window's start, whichever is later, to the window's end; empty (from > to) if the
-    lab enters after the window.
+    Returns (from, to), month numbers: at risk from the month after its first release, or
+    the window's start if given and later, to the window's end; empty (from > to) if the lab
+    enters after the window.
     """
-    return max(first_release + 1, window_start), window_end
+    start = first_release + 1
+    return (start if window_start is None else max(start, window_start)), window_end
 
 
-def release_rates(release_months: Mapping[str, Iterable[int]], window_start: int,
+def release_rates(release_months: Mapping[str, Iterable[int]], window_start: int | None,
                   window_end: int, prior_months: float) -> dict[str, ReleaseRate]:
     """Each lab's release hazard from its release months (month numbers, any order; two
     releases in one month count once).
@@ -63,7 +65,8 @@ def release_rates(release_months: Mapping[str, Iterable[int]], window_start: int
     Args:
         release_months: every recorded release of each lab, before the window included
             (the earliest is the lab's entry).
-        window_start, window_end: the fitting window, month numbers, inclusive.
+        window_start, window_end: the fitting window, month numbers, inclusive (None: from
+            each lab's entry, however early).
         prior_months: T_0, the weight of the pooled hazard in months of exposure (>= 0).
 
     Returns:

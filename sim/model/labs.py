@@ -46,11 +46,11 @@ def buy_chips(vendors: Sequence[Vendor], costs: Costs) -> None:
 def estimate_release_rates(vendors: Sequence[Vendor], release_months: Mapping[str, list[int]],
                            world) -> None:
     """Each lab's release hazard (``vendor.release_rate``, probability a month), estimated on
-    the recorded releases from ``world.start`` to ``world.releases.fit_until``
+    the recorded releases up to ``world.releases.fit_until``, each lab at risk from its entry
     (:func:`sim.market.releases.release_rates`); a lab without recorded releases gets the
     pooled rate. The ``hazard`` release rule reads it."""
     months = {v.vid: release_months.get(v.vid, []) for v in vendors}
-    rates = release_rates(months, parse_month(world.start),
-                          parse_month(world.releases.fit_until), world.releases.prior_months)
+    rates = release_rates(months, None, parse_month(world.releases.fit_until),
+                          world.releases.prior_months)
     for vendor in vendors:
         vendor.release_rate = rates[vendor.vid].rate

@@ -44,6 +44,7 @@ def test_the_prior_shrinks_towards_the_pooled_hazard():
 def test_exposure_starts_after_entry_or_at_the_window():
     assert exposure(first_release=-5, window_start=0, window_end=23) == (0, 23)
     assert exposure(first_release=4, window_start=0, window_end=23) == (5, 23)
+    assert exposure(first_release=-5, window_start=None, window_end=23) == (-4, 23)
 
 
 @given(st.lists(st.floats(0.02, 0.6), min_size=1, max_size=6), st.integers(0, 2**31 - 1))
