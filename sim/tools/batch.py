@@ -225,46 +225,71 @@ def run_batch(cfg: DictConfig, runs: Sequence[Sequence[str]],
     """Run ``job`` once per run of a batched Hydra job, each with its own config and
     Hydra state; return what each returned.
 
-    ``cfg`` is the job's composed task config (its first run's). For each run, the job's
-    whole config is copied with the run's seed or draw set, ``hydra.overrides.task``,
-    ``hydra.job.override_dirname`` and ``hydra.runtime.output_dir`` as Hydra would set them
-    for the run alone, ``HydraConfig`` set to it and the log sent to the run's folder;
-    ``job`` gets a copy of its task config. Hydra's state is the job's again afterwards.
+    ``cfg`` is the job's composed task config (its first run's); it is left as it is. For
+    each run, the job's whole config takes the run's seed or draw and
+    ``hydra.overrides.task``, ``hydra.job.override_dirname`` and
+    ``hydra.runtime.output_dir`` as Hydra would set them for the run alone
+    (:func:`apply_run`), ``HydraConfig`` is set to it, the log goes to the run's folder,
+    and ``job`` gets a copy of ``cfg`` with the run's values: one copy of the task config
+    a run, no composition. The job's config and Hydra's state are the job's again
+    afterwards.
     """
     instance = HydraConfig.instance()
     assert instance.cfg is not None
     job_config = instance.cfg.hydra._get_parent()  # the job's whole config (task and hydra)
     if not isinstance(job_config, DictConfig) or "hydra" not in job_config:
         raise RuntimeError("a batched job runs inside a Hydra job")
-    del cfg  # each run's task config is cut from the whole, as Hydra cuts the job's
+    saved = _saved(job_config)
     results = []
     try:
         for run in runs:
-            whole = run_config(job_config, run)
-            instance.set_config(whole)
-            configure_log(whole.hydra.job_logging, whole.hydra.verbose)
-            task = copy.deepcopy(whole)
+            apply_run(job_config, run)
+            instance.set_config(job_config)
+            configure_log(job_config.hydra.job_logging, job_config.hydra.verbose)
+            task = copy.deepcopy(cfg)
             with read_write(task), open_dict(task):
-                del task["hydra"]
+                _set_values(task, run)
             results.append(job(task))
     finally:
+        _restore(job_config, saved)
         instance.set_config(job_config)
     return results
 
 
-def run_config(job_config: DictConfig, run: Sequence[str]) -> DictConfig:
-    """A copy of a batched job's whole config as Hydra composes it for one of its runs
-    (its batch overrides ``run``), its output folder made."""
-    whole = copy.deepcopy(job_config)
-    OmegaConf.copy_cache(from_config=job_config, to_config=whole)  # ${now:} as the sweep's
+_HYDRA_FIELDS = ("hydra.overrides.task", "hydra.overrides.hydra", "hydra.sweeper.runs",
+                 "hydra.job.override_dirname", "hydra.runtime.output_dir")
+
+
+def _saved(job_config: DictConfig) -> dict[str, Any]:
+    """What :func:`apply_run` changes in a job's config, to put back afterwards."""
+    keys = [*_HYDRA_FIELDS, *BATCH_KEYS]
+    return {key: copy.deepcopy(OmegaConf.select(job_config, key)) for key in keys}
+
+
+def _restore(job_config: DictConfig, saved: dict[str, Any]) -> None:
+    with read_write(job_config), read_write(job_config.hydra), open_dict(job_config):
+        for key, value in saved.items():
+            OmegaConf.update(job_config, key, value, merge=False)
+
+
+def _set_values(config: DictConfig, run: Sequence[str]) -> None:
+    """Set a run's batch overrides (``seed=3``) on a config, typed as Hydra types them."""
+    parser = OverridesParser.create()
+    for item in run:
+        OmegaConf.update(config, _key(item), parser.parse_overrides([item])[0].value(),
+                         merge=False)
+
+
+def apply_run(job_config: DictConfig, run: Sequence[str]) -> None:
+    """Make a batched job's whole config, in place, what Hydra composes for one of its runs
+    (its batch overrides ``run``) alone: the values, the task overrides, the folder's name
+    and the output folder (made)."""
     parser = OverridesParser.create()
     values = {_key(item): item for item in run}
     # the job's hydra node is read-only (HydraConfig.set_config)
-    with read_write(whole), read_write(whole.hydra), open_dict(whole):
-        for item in run:
-            OmegaConf.update(whole, _key(item), parser.parse_overrides([item])[0].value(),
-                             merge=False)
-        hydra = whole.hydra
+    with read_write(job_config), read_write(job_config.hydra), open_dict(job_config):
+        _set_values(job_config, run)
+        hydra = job_config.hydra
         task = [values.get(_key(o), o) for o in hydra.overrides.task]
         hydra.overrides.task = task
         hydra.overrides.hydra = [o for o in hydra.overrides.hydra if _key(o) != RUNS_KEY]
@@ -273,8 +298,7 @@ def run_config(job_config: DictConfig, run: Sequence[str]) -> DictConfig:
         hydra.job.override_dirname = get_overrides_dirname(
             overrides=parser.parse_overrides(task), exclude_keys=list(naming.exclude_keys),
             item_sep=naming.item_sep, kv_sep=naming.kv_sep)
-        out = Path(str(OmegaConf.select(whole, "hydra.sweep.dir"))) \
-            / str(OmegaConf.select(whole, "hydra.sweep.subdir"))
+        out = Path(str(OmegaConf.select(job_config, "hydra.sweep.dir"))) \
+            / str(OmegaConf.select(job_config, "hydra.sweep.subdir"))
         hydra.runtime.output_dir = os.path.abspath(out)
     Path(hydra.runtime.output_dir).mkdir(parents=True, exist_ok=True)
-    return whole
