@@ -1,6 +1,6 @@
 # Two commands are all the set-up there is: `make run` and `make test`.
-# Both create .venv on first use and install the project into it (with the dev and ema
-# extras: the tests exercise the EMA Workbench adapter).
+# Both create .venv on first use and install the project into it (with the dev, ema and
+# dask extras: the tests exercise the EMA Workbench adapter and a Dask LocalCluster).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,ema]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ema,dask]"
 	@touch $(STAMP)
 
 run: $(STAMP)            ## run the baseline scenario (pass Hydra overrides with ARGS="scenario=token_price_cut seed=7")

@@ -30,15 +30,19 @@ from pathlib import Path
 from benchmarks.reference_agents import reference_firms
 from benchmarks.suite import (
     as_dict,
+    batched_line,
+    batched_sweep_timing,
     config_for,
     dashboard_redraw,
     import_time,
     measure,
     model_time,
+    overhead_line,
     profile,
     redraw_line,
     run_split,
     split_line,
+    sweep_overhead,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -97,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sweep-runs", type=int, default=40,
                         help="small-world runs in the timed joblib sweep (0: skip)")
+    parser.add_argument("--sweep-batch", type=int, default=5,
+                        help="runs per job in the timed batched sweep (hydra.sweeper.batch)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -163,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep_runs and not args.quick:
         print(f"timing a joblib sweep of {args.sweep_runs} small-world runs...", flush=True)
         result["sweep"] = sweep_timing(args.sweep_runs)
+        print("timing the batched sweep and each sweeper's overhead per run...", flush=True)
+        result["sweep_batched"] = batched_sweep_timing(args.sweep_runs, 2, args.sweep_batch)
+        result["sweep_overhead"] = sweep_overhead(8, 8)
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
     print(table(rows))
@@ -180,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"joblib sweep: {s['runs']} runs in {s['wall_s']:.1f} s on {s['jobs']} jobs "
               f"({s['per_run_s']:.2f} s per run, {s['fixed_s']:.1f} s fixed), "
               f"projected {s['projected_1000_runs_min']:.1f} min for 1,000 runs")
+        print(batched_line(result["sweep_batched"]))
+        print(overhead_line(result["sweep_overhead"]))
     print(f"written: {args.out / 'benchmarks.json'}")
     return 0
 

@@ -13,6 +13,7 @@ import cProfile
 import io
 import json
 import pstats
+import re
 import statistics
 import subprocess
 import sys
@@ -289,3 +290,111 @@ def redraw_line(redraw: dict) -> str:
     return (f"dashboard redraw after {redraw['months']} months of the small world (s): {parts}; "
             f"slowest {redraw['max_s']:.2f} s (target: under {redraw['target']:.1f} s: "
             f"{'met' if redraw['met'] else 'not met'})")
+
+
+# -- batched sweeps (issue #17) --------------------------------------------------------------
+
+#: How a sweep's jobs are made, as the overrides of each: Hydra's basic sweeper (every job
+#: composed in the parent, then again in its worker), this package's (each distinct config
+#: composed once in the parent), and several runs per job (``hydra.sweeper.batch``).
+SWEEPERS: dict[str, tuple[str, ...]] = {"basic": ("hydra/sweeper=basic",), "sim": ()}
+_STAMP = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})\]")
+
+
+def _sweep(args: list[str], folder: Path) -> tuple[float, str]:
+    """Run ``python -m sim -m ARGS`` into ``folder``; its wall time and its output."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "sim", "-m", *args,
+                           f"hydra.sweep.dir={folder}"], check=True, capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[1])
+    return time.perf_counter() - start, done.stdout + done.stderr
+
+
+def _stamp(log: str, text: str) -> float:
+    """The time of the first log line holding ``text`` (seconds since the epoch)."""
+    from datetime import datetime
+
+    for line in log.splitlines():
+        match = _STAMP.match(line)
+        if match and text in line:
+            return datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    raise ValueError(f"no log line with {text!r}")
+
+
+def sweep_overhead(runs: int = 8, batch: int = 8, end: str = "2023-06") -> dict:
+    """What a sweep's jobs cost beside their runs, per run, on the basic launcher (one
+    process, so the times add up): the parent's validation of the jobs' configs, and the
+    rest of the launch (a job's composition and set-up, its config files) once the runs'
+    own time (model and tables, ``finished - started`` of their manifests) is taken out.
+    For Hydra's basic sweeper, this package's (one run per job) and ``batch`` runs per job,
+    on short small-world runs (``world.end``)."""
+    quick = ["world=small", f"world.end={end}", f"seed=range({runs})", "output.plots=false",
+             "output.report=false", "output.progress=false", "output.gather=headline",
+             "hydra.verbose=[hydra._internal.core_plugins.basic_sweeper,sim.tools.batch]"]
+    modes = {"basic": [*SWEEPERS["basic"]], "sim": [],
+             f"sim, batch {batch}": [f"hydra.sweeper.batch={batch}"]}
+    out = {}
+    for name, extra in modes.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            wall, log = _sweep([*quick, *extra], Path(tmp) / "sweep")
+            found = re.search(r"[Vv]alidated (?:configs of )?\d+ jobs.* in ([\d.]+) s", log)
+            launch = _stamp(log, "gathering") - _stamp(log, "Launching")
+            own = 0.0
+            for path in Path(tmp).rglob("manifest.json"):
+                manifest = json.loads(path.read_text())
+                own += (datetime_of(manifest["finished"]) - datetime_of(manifest["started"]))
+        validation = float(found.group(1)) if found else float("nan")
+        out[name] = {"runs": runs, "wall_s": wall, "validation_s_per_run": validation / runs,
+                     "launch_overhead_s_per_run": (launch - own) / runs,
+                     "run_s_per_run": own / runs,
+                     "overhead_s_per_run": (validation + launch - own) / runs}
+    return out
+
+
+def datetime_of(text: str) -> float:
+    """An ISO time of a manifest, in seconds since the epoch."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).timestamp()
+
+
+def batched_sweep_timing(runs: int = 16, jobs: int = 2, batch: int = 4,
+                         sweeper: str = "sim") -> dict:
+    """Wall time of joblib sweeps of whole small-world runs with ``batch`` runs per job
+    (``hydra.sweeper.batch``; 1: a job per run), start-up and gathering included, at two
+    sizes (``runs`` and half of it, at least a job of ``batch`` per worker), which
+    separates the fixed cost from the cost per run and projects 1,000 runs: as
+    ``benchmarks.__main__.sweep_timing`` does for one run per job."""
+    few = max(jobs * batch, runs // 2)
+    if few >= runs:
+        raise ValueError(f"{runs} runs: more than {few} are needed to tell the cost per run")
+    args = ["world=small", "hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}",
+            "output.progress=false", *SWEEPERS[sweeper]]
+    if sweeper != "basic":  # Hydra's basic sweeper has no batch
+        args.append(f"hydra.sweeper.batch={batch}")
+    walls = []
+    for n in (few, runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            walls.append(_sweep([*args, f"seed=range({n})"], Path(tmp) / "sweep")[0])
+    per_run = (walls[1] - walls[0]) / (runs - few)
+    fixed = walls[1] - per_run * runs
+    return {"runs": runs, "jobs": jobs, "batch": batch, "sweeper": sweeper,
+            "wall_s": walls[1], "runs_few": few, "wall_few_s": walls[0], "per_run_s": per_run,
+            "fixed_s": fixed, "projected_1000_runs_min": (fixed + per_run * 1000) / 60}
+
+
+def batched_line(timing: dict) -> str:
+    """A batched sweep's timing as printed by ``make bench``."""
+    t = timing
+    return (f"joblib sweep, {t['batch']} runs per job ({t['sweeper']} sweeper): {t['runs']} "
+            f"runs in {t['wall_s']:.1f} s on {t['jobs']} jobs ({t['per_run_s']:.2f} s per "
+            f"run, {t['fixed_s']:.1f} s fixed), projected "
+            f"{t['projected_1000_runs_min']:.1f} min for 1,000 runs")
+
+
+def overhead_line(overhead: dict) -> str:
+    """The per-run overhead of each sweeper as printed by ``make bench``."""
+    parts = [f"{name}: {o['overhead_s_per_run']:.2f} s (validation "
+             f"{o['validation_s_per_run']:.2f}, launch {o['launch_overhead_s_per_run']:.2f})"
+             for name, o in overhead.items()]
+    return "sweep overhead per run beside the run itself: " + "; ".join(parts)

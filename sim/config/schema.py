@@ -114,9 +114,33 @@ class Config:
     draw: DrawConfig = field(default_factory=DrawConfig)
 
 
+#: The sweeper of ``python -m sim -m`` (``hydra/sweeper: sim`` in ``scenarios/config.yaml``):
+#: Hydra instantiates plugins only from the ``hydra_plugins`` package.
+SWEEPER_TARGET = "hydra_plugins.sim_sweeper.SimSweeper"
+
+
+@dataclass
+class SweeperConfig:
+    """``hydra.sweeper``: Hydra's basic sweeper, with several runs in one job
+    (``sim.tools.batch``).
+
+    ``batch`` runs that differ only in ``seed`` or ``draw.index`` share a job: its config
+    is composed once and only the seed or draw changes between them. ``runs`` is set by the
+    sweeper on each batched job (the runs' overrides), never by hand.
+    """
+
+    _target_: str = SWEEPER_TARGET
+    max_batch_size: int | None = None
+    params: dict[str, str] | None = None
+    batch: int = 1
+    runs: list[str] | None = None
+
+
 def register_configs() -> None:
-    """Register the schema with Hydra, so ``scenarios/config.yaml`` can name it first."""
+    """Register the schema with Hydra, so ``scenarios/config.yaml`` can name it first, and
+    the sweeper's config (``hydra/sweeper: sim``)."""
     store = ConfigStore.instance()
     store.store(name="schema", node=Config)
+    store.store(group="hydra/sweeper", name="sim", node=SweeperConfig, provider="sim")
     store.store(group="world", name="schema", node=WorldConfig, package="world")
     store.store(group="scenario", name="schema", node=ScenarioConfig, package="scenario")

@@ -8,6 +8,10 @@ shape EMA Workbench and SALib expect), built on :func:`sim.config.compose_config
 Every design is run on the same seeds (common random numbers: the model draws each
 random number from a stream named by its role, :mod:`sim.core.streams`), so differences
 between designs on one seed are the levers' effect, not noise.
+
+:func:`evaluate_many` runs here, on joblib's worker processes (``n_jobs``), or on a Dask
+cluster (``backend="dask"``: the workers of the current ``distributed.Client``; docs/
+experiments.md, "On a Dask cluster").
 """
 
 from __future__ import annotations
@@ -79,17 +83,55 @@ def _row(design: int, params: Mapping[str, Any], seed: int, kwargs: dict) -> dic
             **evaluate(params, seed, **kwargs)}
 
 
+#: The joblib backends :func:`evaluate_many` takes besides joblib's own processes (loky).
+BACKENDS: tuple[str, ...] = ("loky", "dask")
+#: What to install for ``backend="dask"``.
+DASK_INSTALL = "pip install 'ai-market-sim[dask]' (or pip install 'dask[distributed]')"
+
+
+def dask_client() -> Any:
+    """The Dask client ``backend="dask"`` runs on: the current one (the last
+    ``distributed.Client`` made in this process, on a ``LocalCluster`` or a scheduler's
+    address).
+
+    Raises:
+        ImportError: ``dask.distributed`` is not installed (the message says how to).
+        RuntimeError: no client was made.
+    """
+    try:
+        from distributed import get_client
+    except ImportError as err:
+        raise ImportError(f"backend='dask' needs dask.distributed: {DASK_INSTALL}") from err
+    try:
+        return get_client()
+    except ValueError as err:
+        raise RuntimeError(
+            "backend='dask' runs on the current Dask client: make one first, e.g. "
+            "Client('tcp://scheduler-host:8786') for a running cluster or "
+            "Client(LocalCluster()) on this machine (from distributed import Client, "
+            "LocalCluster)") from err
+
+
 def evaluate_jobs(jobs: Sequence[tuple[int, Mapping[str, Any], int]], n_jobs: int = 1,
                   world: str = "small", scenario: str = "baseline",
                   outcomes: Iterable[str] | None = None,
-                  overrides: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+                  overrides: Sequence[str] = (),
+                  backend: str | None = None) -> Iterator[dict[str, Any]]:
     """Run ``(design, params, seed)`` jobs; yield each row (``design``, ``seed``, the
     params, the outcomes) as its run finishes: in the jobs' order on one worker, in the
     order they finish on several (joblib workers, ``n_jobs`` > 1 or -1 for every core).
 
-    The caller keeps the rows as they come (a resumable experiment saves them,
+    ``backend="dask"`` sends the runs to the workers of the current Dask client
+    (:func:`dask_client`) through joblib's Dask backend, ``n_jobs`` of them at a time (-1,
+    or 1 left as it is: as many as the cluster takes); every worker needs this package
+    installed. The caller keeps the rows as they come (a resumable experiment saves them,
     :mod:`sim.experiment.resume`). Every job's design is checked before any run.
     """
+    if backend is not None and backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r}: one of {', '.join(BACKENDS)} (or None)")
+    if backend == "dask":
+        dask_client()  # refuse at once without dask.distributed or a client
+        n_jobs = -1 if n_jobs == 1 else n_jobs
     names = list(outcomes) if outcomes is not None else list(OUTCOMES)
     kwargs = {"world": world, "scenario": scenario, "outcomes": names,
               "overrides": tuple(overrides)}
@@ -102,17 +144,18 @@ def evaluate_jobs(jobs: Sequence[tuple[int, Mapping[str, Any], int]], n_jobs: in
         for job in jobs:
             yield _row(*job, kwargs)
         return
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
 
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    yield from parallel(delayed(_row)(*job, kwargs) for job in jobs)
+    with parallel_config(backend=backend or "loky"):
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+        yield from parallel(delayed(_row)(*job, kwargs) for job in jobs)
 
 
 def evaluate_many(designs: Sequence[Mapping[str, Any]] | pd.DataFrame, seeds: Iterable[int],
                   n_jobs: int = 1,
                   progress: bool = True, world: str = "small", scenario: str = "baseline",
                   outcomes: Iterable[str] | None = None,
-                  overrides: Sequence[str] = ()) -> pd.DataFrame:
+                  overrides: Sequence[str] = (), backend: str | None = None) -> pd.DataFrame:
     """Run every design on every seed: one row per (design, seed).
 
     Columns: ``design`` (the design's position in ``designs``), ``seed``, every lever or
@@ -125,6 +168,10 @@ def evaluate_many(designs: Sequence[Mapping[str, Any]] | pd.DataFrame, seeds: It
         n_jobs: worker processes (joblib; 1 runs here, -1 uses every core).
         progress: a tqdm progress bar over the runs.
         world, scenario, outcomes, overrides: as for :func:`evaluate`.
+        backend: None or ``loky`` (joblib's processes on this machine), or ``dask``: the
+            workers of the current Dask client (``distributed.Client``, on a cluster or a
+            ``LocalCluster``; ``pip install .[dask]``), see :func:`evaluate_jobs`. The
+            rows are the same on every backend.
     """
     from tqdm.auto import tqdm
 
@@ -135,7 +182,7 @@ def evaluate_many(designs: Sequence[Mapping[str, Any]] | pd.DataFrame, seeds: It
     jobs = [(i, dict(params), seed) for i, params in enumerate(designs) for seed in seeds]
     rows = []
     with tqdm(total=len(jobs), disable=not progress, desc="runs", unit="run") as bar:
-        for row in evaluate_jobs(jobs, n_jobs, world, scenario, names, overrides):
+        for row in evaluate_jobs(jobs, n_jobs, world, scenario, names, overrides, backend):
             rows.append(row)
             bar.update()
     return runs_frame(rows, [k for params in designs for k in params], names)

@@ -15,24 +15,37 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from sim.tools.batch import count_jobs as batched_count
+
+
+def sweep_sizes(overrides: list[str]) -> dict[str, int] | None:
+    """How many values each swept key of ``overrides`` takes, or None when it cannot be
+    told without composing (a glob over a config group)."""
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+        return {o.get_key_element(): len(list(o.sweep_string_iterator()))
+                for o in parsed if o.is_sweep_override()}
+    except Exception:  # a count is a courtesy; Hydra itself reports bad overrides
+        return None
+
 
 def count_jobs(overrides: list[str]) -> int | None:
     """The number of runs the basic sweeper makes of ``overrides`` (the product of the
     lengths of the sweep overrides), or None when it cannot be told without composing
     (a glob over a config group)."""
-    try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
-        sizes = [len(list(o.sweep_string_iterator())) for o in parsed if o.is_sweep_override()]
-    except Exception:  # a count is a courtesy; Hydra itself reports bad overrides
-        return None
-    return math.prod(sizes)
+    sizes = sweep_sizes(overrides)
+    return None if sizes is None else math.prod(sizes.values())
 
 
 class AnnounceCallback(Callback):
     """Prints one line when a multirun starts."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        jobs = count_jobs(list(config.hydra.overrides.task))
+        sizes = sweep_sizes(list(config.hydra.overrides.task))
+        jobs = None if sizes is None else math.prod(sizes.values())
         what = f"{jobs} job{'s' if jobs != 1 else ''}" if jobs is not None else "a sweep"
+        batch = int((config.hydra.get("sweeper") or {}).get("batch", 1) or 1)
+        if batch > 1 and sizes is not None:
+            what = f"{jobs} runs in {batched_count(sizes, batch)} jobs of up to {batch}"
         launcher = config.hydra.runtime.choices.get("hydra/launcher", "basic")
         print(f"{what} ({launcher} launcher), writing to {config.hydra.sweep.dir}", flush=True)

@@ -50,6 +50,7 @@ from sim.model.results import Results, run
 from sim.outputs.files import DONE, TABLE, manifest, summary, write_json, write_table
 from sim.outputs.space import DiskSpaceError, check_free_space, estimate_bytes
 from sim.rules import RuleError
+from sim.tools.batch import job_runs, run_batch
 from sim.tools.failures import clear_outputs, clear_stale, mark_failed
 
 log = logging.getLogger("sim")
@@ -60,8 +61,11 @@ log = logging.getLogger("sim")
 Prepare = Callable[[DictConfig], dict[str, Any] | None]
 
 
-def run_job(cfg: DictConfig, prepare: Prepare | None = None) -> float | None:
-    """Run one Hydra job; return the end value of the first headline (for sweepers).
+def run_job(cfg: DictConfig, prepare: Prepare | None = None
+            ) -> float | list[float | None] | None:
+    """Run one Hydra job; return the end value of the first headline (for sweepers), or
+    the list of them for a job of several runs (``hydra.sweeper.batch``,
+    :mod:`sim.tools.batch`: each run writes its own folder, as a job of its own would).
 
     ``prepare`` (``python -m sim`` passes the parameter draw's,
     :func:`sim.experiment.draws.apply_draw`) changes the config before it is saved and
@@ -75,6 +79,14 @@ def run_job(cfg: DictConfig, prepare: Prepare | None = None) -> float | None:
     and raises :class:`RunInterrupted` (``python -m sim`` turns it into one line and exit
     status 130).
     """
+    runs = job_runs()
+    if runs is not None:
+        return run_batch(cfg, runs, lambda run_cfg: _run_job(run_cfg, prepare))
+    return _run_job(cfg, prepare)
+
+
+def _run_job(cfg: DictConfig, prepare: Prepare | None = None) -> float | None:
+    """One run of a job (all of a job but a batched one's): see :func:`run_job`."""
     hydra = HydraConfig.get()
     out_dir = Path(hydra.runtime.output_dir)
     if (out_dir / DONE).exists():
