@@ -13,6 +13,7 @@ dashboard takes to redraw each figure on the small world, against half a second.
 
     python -m benchmarks            # the full suite (a few minutes)
     python -m benchmarks --quick    # tiny sizes, to check that it runs
+    python -m benchmarks --large    # and the large rows: 1M and 10M startups (issue 17)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.large import large_rows, large_table
 from benchmarks.reference_agents import reference_firms
 from benchmarks.suite import (
     as_dict,
@@ -97,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sweep-runs", type=int, default=40,
                         help="small-world runs in the timed joblib sweep (0: skip)")
+    parser.add_argument("--large", action="store_true",
+                        help="also the large rows: 1M and 10M startups for 3 months, each in "
+                             "a fresh interpreter (benchmarks/large.py; about 15 minutes)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -163,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep_runs and not args.quick:
         print(f"timing a joblib sweep of {args.sweep_runs} small-world runs...", flush=True)
         result["sweep"] = sweep_timing(args.sweep_runs)
+    if args.large:
+        result["large"] = large_rows((3000, 6000) if args.quick else None)
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
     print(table(rows))
@@ -180,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"joblib sweep: {s['runs']} runs in {s['wall_s']:.1f} s on {s['jobs']} jobs "
               f"({s['per_run_s']:.2f} s per run, {s['fixed_s']:.1f} s fixed), "
               f"projected {s['projected_1000_runs_min']:.1f} min for 1,000 runs")
+    if "large" in result:
+        print("\n" + large_table(result["large"]))
     print(f"written: {args.out / 'benchmarks.json'}")
     return 0
 
