@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="small-world runs in the timed joblib sweep (0: skip)")
     parser.add_argument("--large", action="store_true",
                         help="also the large rows: 1M and 10M startups for 3 months, each in "
-                             "a fresh interpreter (benchmarks/large.py; about 15 minutes)")
+                             "a fresh interpreter (benchmarks/large.py; about 6 minutes on "
+                             "2 busy cores)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
