@@ -13,6 +13,7 @@ dashboard takes to redraw each figure on the small world, against half a second.
 
     python -m benchmarks            # the full suite (a few minutes)
     python -m benchmarks --quick    # tiny sizes, to check that it runs
+    python -m benchmarks --large    # and the large rows: 1M and 10M startups (issue 17)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.large import large_rows, large_table
 from benchmarks.reference_agents import reference_firms
 from benchmarks.suite import (
     as_dict,
@@ -103,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="small-world runs in the timed joblib sweep (0: skip)")
     parser.add_argument("--sweep-batch", type=int, default=5,
                         help="runs per job in the timed batched sweep (hydra.sweeper.batch)")
+    parser.add_argument("--large", action="store_true",
+                        help="also the large rows: 1M and 10M startups for 3 months, each in "
+                             "a fresh interpreter (benchmarks/large.py; about 6 minutes on "
+                             "2 busy cores)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -172,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         print("timing the batched sweep and each sweeper's overhead per run...", flush=True)
         result["sweep_batched"] = batched_sweep_timing(args.sweep_runs, 2, args.sweep_batch)
         result["sweep_overhead"] = sweep_overhead(8, 8)
+    if args.large:
+        result["large"] = large_rows((3000, 6000) if args.quick else None)
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
     print(table(rows))
@@ -191,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
               f"projected {s['projected_1000_runs_min']:.1f} min for 1,000 runs")
         print(batched_line(result["sweep_batched"]))
         print(overhead_line(result["sweep_overhead"]))
+    if "large" in result:
+        print("\n" + large_table(result["large"]))
     print(f"written: {args.out / 'benchmarks.json'}")
     return 0
 

@@ -44,7 +44,10 @@ RANGES = [
     ("world.firms.startups.privacy_mean=1.5", "world.firms.startups.privacy_mean"),
     ("world.firms.startups.privacy_mean=-0.01", "world.firms.startups.privacy_mean"),
     ("world.firms.startups.n=0", "world.firms.startups.n"),
-    ("world.firms.startups.n=6000000", "world.firms.startups.n"),
+    ("world.firms.startups.n=100000001", "world.firms.startups.n"),
+    ("engine_chunk_rows=0", "engine_chunk_rows"),
+    ("engine_chunk_rows=-100", "engine_chunk_rows"),
+    ("engine_chunk_rows=100000001", "engine_chunk_rows"),
     ("world.firms.startups.alpha=0", "world.firms.startups.alpha"),
     # numerical floors inside an open 0 bound (found by tests/test_fuzz.py)
     ("world.firms.startups.alpha=1e-7", "world.firms.startups.alpha"),
@@ -170,8 +173,9 @@ WORLD_RULES = [
     ("output.formats=[xlsx]", "output.formats[0]"),
     ("output.figure_formats=[png,jpg]", "output.figure_formats[1]"),
     ("output.figure_formats=[]", "output.figure_formats"),
-    # impossible worlds: a world that does not fit in memory
-    ("world.firms.startups.n=5000000", None),
+    # impossible worlds: a world that does not fit in memory (1 GiB: see below); its state
+    # alone, about 100 bytes a firm, takes 1.9 GiB
+    ("world.firms.startups.n=20000000", None),
 ]
 
 CASES = RANGES + CALENDAR + UNKNOWN_KEYS + WORLD_RULES
@@ -223,6 +227,8 @@ TYPES = [
     ("world.firms.startups.n=many", "world.firms.startups.n"),
     ("world.demand.quality_weight=high", "world.demand.quality_weight"),
     ("seed=abc", "seed"),
+    ("engine_chunk_rows=many", "engine_chunk_rows"),
+    ("engine_chunk_rows=1.5", "engine_chunk_rows"),
     ("output.plots=maybe", "output.plots"),
     ("world.vendors.x.price=-1", "world.vendors.x"),
     ("world.demand.qualty_weight=1", "qualty_weight"),

@@ -57,3 +57,16 @@ def test_the_frozen_reference_is_the_agent_engine_with_its_firms_swapped():
     ok = ~np.isnan(live)
     assert np.array_equal(np.isnan(frozen), ~ok)
     assert np.allclose(frozen[ok], live[ok], rtol=1e-9, atol=1e-9)
+
+
+def test_the_large_rows_run_each_size_in_a_fresh_interpreter():
+    """Issue 17's rows on tiny sizes (the real ones are 1M and 10M startups)."""
+    from benchmarks.large import large_rows, large_table
+
+    rows = large_rows((300, 600), "2023-02")
+    assert [r["firms"] for r in rows] == [300, 600]
+    for r in rows:
+        assert r["months"] == 2 and r["first_month_s"] > 0 and r["later_month_s"] > 0
+        assert r["peak_mib"] >= r["choice_peak_mib"] > 0 and r["max_rss_mib"] > 0
+        assert r["bytes_per_startup"] == r["peak_mib"] * 2**20 / r["firms"]
+    assert "300 startups" in large_table(rows)

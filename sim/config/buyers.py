@@ -11,8 +11,11 @@ from sim.config.fields import param
 class FirmSegmentConfig:
     """Application-layer firms of one segment (startups, or enterprises)."""
 
-    n: int = param(unit="firms", doc="number of firms simulated", lo=1, hi=5_000_000,
-                   origin="structural")
+    n: int = param(unit="firms", doc="number of firms simulated", lo=1, hi=100_000_000,
+                   origin="structural",
+                   why="a ceiling of sense: below it, whether the firms fit is checked "
+                       "against this machine's memory (about 100 bytes a firm, their choice "
+                       "taken engine_chunk_rows firms at a time)")
     represents: float = param(unit="firms",
                               doc="firms the segment stands for: each simulated firm's tokens "
                                   "count represents / n times, so a smaller world is a smaller "

@@ -9,6 +9,7 @@ from hydra.core.config_store import ConfigStore
 from sim.config.fields import param
 from sim.config.scenario import ScenarioConfig
 from sim.config.world import WorldConfig
+from sim.core.chunks import CHUNK_ROWS
 from sim.core.dates import REPORT_DATES
 
 
@@ -107,6 +108,13 @@ class Config:
                         doc="vector: numpy over all buyers; agent: one Mesa step per buyer "
                             "(the executable specification)", choices=("vector", "agent"),
                         origin="structural")
+    engine_chunk_rows: int = param(CHUNK_ROWS, unit="firms",
+                                   doc="firms the vector engine takes through a month's choice "
+                                       "at a time (peak memory grows with it, not with the "
+                                       "firms); a segment of at most this many firms is one "
+                                       "chunk, larger ones sum over chunks in another "
+                                       "floating-point order", lo=1, hi=100_000_000,
+                                   origin="structural")
     world: WorldConfig = field(default_factory=WorldConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)

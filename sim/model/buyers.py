@@ -35,7 +35,8 @@ def build_firms(model: mesa.Model, cfg: Config, n_slots: int, streams: Streams,
         initial = draw_firms(seg_cfg, n_slots, streams("firms.init", segment))
         if cfg.engine == "vector":
             firms[segment] = FirmPopulation(segment, seg_cfg, cfg.world.demand, initial,
-                                            choice_rule, cfg.rules.startup_choice)
+                                            choice_rule, cfg.rules.startup_choice,
+                                            cfg.engine_chunk_rows)
         else:
             if cfg.rules.startup_choice != "logit":
                 raise ConfigError("rules.startup_choice", cfg.rules.startup_choice,

@@ -23,6 +23,12 @@ A buyer then uses x_i = X_i(t) (P_i / P_ref) ** -e tokens at the price of its pr
 with X_i(t) = X_i G(t) its base volume grown with the frontier
 (:func:`sim.market.buyers.volume_growth`): the self-hosting fixed cost F is spread over the
 firm's own volume, which grows only as far as capability makes new uses worth running.
+
+The firms go through a month's review, choice and purchase ``chunk_rows`` at a time
+(``engine_chunk_rows``, :mod:`sim.core.chunks`), so the arrays of firms x offerings are
+those of one chunk however many firms there are; the choice rule and the check of what it
+returned run once per chunk. A segment of at most one chunk is taken whole, as before
+chunking (bit-identical tables); a larger one sums its chunks' purchases slot by slot.
 """
 
 from __future__ import annotations
@@ -31,10 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core.chunks import CHUNK_ROWS, row_chunks
 from sim.core.constants import BLOCS
 from sim.market import buyers
 from sim.market.demand import sample_choices
-from sim.population.segment import OUTSIDE, SegmentDemand, segment_outside
+from sim.population.segment import OUTSIDE, SegmentDemand, add, segment_outside
 from sim.rules.choice import ChoiceProblem, checked_probabilities
 
 
@@ -98,8 +105,9 @@ class FirmPopulation:
     """All firms of one segment as numpy arrays (the vectorized engine)."""
 
     def __init__(self, segment: str, cfg, demand, initial: dict[str, np.ndarray],
-                 choice_rule, rule_name: str) -> None:
+                 choice_rule, rule_name: str, chunk_rows: int = CHUNK_ROWS) -> None:
         self.segment, self.cfg, self.demand = segment, cfg, demand
+        self.chunk_rows = chunk_rows  #: firms taken through a month's choice at a time
         self.choice_rule, self.rule_name = choice_rule, rule_name
         self.bloc = initial["bloc"]
         self.vertical = initial["vertical"]
@@ -122,9 +130,10 @@ class FirmPopulation:
         """Real firms each simulated firm stands for (``represents / n``)."""
         return self.cfg.represents / self.cfg.n
 
-    def volume(self, growth: float) -> np.ndarray:
-        """Token demand at the reference price, X_i(t) (million tokens per month)."""
-        return self.base_volume * growth * self.loss
+    def volume(self, growth: float, rows=slice(None)) -> np.ndarray:
+        """Token demand at the reference price of the firms ``rows`` (all by default),
+        X_i(t) (million tokens per month)."""
+        return self.base_volume[rows] * growth * self.loss[rows]
 
     def prices(self, month: FirmMonth, rows=slice(None)) -> np.ndarray:
         """Price each firm would pay for each slot, P_ij (USD per million tokens)."""
@@ -132,7 +141,7 @@ class FirmPopulation:
         return buyers.firm_price_paid(month.price[bloc], month.self_cost[bloc],
                                       month.is_api[None, :], self.cfg.self_host_overhead,
                                       self.cfg.self_host_fixed_usd_per_month,
-                                      self.volume(month.growth)[rows, None])
+                                      self.volume(month.growth, rows)[:, None])
 
     def outside(self, month: FirmMonth, rows=slice(None)) -> np.ndarray | None:
         """The firms' utility of not buying, (n,) (utils); None without an outside option."""
@@ -148,46 +157,68 @@ class FirmPopulation:
             d.quality_weight, d.privacy_weight, month.alarm)
 
     def choose(self, month: FirmMonth) -> SegmentDemand:
-        """Review, choose and buy for all firms at once."""
-        n_slots = month.is_api.size
-        volume = self.volume(month.growth)
-        has_provider = self.current >= 0
-        current_ok = ((has_provider & month.available[self.bloc, np.maximum(self.current, 0)])
-                      | (self.current == OUTSIDE))
-        review = ((month.u_review < self.cfg.review_probability) | ~current_ok
-                  | self.must_review)
-        rows = np.flatnonzero(review)
-        if rows.size:
-            available = month.available[self.bloc[rows]]
-            price = self.prices(month, rows)
-            switches = np.arange(n_slots)[None, :] != self.current[rows, None]
-            utility = buyers.firm_utility(self.base_utility(month, rows), self.alpha[rows, None],
-                                          price, self.cfg.switching_cost, switches)
-            outside = self.outside(month, rows)
-            problem = ChoiceProblem(utility, available, price, month.capability,
-                                    month.nest, self.demand.nest_lambda,
-                                    self.demand.adequacy_gap_oom, outside)
-            probabilities = checked_probabilities(self.choice_rule(problem), problem,
-                                                  self.rule_name)
-            chosen = sample_choices(probabilities, month.u_choice[rows], outside is not None)
-            chosen = np.where(chosen < 0, OUTSIDE, chosen)
-            self.current[rows] = np.where(available.any(axis=1), chosen, -1)
-        self.must_review[:] = False
-        return self.buy(month, volume)
+        """Review, choose and buy for all firms, :attr:`chunk_rows` firms at a time.
 
-    def buy(self, month: FirmMonth, volume: np.ndarray) -> SegmentDemand:
-        """Tokens and spend of every firm at its provider's price, summed by slot (each
-        firm counted ``represents / n`` times; buyers counted once)."""
+        A segment of at most one chunk is one call of :meth:`choose_rows` on all firms
+        (bit-identical to the engine before chunking); a larger one adds the chunks' sums,
+        equal to the whole sums up to the order of floating-point additions."""
+        bought: SegmentDemand | None = None
+        for rows in row_chunks(self.n, self.chunk_rows):
+            part = self.choose_rows(month, rows)
+            bought = part if bought is None else add(bought, part)
+        if bought is None:  # no firms: nothing bought
+            return self.buy(month, slice(0, 0))
+        return bought
+
+    def choose_rows(self, month: FirmMonth, rows: slice) -> SegmentDemand:
+        """Review, choose and buy for the firms ``rows`` (a slice of the segment); the
+        choice rule and the check of its output run once for the reviewing firms among
+        them."""
         n_slots = month.is_api.size
-        served = self.current >= 0
-        slot = self.current[served]
-        bloc = self.bloc[served]
+        bloc, current = self.bloc[rows], self.current[rows]
+        has_provider = current >= 0
+        current_ok = ((has_provider & month.available[bloc, np.maximum(current, 0)])
+                      | (current == OUTSIDE))
+        review = ((month.u_review[rows] < self.cfg.review_probability) | ~current_ok
+                  | self.must_review[rows])
+        rows_reviewing = (rows.start or 0) + np.flatnonzero(review)
+        if rows_reviewing.size:
+            self.review(month, rows_reviewing, n_slots)
+        self.must_review[rows] = False
+        return self.buy(month, rows)
+
+    def review(self, month: FirmMonth, rows: np.ndarray, n_slots: int) -> None:
+        """The reviewing firms ``rows`` (indices) draw their providers from the choice
+        rule's probabilities, checked once for all of them."""
+        available = month.available[self.bloc[rows]]
+        price = self.prices(month, rows)
+        switches = np.arange(n_slots)[None, :] != self.current[rows, None]
+        utility = buyers.firm_utility(self.base_utility(month, rows), self.alpha[rows, None],
+                                      price, self.cfg.switching_cost, switches)
+        outside = self.outside(month, rows)
+        problem = ChoiceProblem(utility, available, price, month.capability,
+                                month.nest, self.demand.nest_lambda,
+                                self.demand.adequacy_gap_oom, outside)
+        probabilities = checked_probabilities(self.choice_rule(problem), problem,
+                                              self.rule_name)
+        chosen = sample_choices(probabilities, month.u_choice[rows], outside is not None)
+        chosen = np.where(chosen < 0, OUTSIDE, chosen)
+        self.current[rows] = np.where(available.any(axis=1), chosen, -1)
+
+    def buy(self, month: FirmMonth, rows: slice = slice(None)) -> SegmentDemand:
+        """Tokens and spend of the firms ``rows`` at their providers' prices, summed by slot
+        (each firm counted ``represents / n`` times; buyers counted once)."""
+        n_slots = month.is_api.size
+        current = self.current[rows]
+        served = current >= 0
+        slot = current[served]
+        bloc = self.bloc[rows][served]
+        volume = self.volume(month.growth, rows)[served]
         api = month.is_api[slot]
         price = buyers.firm_price_paid(month.price[bloc, slot], month.self_cost[bloc, slot], api,
                                        self.cfg.self_host_overhead,
-                                       self.cfg.self_host_fixed_usd_per_month,
-                                       volume[served])
-        tokens = buyers.token_volume(volume[served], price, self.demand.reference_price_usd,
+                                       self.cfg.self_host_fixed_usd_per_month, volume)
+        tokens = buyers.token_volume(volume, price, self.demand.reference_price_usd,
                                      self.demand.price_elasticity) * self.weight
         n_blocs = len(BLOCS)
         return SegmentDemand(
@@ -201,7 +232,7 @@ class FirmPopulation:
     def vertical_tokens(self, slot: int, growth: float) -> np.ndarray:
         """Tokens that firms on ``slot`` use, by vertical (what the provider sees)."""
         on = self.current == slot
-        return np.bincount(self.vertical[on], self.volume(growth)[on],
+        return np.bincount(self.vertical[on], self.volume(growth, on),
                            minlength=self.cfg.n_verticals)
 
     def harm(self, slot: int, vertical: int, loss: float, privacy_jump: float) -> int:
@@ -220,13 +251,12 @@ class FirmPopulation:
 
     def panel_rows(self, rows: np.ndarray, month: FirmMonth) -> dict[str, np.ndarray]:
         """The demand-panel entries of the sampled firms ``rows``."""
-        volume = self.volume(month.growth)
         return {
             "base_utility": self.base_utility(month, rows),
             "alpha": self.alpha[rows],
             "own_price": self.prices(month, rows),
             "available": month.available[self.bloc[rows]],
-            "volume": volume[rows],
+            "volume": self.volume(month.growth, rows),
             "quality": self.demand.quality_weight * self.quality[rows],
             "bloc": self.bloc[rows],
         }

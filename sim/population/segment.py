@@ -38,6 +38,13 @@ def total(demands: list[SegmentDemand], n_slots: int) -> SegmentDemand:
                          sum(d.tokens_by_bloc for d in demands), np.zeros(n_slots))
 
 
+def add(a: SegmentDemand, b: SegmentDemand) -> SegmentDemand:
+    """What two parts of one segment bought together (two chunks of its firms): sums by
+    slot, buyer counts included."""
+    return SegmentDemand(a.tokens + b.tokens, a.spend + b.spend,
+                         a.tokens_by_bloc + b.tokens_by_bloc, a.buyers + b.buyers)
+
+
 def segment_outside(demand, segment: str, taste, frontier: float) -> np.ndarray | None:
     """Buyers' utility of not buying this month (:func:`sim.market.buyers.outside_utility`),
     shaped like ``taste``; None when the segment has no outside option.

@@ -21,7 +21,11 @@ from sim.rules.registry import RuleError, rule
 
 @dataclass
 class ChoiceProblem:
-    """What a choice rule sees. Shapes: n buyers, J offerings."""
+    """What a choice rule sees. Shapes: n buyers, J offerings.
+
+    The rows are buyers, and a rule must treat them independently: a large firm segment
+    comes in several problems of at most ``engine_chunk_rows`` rows (:mod:`sim.core.chunks`).
+    """
 
     utility: np.ndarray  #: systematic utility, (n, J), utils (switching cost included)
     available: np.ndarray  #: may buyer i choose offering j, (n, J), bool
