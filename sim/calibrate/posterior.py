@@ -358,6 +358,18 @@ def _number(x: float, digits: int = 6) -> float | None:
     return None if not np.isfinite(x) else float(f"{float(x):.{digits}g}")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Lists of plain numbers and strings on one line (boxes, matrix rows, seeds)."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flat = all(isinstance(x, int | float | str) or x is None for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
 def to_yaml(post: Posterior, world: str, command: str, fitted_from: str) -> str:
     """The posterior as a YAML data file (a header of comments, then the data)."""
     sd = post.sd
@@ -388,6 +400,9 @@ def to_yaml(post: Posterior, world: str, command: str, fitted_from: str) -> str:
                      "single-seed moments across the S seeds",
             "z": post.z, "rel_step": post.rel_step,
             "jacobian": "central differences, both points clipped into the box",
+            "centre": "the fitted values of fitted_from; J there is `distance` and its slope "
+                      "gradient_box_units (zero at the fit's optimum): the normal is the "
+                      "local approximation at those values",
             "flat_tol": post.tol,
             "identified": "dropped one at a time while the flattest direction of "
                           "M = D G'WG D (D: box widths) raises J by less than flat_tol "
@@ -395,6 +410,8 @@ def to_yaml(post: Posterior, world: str, command: str, fitted_from: str) -> str:
         "distance": _number(post.distance), "markup_guard_months": _number(post.cap_months),
         "condition_number": _number(post.condition),
         "condition_number_identified": _number(post.condition_identified),
+        "curvature_eigenvalues": [_number(x, 4) for x in np.linalg.eigvalsh(
+            curvature(post.jacobian, np.diag(1.0 / post.half_widths ** 2), widths))],
         "unidentified": [p.path for p, k in zip(post.parameters, post.identified, strict=True)
                          if not k],
         "parameters": parameters,
@@ -415,7 +432,7 @@ def to_yaml(post: Posterior, world: str, command: str, fitted_from: str) -> str:
     header = ("# The posterior of the calibration (the SMM sandwich covariance), written by\n"
               f"# `{command}`; see sim/calibrate/posterior.py and docs/calibration.md\n"
               "# (Posterior). Data, not a config: drawn from by --prior posterior.\n")
-    return header + yaml.safe_dump(data, sort_keys=False, width=100)
+    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=100)
 
 
 def table(post: Posterior) -> str:
