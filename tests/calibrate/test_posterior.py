@@ -11,6 +11,9 @@ error of a sample mean and a sample covariance, and the truncated margin against
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,8 +33,9 @@ from sim.calibrate.posterior import (
     sandwich,
     simulation_covariance,
 )
-from sim.config import compose_raw, to_config
+from sim.config import SCENARIOS_DIR, compose_raw, to_config
 from sim.experiment.draws import apply_draw, design
+from sim.experiment.draws import main as draws_main
 from sim.experiment.levers import LEVERS
 from sim.experiment.uncertainty import load_posterior, sample_posterior
 
@@ -261,3 +265,31 @@ def test_the_shipped_posterior_is_centred_on_the_fit_and_consistent():
     np.testing.assert_allclose(np.sqrt(np.diag(cov)), sds, rtol=1e-5)
     draws = sample_posterior(None, 50, seed=0)
     assert draws.notna().all().all() and len(draws) == 50
+
+
+@pytest.mark.slow
+def test_a_sweep_of_posterior_draws_splits_its_variance_unchanged(tmp_path):
+    """Posterior draws (levers and dotted config paths as columns) run as a sweep of draws
+    x seeds, and the gathered table splits each outcome's spread between them."""
+    path = tmp_path / "design.csv"
+    assert draws_main(["--n", "2", "--prior", "posterior", "--seed", "4",
+                       "--out", str(path)]) == 0
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", "world=small", "world.start=2025-07",
+         "world.end=2026-03", f"draw.file={path}", "draw.index=0,1", "seed=0,1",
+         "output.plots=false", "output.report=false", "output.progress=false",
+         f"hydra.sweep.dir={sweep}"], cwd=SCENARIOS_DIR.parent, capture_output=True,
+        text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    runs = pd.read_csv(sweep / "gathered" / "runs.csv")
+    drawn = pd.read_csv(path).set_index("draw")
+    for row in runs.itertuples():
+        assert (runs.loc[row.Index, f"draw.{PATH_A}"] == drawn.loc[row.draw, PATH_A])
+        assert (runs.loc[row.Index, "draw.quality_weight"]
+                == drawn.loc[row.draw, "quality_weight"])
+    table = pd.read_csv(sweep / "gathered" / "uncertainty.csv")
+    row = table[(table.quantity == "value") & (table.outcome == "cn_share_startups")].iloc[0]
+    assert (row["n_draws"], row["n_runs"]) == (2, 4)
+    assert row["var_total"] == pytest.approx(np.var(runs["cn_share_startups"].to_numpy()))
+    assert row["var_param"] + row["var_seed"] == pytest.approx(row["var_total"])
