@@ -40,11 +40,17 @@ Identification. The moments need not pin every parameter (10 in-sample targets f
 parameters: at least two directions are flat). In box units (each parameter scaled by its
 box width, so a step of 1 crosses the box), M = D G'WG D (D = diag(widths)) is the
 curvature of the linearised J: moving the parameters along a unit direction v raises J by
-v'Mv squared half bands. :func:`identified` drops, one at a time, the parameter that loads
-most on the flattest direction while that direction's curvature is below ``tol`` (1 squared
-half band across the whole box, the profiles' flat tolerance in
-:func:`sim.calibrate.fit.profile`). The parameters dropped are unidentified: no precision is
-claimed for them, and draws take them from their box (uniform). The sandwich is computed on
+v'Mv squared half bands. A set of parameters counts as identified when every direction within
+it raises J by at least ``tol`` (1 squared half band across a whole box, the profiles' flat
+tolerance in :func:`sim.calibrate.fit.profile`): the smallest eigenvalue of M over the set is
+>= ``tol``. :func:`identified` keeps the largest such set, and of those the stiffest (the
+largest smallest eigenvalue; Brun, Reichert and Kuensch 2001 rank parameter subsets by the
+same quantity, their collinearity index being 1 / sqrt of it). At lambda = tol = 1 the
+posterior SD along that direction is about 1 / z = 0.61 box widths, twice a uniform's over
+the box (0.29): a flatter direction says less than the box. The set need not be unique
+(the file reports how many sets of that size pass); the parameters outside it are
+unidentified: no precision is claimed for them, and draws take them from their box
+(uniform). The sandwich is computed on
 the identified block only, so its covariance is conditional on the unidentified parameters
 at their fitted values. The condition numbers of M (all parameters, and the identified
 block) are reported.
@@ -60,6 +66,7 @@ reads the fitted values from ``scenarios/world/calibrated.yaml`` and writes
 from __future__ import annotations
 
 import argparse
+import itertools
 import shlex
 import sys
 import time
@@ -92,6 +99,8 @@ REL_STEP = 0.05
 #: The default flatness tolerance (squared half bands across a whole box; see
 #: :func:`identified`), the profiles' ``flat_tolerance``.
 FLAT_TOL = 1.0
+#: Up to this many parameters the identified set is searched over every subset (2^P).
+EXHAUSTIVE_UP_TO = 16
 #: Where the command writes the posterior, and where it reads the fitted values.
 POSTERIOR_FILE = SCENARIOS_DIR / "posterior" / "calibrated.yaml"
 WORLD_FILE = SCENARIOS_DIR / "world" / "calibrated.yaml"
@@ -173,28 +182,56 @@ def condition_number(M: np.ndarray) -> float:
     return float(values[-1] / values[0]) if values[0] > 0 else float("inf")
 
 
-def identified(G: np.ndarray, W: np.ndarray, tol: float = FLAT_TOL,
-               scale: Sequence[float] | None = None) -> np.ndarray:
-    """Which parameters the moments identify (a boolean per column of G).
+def identified_sets(G: np.ndarray, W: np.ndarray, tol: float = FLAT_TOL,
+                    scale: Sequence[float] | None = None,
+                    max_exhaustive: int = EXHAUSTIVE_UP_TO) -> tuple[np.ndarray, int | None]:
+    """The identified parameters (a boolean per column of G), and how many sets of
+    parameters of the same size would pass too.
 
-    With M = D G'WG D (:func:`curvature`; D = diag(``scale``), the box widths), a unit
-    direction v raises the linearised J by v'Mv. While the smallest eigenvalue of M over
-    the parameters kept is below ``tol``, the parameter with the largest weight in its
-    eigenvector is dropped (unidentified) and M recomputed on the rest. A parameter with
-    a zero column in G is dropped first (its direction has curvature 0). The kept block
-    has every eigenvalue >= ``tol``, so its condition number is at most
-    largest eigenvalue / ``tol``.
+    With M = D G'WG D (:func:`curvature`; D = diag(``scale``), the box widths), moving the
+    parameters along a unit direction v raises the linearised J by v'Mv. A set of
+    parameters is identified when every direction within it does so by at least ``tol``:
+    the smallest eigenvalue of M over the set (the others held at their values) is
+    >= ``tol``. The identified set is the largest such set and, among the sets of that
+    size, the stiffest (largest smallest eigenvalue); a parameter with a zero column in G
+    is never in it. The search is over every set for up to ``max_exhaustive`` parameters
+    (dropping a parameter never lowers the smallest eigenvalue, by Cauchy's interlacing,
+    so the search stops at the first size with a valid set); above that, greedy: drop
+    the parameter whose removal raises the smallest eigenvalue most (the count is then
+    None). The choice need not be unique: the count says how many sets of that size pass.
     """
     G = np.asarray(G, dtype=float)
-    keep = np.ones(G.shape[1], dtype=bool)
-    scale = np.ones(G.shape[1]) if scale is None else np.asarray(scale, dtype=float)
-    while keep.any():
+    p = G.shape[1]
+    M = curvature(G, W, scale)
+
+    def stiffness(index: Sequence[int]) -> float:
+        return float(np.linalg.eigvalsh(M[np.ix_(index, index)])[0]) if len(index) else np.inf
+
+    if p <= max_exhaustive:
+        for size in range(p, 0, -1):
+            passing = [(stiffness(c), c) for c in itertools.combinations(range(p), size)]
+            passing = [(lam, c) for lam, c in passing if lam >= tol]
+            if passing:
+                best = max(passing, key=lambda item: item[0])[1]
+                keep = np.zeros(p, dtype=bool)
+                keep[list(best)] = True
+                return keep, len(passing)
+        return np.zeros(p, dtype=bool), 0
+    keep = np.ones(p, dtype=bool)
+    while keep.any() and stiffness(np.flatnonzero(keep)) < tol:
         index = np.flatnonzero(keep)
-        values, vectors = np.linalg.eigh(curvature(G[:, index], W, scale[index]))
-        if values[0] >= tol:
-            break
-        keep[index[int(np.argmax(np.abs(vectors[:, 0])))]] = False
-    return keep
+        gains = [stiffness(np.delete(index, k)) for k in range(index.size)]
+        keep[index[int(np.argmax(gains))]] = False
+    return keep, None
+
+
+def identified(G: np.ndarray, W: np.ndarray, tol: float = FLAT_TOL,
+               scale: Sequence[float] | None = None) -> np.ndarray:
+    """Which parameters the moments identify (a boolean per column of G): the largest,
+    then stiffest, set over which every direction of the linearised J rises by at least
+    ``tol`` across a box (:func:`identified_sets`). The kept block's condition number is
+    at most its largest eigenvalue / ``tol``."""
+    return identified_sets(G, W, tol, scale)[0]
 
 
 def data_covariance(half_widths: Sequence[float], z: float = BAND_Z) -> np.ndarray:
@@ -222,6 +259,7 @@ class Block:
     covariance: np.ndarray     #: P_id x P_id, parameter units squared
     condition: float           #: condition number of M over every parameter (box units)
     condition_identified: float  #: condition number of M over the identified block
+    alternatives: int | None = None  #: sets of the same size that pass too (None: greedy)
 
 
 def posterior_covariance(G: np.ndarray, W: np.ndarray, omega: np.ndarray,
@@ -231,14 +269,14 @@ def posterior_covariance(G: np.ndarray, W: np.ndarray, omega: np.ndarray,
     The condition numbers are of M = D G'WG D in box units (D the box widths), so that
     they compare parameters of different units.
     """
-    keep = identified(G, W, tol, scale)
+    keep, alternatives = identified_sets(G, W, tol, scale)
     scale = np.asarray(scale, dtype=float)
     full = condition_number(curvature(G, W, scale))
     if not keep.any():
-        return Block(keep, np.zeros((0, 0)), full, float("nan"))
+        return Block(keep, np.zeros((0, 0)), full, float("nan"), alternatives)
     G_id = np.asarray(G, dtype=float)[:, keep]
     return Block(keep, sandwich(G_id, W, omega), full,
-                 condition_number(curvature(G_id, W, scale[keep])))
+                 condition_number(curvature(G_id, W, scale[keep])), alternatives)
 
 
 # -- the model ------------------------------------------------------------------------------------
@@ -253,6 +291,7 @@ class Posterior:
     covariance: np.ndarray         #: over the identified parameters, in their order
     condition: float
     condition_identified: float
+    alternatives: int | None       #: identified sets of the same size (see identified_sets)
     jacobian: np.ndarray           #: K x P, target units per parameter unit
     steps: np.ndarray              #: the finite-difference steps (parameter units)
     targets: list[str]             #: target ids, the rows of the jacobian
@@ -344,7 +383,8 @@ def estimate_posterior(problem: Problem, theta_hat: Sequence[float],
     return Posterior(
         parameters=params, theta=theta, identified=block.identified,
         covariance=block.covariance, condition=block.condition,
-        condition_identified=block.condition_identified, jacobian=G, steps=steps,
+        condition_identified=block.condition_identified,
+        alternatives=block.alternatives, jacobian=G, steps=steps,
         targets=ids, target_values=np.array([t.value for t in targets]), half_widths=h,
         moments=per_seed, omega_data=omega_data, omega_sim=omega_sim,
         seeds=list(problem.seeds), distance=problem.distance(theta),
@@ -404,12 +444,14 @@ def to_yaml(post: Posterior, world: str, command: str, fitted_from: str) -> str:
                       "gradient_box_units (zero at the fit's optimum): the normal is the "
                       "local approximation at those values",
             "flat_tol": post.tol,
-            "identified": "dropped one at a time while the flattest direction of "
-                          "M = D G'WG D (D: box widths) raises J by less than flat_tol "
-                          "squared half bands across a box"},
+            "identified": "the largest set of parameters over which every direction of "
+                          "M = D G'WG D (D: box widths) raises J by at least flat_tol "
+                          "squared half bands across a box (smallest eigenvalue >= "
+                          "flat_tol), and of those sets the stiffest"},
         "distance": _number(post.distance), "markup_guard_months": _number(post.cap_months),
         "condition_number": _number(post.condition),
         "condition_number_identified": _number(post.condition_identified),
+        "identified_sets_of_that_size": post.alternatives,
         "curvature_eigenvalues": [_number(x, 4) for x in np.linalg.eigvalsh(
             curvature(post.jacobian, np.diag(1.0 / post.half_widths ** 2), widths))],
         "unidentified": [p.path for p, k in zip(post.parameters, post.identified, strict=True)

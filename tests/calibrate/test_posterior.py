@@ -27,6 +27,7 @@ from sim.calibrate.posterior import (
     WORLD_FILE,
     data_covariance,
     identified,
+    identified_sets,
     jacobian,
     main,
     posterior_covariance,
@@ -125,6 +126,23 @@ def test_flatness_is_measured_across_the_box_in_squared_half_bands():
     # two parameters with the same effect: only their sum is pinned, one is dropped
     G = np.array([[1.0, 1.0], [0.0, 0.0]])
     assert identified(G, np.eye(2), tol=1.0, scale=[1.0, 1.0]).sum() == 1
+
+
+@pytest.mark.parametrize("exhaustive", [16, 0], ids=["every set", "greedy"])
+def test_the_identified_set_is_the_largest_then_the_stiffest(exhaustive):
+    """Columns a = (1, 0), b = (0, 1), c = (1/2, 1/2) with W = w I and unit boxes. By hand:
+    {a, b}: M = w I, smallest eigenvalue w; {a, c} and {b, c}: w [[1, 1/2], [1/2, 1/2]],
+    eigenvalues w (3/2 -+ sqrt(5/4)) / 2, the smaller 0.19098 w; all three: singular."""
+    G = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])
+    small = (1.5 - np.sqrt(1.25)) / 2
+    keep, count = identified_sets(G, 4.0 * np.eye(2), 1.0, [1, 1, 1], exhaustive)
+    assert keep.tolist() == [True, True, False]  # 4 * 0.19 < 1: only {a, b} passes
+    assert count == (1 if exhaustive else None)
+    keep, count = identified_sets(G, 10.0 * np.eye(2), 1.0, [1, 1, 1], exhaustive)
+    assert 10 * small > 1.0 and keep.tolist() == [True, True, False]  # the stiffest of 3
+    assert count == (3 if exhaustive else None)
+    keep, count = identified_sets(G, 0.5 * np.eye(2), 1.0, [1, 1, 1], exhaustive)
+    assert keep.tolist() == [False, False, False]  # even a alone rises by 0.5 < 1
 
 
 def write_posterior(path, mean, sd, corr, boxes, paths=(PATH_A, PATH_B), unidentified=()):
