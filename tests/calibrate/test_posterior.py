@@ -11,6 +11,7 @@ error of a sample mean and a sample covariance, and the truncated margin against
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 
@@ -311,3 +312,20 @@ def test_a_sweep_of_posterior_draws_splits_its_variance_unchanged(tmp_path):
     assert (row["n_draws"], row["n_runs"]) == (2, 4)
     assert row["var_total"] == pytest.approx(np.var(runs["cn_share_startups"].to_numpy()))
     assert row["var_param"] + row["var_seed"] == pytest.approx(row["var_total"])
+
+
+def test_the_readmes_posterior_draws_run_as_written(tmp_path):
+    """The README's `--prior posterior` commands (For researchers), on the shipped file."""
+    text = (SCENARIOS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## For researchers"):].replace("\\\n", " ")
+    commands = [shlex.split(line) for line in section.splitlines()
+                if line.startswith("python -m sim.experiment.draws")
+                and "--prior posterior" in line]
+    assert len(commands) == 2
+    for number, args in enumerate(commands):
+        out = tmp_path / f"{number}.csv"
+        args = args[3:]
+        args[args.index("--out") + 1] = str(out)
+        assert draws_main(args) == 0
+        frame = pd.read_csv(out)
+        assert len(frame) == int(args[args.index("--n") + 1]) and frame.notna().all().all()
