@@ -16,7 +16,7 @@ import pytest
 from sim.config import SCENARIOS_DIR, ConfigError, compose_config, compose_raw, to_config
 from sim.experiment import build_config
 from sim.experiment.draws import apply_draw, design, main, read_draw
-from sim.experiment.uncertainty import sample_parameters, world_priors
+from sim.experiment.uncertainty import sample_parameters, sample_posterior, world_priors
 
 LEVERS = ["us_distrust_of_cn", "spill_open"]
 ROOT = SCENARIOS_DIR.parent
@@ -29,8 +29,21 @@ def test_a_design_numbers_its_draws_and_holds_the_sampled_values():
     world = design(LEVERS, 5, seed=3, prior="world")  # triangular at the fitted values
     pd.testing.assert_frame_equal(
         world[LEVERS], sample_parameters(world_priors(LEVERS, "calibrated"), 5, seed=3))
-    with pytest.raises(ValueError, match="prior 'posterior'"):
-        design(LEVERS, 5, prior="posterior")
+    posterior = design(LEVERS, 5, seed=3, prior="posterior")  # not fitted: their boxes
+    pd.testing.assert_frame_equal(posterior[LEVERS], sample_posterior(LEVERS, 5, seed=3))
+    with pytest.raises(ValueError, match="prior 'normal'"):
+        design(LEVERS, 5, prior="normal")
+    with pytest.raises(ValueError, match="name at least one lever"):
+        design([], 5)
+
+
+def test_the_command_draws_every_fitted_parameter_from_the_posterior(tmp_path):
+    path = tmp_path / "posterior.csv"
+    assert main(["--n", "6", "--prior", "posterior", "--out", str(path)]) == 0
+    written = pd.read_csv(path)
+    assert "quality_weight" in written.columns and "anthropic_appeal" in written.columns
+    assert "world.demand.outside_utility.startups" in written.columns  # no lever: its path
+    pd.testing.assert_frame_equal(written, design([], 6, prior="posterior"))
 
 
 def test_the_command_writes_the_design_and_refuses_an_unknown_lever(tmp_path, capsys):

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibrate.fit import DEFAULT_PARAMETERS, Problem, calibrate, get_path
+from sim.calibrate.fit import DEFAULT_PARAMETERS, build_problem, calibrate, get_path
 from sim.calibrate.moments import load_targets
 from sim.calibrate.scorecard import scorecard, to_markdown, to_text
-from sim.config import SCENARIOS_DIR, compose_config
+from sim.config import SCENARIOS_DIR
 from sim.core.files import write_text
 from sim.model.results import run
 from sim.outputs.files import write_json
@@ -88,11 +88,8 @@ def main(argv: list[str] | None = None) -> int:
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H-%M-%S")
     out = args.out or Path("outputs") / "calibration" / stamp
-    base = compose_config([f"world={args.world}", "world.end=2025-12"])
-    targets = load_targets()
-    fitted = [t for t in targets if t.role == "in_sample"]
-    scored = [t for t in targets if t.moment]
-    problem = Problem(base, DEFAULT_PARAMETERS, fitted, scored, seeds=range(args.seeds))
+    problem = build_problem(args.world, args.seeds)
+    base, fitted, targets = problem.base, problem.targets, load_targets()
     base_values = {p.path: get_path(base, p.path) for p in DEFAULT_PARAMETERS}
     print(f"fitting {len(DEFAULT_PARAMETERS)} parameters to {len(fitted)} targets "
           f"({', '.join(t.id for t in fitted)}) on the {args.world} world...", flush=True)

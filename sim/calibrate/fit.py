@@ -18,12 +18,14 @@ import copy
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+import yaml
 from scipy import optimize
 
-from sim.calibrate.moments import Target, compute
-from sim.config import Config, validate
+from sim.calibrate.moments import Target, compute, load_targets
+from sim.config import Config, compose_config, validate
 from sim.model.results import run
 
 #: The cache key of the vendor-months at the markup guard (not a target id)
@@ -134,6 +136,52 @@ class Problem:
             total += ((value - t.value) / t.half_width) ** 2
         key = tuple(round(float(x), 12) for x in theta)
         return total + self.cap_penalty * float(np.mean(self.cache[key][CAP_MONTHS]))
+
+
+def build_problem(world: str = "small", seeds: int = 2,
+                  parameters: Sequence[FreeParameter] = DEFAULT_PARAMETERS,
+                  end: str = "2025-12", targets: Sequence[str] | None = None) -> Problem:
+    """The calibration problem of ``python -m sim.calibrate`` (and of its posterior,
+    :mod:`sim.calibrate.posterior`): ``world`` run from its start to ``end`` on seeds
+    ``0..seeds-1``, fitted to the in-sample targets of ``sim/data/calibration_targets.csv``
+    (or to the targets ``targets`` names), every mapped target scored.
+
+    Raises:
+        ValueError: a target id that is not an in-sample target.
+    """
+    every = load_targets()
+    fitted = [t for t in every if t.role == "in_sample"]
+    if targets is not None:
+        known = {t.id: t for t in fitted}
+        unknown = [i for i in targets if i not in known]
+        if unknown:
+            raise ValueError(f"targets {', '.join(unknown)}: not in-sample targets "
+                             f"(those are {', '.join(known)})")
+        fitted = [known[i] for i in targets]
+    scored = [t for t in every if t.moment]
+    base = compose_config([f"world={world}", f"world.end={end}"])
+    return Problem(base, tuple(parameters), fitted, scored, seeds=range(seeds))
+
+
+def fitted_values(world_file: str | Path,
+                  parameters: Sequence[FreeParameter] = DEFAULT_PARAMETERS) -> dict[str, float]:
+    """The values a world file (``scenarios/world/calibrated.yaml``, as
+    ``python -m sim.calibrate`` writes it: the paths without their leading ``world.``) gives
+    each parameter, by dotted path.
+
+    Raises:
+        KeyError: a parameter the file does not set (naming path and file).
+    """
+    tree = yaml.safe_load(Path(world_file).read_text(encoding="utf-8")) or {}
+    values = {}
+    for p in parameters:
+        node = tree
+        for part in p.path.split(".")[1:]:  # the file is the world node
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"{p.path}: {world_file} does not set it")
+            node = node[part]
+        values[p.path] = float(node)
+    return values
 
 
 @dataclass

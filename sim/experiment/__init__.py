@@ -5,7 +5,8 @@
 - :data:`LEVERS`, :data:`OUTCOMES`: the registries (:mod:`.levers`, :mod:`.outcomes`).
 - :mod:`sim.experiment.mesa_model`: ``BatchMarket``, for ``mesa.batch_run``.
 - :func:`sample_parameters`, :class:`Prior`, :func:`world_priors`: draws of the levers from
-  their priors, a Latin hypercube by default (:mod:`sim.experiment.uncertainty`).
+  their priors, a Latin hypercube by default; :func:`sample_posterior`: draws from the
+  calibration's posterior (:mod:`sim.experiment.uncertainty`).
 - :mod:`sim.experiment.sensitivity`: Sobol indices with SALib; :mod:`.morris`: Morris
   screening; :mod:`.screening`: either, resumable, with tables, stability and a figure
   (``python -m sim.sensitivity``).
@@ -22,7 +23,7 @@ from sim.experiment.ema import ema_model
 from sim.experiment.evaluate import build_config, evaluate, evaluate_many, write_runs
 from sim.experiment.levers import DEFAULT_LEVERS, LEVERS, Lever, LeverError, lever
 from sim.experiment.outcomes import OUTCOMES, Outcome, OutcomeError, outcome
-from sim.experiment.uncertainty import Prior, sample_parameters, world_priors
+from sim.experiment.uncertainty import Prior, sample_parameters, sample_posterior, world_priors
 
 __all__ = [
     "DEFAULT_LEVERS",
@@ -40,6 +41,7 @@ __all__ = [
     "lever",
     "outcome",
     "sample_parameters",
+    "sample_posterior",
     "world_priors",
     "write_runs",
 ]

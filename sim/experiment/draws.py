@@ -4,6 +4,7 @@
         --out outputs/draws/distrust_spill.csv
     python -m sim -m world=small draw.file=outputs/draws/distrust_spill.csv \\
         draw.index='range(50)' seed='range(5)' hydra/launcher=joblib
+    python -m sim.experiment.draws --n 50 --prior posterior --out outputs/draws/posterior.csv
 
 The first command draws ``n`` designs from the levers' priors
 (:func:`sim.experiment.uncertainty.sample_parameters`: a Latin hypercube over each lever's
@@ -17,13 +18,23 @@ the levers exactly as :func:`sim.experiment.evaluate` does, and records the draw
 ``draw.<lever>`` column per lever, and the sweep report splits each headline's spread
 between the parameters and the seeds (:mod:`sim.analysis.variance`).
 
+The third command draws from the calibration's posterior
+(``--prior posterior``, :func:`sim.experiment.uncertainty.sample_posterior`): the fitted
+parameters jointly normal around their fitted values with the sandwich covariance of
+``scenarios/posterior/calibrated.yaml`` (``python -m sim.calibrate.posterior``), truncated
+to their boxes by rejection, those the facts do not identify uniform over their box; with
+no levers named it draws every fitted parameter (a column per lever where one sets the
+path, else the dotted config path), and a named lever the calibration does not fit is
+drawn uniformly over its box.
+
 A column may also be a dotted config path or ``scenario.params.<name>``; an empty cell
 leaves that lever at the scenario's value for that draw.
 
-No posterior: the calibration (:mod:`sim.calibrate.fit`) reports point estimates and a
-profile of its distance along each parameter, but no standard errors, Hessian or
-covariance, so there is no normal approximation to draw from; the priors are the sourced
-boxes, or triangular around the fitted values (``--prior world``).
+The posterior is a normal approximation at the fitted values of ``world=calibrated`` (the
+method of simulated moments' sandwich, each target's band read as a 90% interval;
+docs/calibration.md, Posterior), conditional on the unidentified parameters at their
+fitted values. Draw every fitted parameter (no levers named), so that none is left at a
+world's own value when the draws run.
 """
 
 from __future__ import annotations
@@ -40,29 +51,47 @@ from omegaconf import DictConfig
 
 from sim.config import ConfigError
 from sim.experiment.levers import LeverError, apply_params
-from sim.experiment.uncertainty import METHODS, sample_parameters, world_priors
+from sim.experiment.uncertainty import (
+    METHODS,
+    POSTERIOR_FILE,
+    sample_parameters,
+    sample_posterior,
+    world_priors,
+)
 
 #: The column of a design file that numbers its draws.
 INDEX = "draw"
 #: The priors the command line offers.
-PRIORS: tuple[str, ...] = ("box", "world")
+PRIORS: tuple[str, ...] = ("box", "world", "posterior")
 
 
 def design(levers: Sequence[str], n: int, seed: int = 0, method: str = "lhs",
            prior: str = "box", world: str = "calibrated",
-           scenario: str = "baseline") -> pd.DataFrame:
+           scenario: str = "baseline",
+           posterior: str | Path = POSTERIOR_FILE) -> pd.DataFrame:
     """``n`` draws of the levers: a ``draw`` column (0 to n − 1), then one per lever.
 
     Args:
-        prior: ``box`` (uniform over each lever's box) or ``world`` (triangular over the
-            box, its mode at the value of ``world`` with ``scenario``).
+        prior: ``box`` (uniform over each lever's box), ``world`` (triangular over the
+            box, its mode at the value of ``world`` with ``scenario``) or ``posterior``
+            (the calibration's posterior in the file ``posterior``,
+            :func:`sim.experiment.uncertainty.sample_posterior`; no levers: every fitted
+            parameter).
         seed, method: as for :func:`sim.experiment.uncertainty.sample_parameters`.
 
     Raises:
-        LeverError: an unknown lever or a bad prior. ValueError: a bad ``n``, method or prior.
+        LeverError: an unknown lever or a bad prior. ValueError: a bad ``n``, method or
+            prior, or no levers for a prior other than ``posterior``.
+        FileNotFoundError: no posterior file.
     """
     if prior not in PRIORS:
         raise ValueError(f"prior {prior!r}: one of {', '.join(PRIORS)}")
+    if prior == "posterior":
+        draws = sample_posterior(list(levers), n, seed=seed, method=method, file=posterior)
+        draws.insert(0, INDEX, range(len(draws)))
+        return draws
+    if not levers:
+        raise ValueError(f"prior {prior!r}: name at least one lever")
     specs = world_priors(levers, world, scenario) if prior == "world" else list(levers)
     draws = sample_parameters(specs, n, seed=seed, method=method)
     draws.insert(0, INDEX, range(len(draws)))
@@ -125,22 +154,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.experiment.draws",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("levers", nargs="+", help="lever names (sim.experiment.LEVERS)")
+    parser.add_argument("levers", nargs="*",
+                        help="lever names (sim.experiment.LEVERS); with --prior posterior "
+                             "also the fit's config paths, and none: every fitted parameter")
     parser.add_argument("--n", type=int, required=True, help="number of draws")
     parser.add_argument("--seed", type=int, default=0, help="seed of the design (default 0)")
     parser.add_argument("--method", choices=METHODS, default="lhs",
                         help="lhs (Latin hypercube, the default) or random")
     parser.add_argument("--prior", choices=PRIORS, default="box",
                         help="box: uniform over each lever's box (the default); world: "
-                             "triangular, its mode at the world's value")
+                             "triangular, its mode at the world's value; posterior: the "
+                             "calibration's posterior (normal, truncated to the boxes)")
     parser.add_argument("--world", default="calibrated", help="the world of --prior world")
     parser.add_argument("--scenario", default="baseline", help="the scenario of --prior world")
+    parser.add_argument("--posterior", type=Path, default=POSTERIOR_FILE,
+                        help="the posterior file of --prior posterior "
+                             "(scenarios/posterior/calibrated.yaml)")
     parser.add_argument("--out", type=Path, help="the CSV to write (default: standard output)")
     args = parser.parse_args(argv)
     try:
         frame = design(args.levers, args.n, args.seed, args.method, args.prior, args.world,
-                       args.scenario)
-    except (LeverError, ValueError) as err:
+                       args.scenario, args.posterior)
+    except (LeverError, ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     text = frame.to_csv(index=False, float_format="%.17g")  # every float round-trips
@@ -150,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     from sim.core.files import write_text
 
     write_text(args.out, text)
-    print(f"{len(frame)} draws of {', '.join(args.levers)} in {args.out}", file=sys.stderr)
+    names = [c for c in frame.columns if c != INDEX]
+    print(f"{len(frame)} draws of {', '.join(names)} in {args.out}", file=sys.stderr)
     return 0
 
 
