@@ -1,18 +1,19 @@
 # Two commands are all the set-up there is: `make run` and `make test`.
-# Both create .venv on first use and install the project into it.
+# Both create .venv on first use and install the project into it (with the dev and ema
+# extras: the tests exercise the EMA Workbench adapter).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test fuzz lint bench calibrate app notebooks clean
+.PHONY: run test fuzz lint bench calibrate claims app notebooks clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ema]"
 	@touch $(STAMP)
 
 run: $(STAMP)            ## run the baseline scenario (pass Hydra overrides with ARGS="scenario=token_price_cut seed=7")
@@ -24,7 +25,7 @@ test: $(STAMP)           ## lint, the import contract, then the whole test suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
 
 fuzz: $(STAMP)           ## the slow fuzz tier: FUZZ_EXAMPLES worlds (default 1000) through whole runs
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
+	HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +36,9 @@ bench: $(STAMP)          ## speed and memory benchmark; writes benchmarks/result
 
 calibrate: $(STAMP)      ## method-of-simulated-moments fit on the small world
 	$(BIN)/python -m sim.calibrate $(ARGS)
+
+claims: $(STAMP)         ## the claims ledger: each claim off against on (small world, 4 draws x 2 seeds; ARGS="--world default")
+	$(BIN)/python -m sim.claims --world small --draws 4 --seeds 0,1 --n-jobs 2 --resume $(ARGS)
 
 app: $(STAMP)            ## the interactive dashboard on http://localhost:8765
 	$(BIN)/python -m sim.app $(ARGS)

@@ -7,7 +7,8 @@ engine ratio) and in the live per-agent engine; 10,000 and 100,000 startups with
 country for 96 months; the default world in the vectorized engine and the frozen reference;
 a parallel sweep of small-world runs through the joblib launcher; and where one
 default-world run of ``python -m sim`` spends its time (model, tables, figures, report),
-against the target that the outputs take at most the model's time. Writes
+against the target that the outputs take at most the model's time; and how long the
+dashboard takes to redraw each figure on the small world, against half a second. Writes
 ``benchmarks/results/benchmarks.json``, a profile of the largest world, and prints the table.
 
     python -m benchmarks            # the full suite (a few minutes)
@@ -30,10 +31,12 @@ from benchmarks.reference_agents import reference_firms
 from benchmarks.suite import (
     as_dict,
     config_for,
+    dashboard_redraw,
     import_time,
     measure,
     model_time,
     profile,
+    redraw_line,
     run_split,
     split_line,
 )
@@ -150,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     print("timing one command-line run (model, tables, figures, report)...", flush=True)
     result["run_split"] = (run_split("small", end) if args.quick
                            else run_split("default"))
+    print("timing the dashboard's figure redraws...", flush=True)
+    result["dashboard_redraw"] = dashboard_redraw(3 if args.quick else 36,
+                                                  1 if args.quick else 3)
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.quick:
         print("profiling the largest world...", flush=True)
@@ -168,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{live_ratio:.0f}x per buyer step (small world)")
     print(f"time from {rows[3]['firms']:,} to {rows[4]['firms']:,} firms: x{growth:.2f}")
     print(split_line(result["run_split"]))
+    print(redraw_line(result["dashboard_redraw"]))
     if "sweep" in result:
         s = result["sweep"]
         print(f"joblib sweep: {s['runs']} runs in {s['wall_s']:.1f} s on {s['jobs']} jobs "

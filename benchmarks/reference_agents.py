@@ -56,7 +56,7 @@ class ReferenceStartup(mesa.Agent):
     def price_of(self, slot: int, month, volume: float) -> float:
         """The price this firm pays for ``slot`` (USD per million tokens)."""
         if month.is_api[slot]:
-            return float(month.price[slot])
+            return float(month.price[self.bloc, slot])  # by buyer bloc since issue 14
         return (float(month.self_cost[self.bloc, slot]) * self.cfg.self_host_overhead
                 + self.cfg.self_host_fixed_usd_per_month / volume)
 

@@ -248,3 +248,44 @@ def split_line(split: dict) -> str:
             f"{split['target']:.0f}x: {'met' if split['met'] else 'not met'}); whole command "
             f"{split['wall_s']:.1f} s")
 
+
+
+#: The target of issue 16: a dashboard figure redraws in under half a second (small world).
+REDRAW_TARGET_S = 0.5
+
+
+def dashboard_redraw(months: int = 36, repeats: int = 3) -> dict:
+    """How long the dashboard takes to redraw each of its figures after ``months`` months of
+    the small world (the page's own :func:`sim.dashboard.figures.draw_png`, at its
+    resolution, from the model's tables), the median of ``repeats`` draws each.
+
+    Returns:
+        ``months``, ``seconds`` by figure, the slowest (``max_s``), ``target`` and ``met``.
+    """
+    import statistics
+
+    from sim.dashboard.figures import FIGURE_KEYS, draw_png, snapshot
+    from sim.dashboard.model import DashboardModel
+    from sim.model.results import release_model
+
+    model = DashboardModel(world="small")
+    try:
+        for _ in range(months):
+            model.step()
+        snap = snapshot(model)
+        seconds = {key: statistics.median(draw_png(model, key, snap=snap).seconds
+                                          for _ in range(repeats))
+                   for key in FIGURE_KEYS}
+    finally:
+        release_model(model)
+    slowest = max(seconds.values())
+    return {"months": months, "seconds": seconds, "max_s": slowest,
+            "target": REDRAW_TARGET_S, "met": slowest <= REDRAW_TARGET_S}
+
+
+def redraw_line(redraw: dict) -> str:
+    """The dashboard's redraw times as printed by ``make bench``."""
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in redraw["seconds"].items())
+    return (f"dashboard redraw after {redraw['months']} months of the small world (s): {parts}; "
+            f"slowest {redraw['max_s']:.2f} s (target: under {redraw['target']:.1f} s: "
+            f"{'met' if redraw['met'] else 'not met'})")

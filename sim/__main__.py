@@ -14,6 +14,7 @@ line on stderr and exit status 130 (:func:`sim.tools.cli.interrupted`).
 """
 
 import sys
+from typing import Any
 
 import hydra
 from omegaconf import DictConfig
@@ -27,9 +28,19 @@ register_configs()
 rundir.register()  # hydra.run.dir names the run's folder with ${sim_run_name:...}
 
 
+def _apply_draw(cfg: DictConfig) -> dict[str, Any] | None:
+    """A run of a parameter draw (``draw.file``, ``draw.index``) takes its levers' values
+    (:func:`sim.experiment.draws.apply_draw`; imported only then)."""
+    if cfg.get("draw", {}).get("file") is None:
+        return None
+    from sim.experiment.draws import apply_draw
+
+    return apply_draw(cfg)
+
+
 @hydra.main(version_base="1.3", config_path="../scenarios", config_name="config")
 def main(cfg: DictConfig) -> float | None:
-    return run_job(cfg)
+    return run_job(cfg, prepare=_apply_draw)
 
 
 if __name__ == "__main__":

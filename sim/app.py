@@ -11,6 +11,7 @@ docs/dashboard.md.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -28,6 +29,10 @@ if os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"].lower() in ("0", "false", "no"
 __all__ = ["Page", "main"]
 
 DEFAULT_PORT = 8765
+#: A session whose browser has gone is closed after this long (a reload within it keeps
+#: the run): long enough for a flaky connection, short enough that a class's abandoned
+#: sessions stop computing.
+CULL_TIMEOUT = "20s"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,6 +46,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--auto-restart", action="store_true",
                         help="restart the server when the code changes (for development)")
+    parser.add_argument("--cull-timeout", default=CULL_TIMEOUT,
+                        help="how long a session whose browser has gone is kept before its "
+                             f"model is closed (default {CULL_TIMEOUT}; Solara's own is 24h)")
     parser.add_argument("--fetch-assets", action="store_true",
                         help="first fetch Solara's page assets from the npm registry (for a "
                              "machine that cannot reach its CDN; see sim.dashboard.assets)")
@@ -55,6 +63,11 @@ def main(argv: list[str] | None = None) -> None:
         print("Note: Solara fetches the page's scripts from cdn.jsdelivr.net on first use; "
               "if the page stays blank, run python -m sim.app --fetch-assets", flush=True)
 
+    # the page's own messages (a session closed, a scenario saved) in the server's log
+    logging.basicConfig(format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("sim.dashboard").setLevel(logging.INFO)
+    os.environ["SOLARA_KERNEL_CULL_TIMEOUT"] = args.cull_timeout
+    _solara_settings.kernel.cull_timeout = args.cull_timeout
     solara_args = ["run", "sim.app", "--port", str(args.port), "--host", args.host,
                    "--no-check-version", "--open" if args.open else "--no-open",
                    "--auto-restart" if args.auto_restart else "--production"]

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import pytest
+from hypothesis import settings
 
 from sim import compose_config, run
+
+# ``make test`` draws the same examples on every machine (a suite that fails only when a
+# random draw finds a new world would fail CI by chance); ``make fuzz`` explores afresh
+# (HYPOTHESIS_PROFILE=explore), and what it finds becomes an @example of the test.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
 
 
 @functools.cache
@@ -33,7 +43,17 @@ def assert_engines_agree(*overrides: str) -> None:
     vector = run(small_config(*overrides)).table
     agents = run(small_config(*overrides, "engine=agent")).table
     assert list(vector.metric) == list(agents.metric)
-    a, b = vector["value"].to_numpy(), agents["value"].to_numpy()
+    # The Nash benchmark is compared in the months its solver converged in both engines: a
+    # month it does not (the iteration limit) ends on an iterate that the last bits of its
+    # warm start decide, and is flagged as such in both tables (``nash_converged``).
+    converged = [table[table.metric == "nash_converged"].set_index("month")["value"] == 1
+                 for table in (vector, agents)]
+    both = converged[0] & converged[1]
+    assert (~both).mean() < 0.05, "the Nash solver failed in more than 1 month in 20"
+    benchmark = vector.metric.isin(["nash_price", "nash_gap", "nash_at_markup_cap",
+                                    "nash_converged", "markup_cap_count"])
+    keep = ~benchmark | vector.month.map(both).fillna(True).to_numpy(bool)
+    a, b = vector["value"].to_numpy()[keep], agents["value"].to_numpy()[keep]
     assert np.array_equal(np.isnan(a), np.isnan(b))
     ok = ~np.isnan(a)
     assert np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-9)

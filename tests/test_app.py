@@ -30,6 +30,7 @@ from sim.dashboard.scenario_file import (
     check_name,
     save_scenario,
     scenario_yaml,
+    session_name,
 )
 from sim.model.results import release_model
 from sim.rules import RuleError
@@ -260,8 +261,22 @@ def test_names_are_file_stems_and_shipped_scenarios_are_kept(tmp_path):
     assert "@package _global_" in (SCENARIO_DIR / "token_price_cut.yaml").read_text()
     path = save_scenario(Levers(seed=1), "mine", directory=tmp_path)
     assert MARK in path.read_text()
-    save_scenario(Levers(seed=2), "mine", directory=tmp_path)  # its own file: overwritten
+    save_scenario(Levers(seed=2), "mine", directory=tmp_path, overwrite=True)  # asked for
     assert "seed=2" in path.read_text()
+
+
+def test_a_saved_name_is_never_replaced_without_asking(tmp_path):
+    """A class saving at once: each session starts with its own name, and a second save
+    under a name already saved is refused (naming the field and the way out), leaving the
+    first student's file as it was."""
+    names = {session_name() for _ in range(50)}
+    assert len(names) == 50 and all(check_name(n, tmp_path) == n for n in names)
+    first = save_scenario(Levers(seed=1), "group_a", directory=tmp_path)
+    text = first.read_text()
+    with pytest.raises(ConfigError, match=r"scenario\.name = 'group_a'.*Replace it"):
+        save_scenario(Levers(seed=2), "group_a", directory=tmp_path)
+    assert first.read_text() == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["group_a.yaml"]
 
 
 def test_a_refused_setting_is_not_saved(tmp_path):
@@ -375,6 +390,18 @@ def _wait_until_still(tab, still: float = 1.5, timeout: float = 20.0) -> str:
     raise AssertionError(f"the month kept changing ({month})")
 
 
+def _wait_for_figure_of_shown_month(tab, figure: str, timeout: float = 60.0) -> str:
+    """The month shown once the timing note names ``figure`` at that month: a paused page
+    may still finish the step in flight, so the month and its figure are read together."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        month = _month(tab)
+        if f"{figure} at {month}" in tab.locator(".ai-timing").inner_text():
+            return month
+        time.sleep(0.2)
+    raise AssertionError(f"no {figure} figure of the month shown ({_month(tab)})")
+
+
 def _set_slider(tab, lever: str, key: str, shows: str) -> None:
     from playwright.sync_api import expect
 
@@ -410,12 +437,12 @@ def test_the_page_steps_plays_and_redraws(page, app, tmp_path):
     _wait_for_month(page, "2026-04", timeout=90)
     page.get_by_role("button", name="❚❚").click()
     played = time.perf_counter() - clock
-    reached = _wait_until_still(page)
-    expect(page.locator(".ai-timing")).to_contain_text(f"Market shares at {reached}")
+    _wait_until_still(page)
+    reached = _wait_for_figure_of_shown_month(page, "Market shares")
     later = figure.screenshot()
     assert later != first, "the figure was not redrawn"
     page.get_by_role("button", name="Lerner index").click()
-    expect(page.locator(".ai-timing")).to_contain_text(f"Lerner index at {reached}")
+    reached = _wait_for_figure_of_shown_month(page, "Lerner index")
     assert figure.screenshot() != later
     page.get_by_role("button", name="Step").click()
     expect(page.locator(".ai-timing")).not_to_contain_text(f"at {reached}")
@@ -489,3 +516,60 @@ def test_the_docs_name_every_lever_and_show_the_screenshot():
     missing = [f.name for f in dataclasses.fields(Levers) if f"`{f.name}`" not in text]
     assert not missing, f"docs/dashboard.md does not describe {missing}"
     assert "](img/dashboard.png)" in text and SCREENSHOT.exists()
+
+
+@pytest.mark.browser
+def test_the_page_offers_downloads_the_agents_and_the_info_panel(page):
+    from playwright.sync_api import expect
+
+    for _ in range(2):
+        page.get_by_role("button", name="Step").click()
+    expect(page.locator(".ai-month")).to_have_text("Month: 2023-02")
+    expect(page.get_by_role("button", name="Download the figure (PNG)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download the run's table (CSV)")).to_be_visible()
+    page.get_by_label("Show the firms and countries").check()
+    expect(page.locator("img.ai-agents")).to_be_visible()
+    page.get_by_text("What the numbers mean").click()
+    expect(page.locator(".ai-info")).to_contain_text("Lerner index")
+
+
+@pytest.mark.browser
+def test_a_session_whose_browser_goes_stops_computing(tmp_path):
+    """A student closes the tab while the model plays: once the session is culled the
+    page's model is closed, and a closed model's steps compute nothing."""
+    reason = _browser_skip()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    server = helpers.AppServer(tmp_path / "server.log", None, "--cull-timeout", "2s")
+    try:
+        server.wait_until_up()
+        with sync_playwright() as playwright:
+            browser = helpers.launch(playwright)
+            tab = browser.new_page()
+            tab.set_default_timeout(30_000)
+            tab.goto(server.url)
+            tab.locator(".ai-month").wait_for(timeout=90_000)
+            tab.get_by_role("button", name="▶").click()
+            expect(tab.locator(".ai-month")).not_to_have_text("Month: none yet")
+            browser.close()
+        # wait for the condition (a generous deadline, not a timing: a busy machine is slow)
+        deadline = time.perf_counter() + 120
+        while "closed the model of a session" not in server.log():
+            if time.perf_counter() > deadline:
+                raise AssertionError("the session's model was never closed:\n"
+                                     + server.log()[-3000:])
+            time.sleep(0.5)
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log(), server.log()[-3000:]
+
+
+def test_a_closed_model_steps_no_more():
+    model = DashboardModel(world="small")
+    model.step()
+    model.close()
+    model.step()
+    assert len(model.recorder.months) == 1 and not model.running
+    release_model(model)

@@ -32,8 +32,14 @@ def test_the_quick_suite_writes_its_table(tmp_path, capsys):
     assert split["outputs_s"] == sum(split[p] for p in parts[1:])
     assert split["outputs_to_model"] == split["outputs_s"] / split["model_s"]
     assert split["met"] == (split["outputs_to_model"] <= split["target"] == 1.0)
+    redraw = result["dashboard_redraw"]  # every figure of the page, timed
+    from sim.dashboard.figures import FIGURE_KEYS
+    assert list(redraw["seconds"]) == list(FIGURE_KEYS)
+    assert redraw["max_s"] == max(redraw["seconds"].values()) > 0
+    assert redraw["met"] == (redraw["max_s"] <= redraw["target"] == 0.5)
     out = capsys.readouterr().out
     assert "agent-steps/s" in out and "x the model (target: at most 1x" in out
+    assert "dashboard redraw after 3 months" in out
 
 
 def test_the_frozen_reference_is_the_agent_engine_with_its_firms_swapped():

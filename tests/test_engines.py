@@ -19,3 +19,8 @@ def test_the_agent_engine_steps_one_mesa_agent_per_firm_and_country():
     assert len(model.agents_by_type[Startup]) == sum(s.n for s in cfg.firms.values())
     countries = cfg.nations.include or country_codes(cfg.nations.countries_file)
     assert len(model.agents_by_type[Nation]) == len(countries)
+
+
+def test_both_engines_agree_with_third_party_hosts():
+    assert_engines_agree("world.end=2026-06", "world.hosting.third_party=true",
+                         "world.hosting.licence_share=0.1")

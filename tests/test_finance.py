@@ -40,11 +40,15 @@ def test_profit_is_every_flow_but_funding():
 # -- conservation over whole runs -------------------------------------------------------------
 
 SCENARIOS = ["baseline", "chip_export_limits", "token_price_cut"]
+#: third-party hosts of open weights on, paying the labs a licence share: money flows through
+#: a third hand (sim.model.hosts)
+HOSTED = ("world.hosting.third_party=true", "world.hosting.licence_share=0.1")
 
 
-@pytest.fixture(scope="module", params=SCENARIOS)
+@pytest.fixture(scope="module", params=[*SCENARIOS, "baseline+hosts"])
 def run(request):
-    return request.param, cached_run(f"scenario={request.param}")
+    scenario, _, hosts = request.param.partition("+")
+    return scenario, cached_run(f"scenario={scenario}", *(HOSTED if hosts else ()))
 
 
 def close(a: pd.DataFrame | pd.Series, b: pd.DataFrame | pd.Series, scale) -> bool:
@@ -71,7 +75,7 @@ def test_each_labs_cash_moves_by_its_inflows_less_its_outflows(run):
 def test_inflows_and_outflows_are_the_sum_of_their_parts(run):
     _, result = run
     s = result.series
-    support = s("state_support") + s("energy_support") + s("chip_subsidy")
+    support = s("state_support") + s("energy_support") + s("chip_subsidy") + s("token_support")
     inflow = s("revenue") + s("funding") + support
     outflow = (s("serving_cost") + s("energy_support") + s("chip_spend") + s("chip_subsidy")
                + s("fixed_cost") + s("compliance_cost"))
@@ -87,7 +91,7 @@ def test_what_governments_pay_is_what_labs_receive_from_them(run):
     paid = result.series("government_spend").sum(axis=1)
     assert close(received, paid, paid)
     levers = sum(result.series(f"subsidy_spend_{lever}").sum(axis=1)
-                 for lever in ("compute", "energy", "price"))
+                 for lever in ("compute", "energy", "price", "token"))
     assert close(paid, levers, paid)
     total = result.series("government_spent_total")
     assert close(total, result.series("government_spend").cumsum(), total)
@@ -95,12 +99,19 @@ def test_what_governments_pay_is_what_labs_receive_from_them(run):
         assert paid.sum() > 0
 
 
-def test_what_buyers_spend_on_apis_is_what_labs_earn(run):
+def test_what_buyers_spend_on_apis_is_what_labs_and_hosts_earn(run):
+    """spend - self-hosting = labs' revenue (licence fees included) + hosts' revenue - licence
+    + duties collected."""
     _, result = run
-    spend = (result.table[result.table.metric == "spend"].groupby("month")["value"].sum()
-             - result.table[result.table.metric == "spend_self_hosted"]
-             .groupby("month")["value"].sum())
-    revenue = result.series("revenue").sum(axis=1)
+    table = result.table
+    by_month = table.groupby(["metric", "month"], observed=True)["value"].sum()
+    spend = by_month["spend"] - by_month["spend_self_hosted"]
+    revenue = (result.series("revenue").sum(axis=1)
+               + result.series("duty_revenue").sum(axis=1))
+    if "hosts_revenue" in by_month:
+        hosts = by_month["hosts_revenue"] - by_month["hosts_licence"]
+        assert hosts.sum() > 0 and by_month["hosts_licence"].sum() > 0
+        revenue = revenue + hosts.reindex(revenue.index, fill_value=0.0)
     assert close(spend.loc[revenue.index], revenue, revenue)
 
 

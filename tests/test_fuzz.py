@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from sim import compose_config, run
 from sim.config import ConfigError, EventConfig, validate
-from sim.config.behaviour import DemandConfig, PricingConfig
+from sim.config.behaviour import DemandConfig, HostingConfig, PricingConfig
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
 from sim.config.fields import lower_bound, upper_bound
 from sim.config.world import GovernmentConfig
@@ -58,25 +58,27 @@ DEMAND = ("quality_weight", "price_elasticity", "reference_price_usd", "self_hos
           "risk_closed_api", "risk_open_api", "privacy_weight", "adequacy_gap_oom",
           "nest_lambda", "frontier_weight", "volume_per_oom")
 PRICING = ("inertia", "max_markup", "cost_plus_markup", "penetration_discount",
-           "penetration_floor")
+           "penetration_floor", "arbitrage_band")
 FIRMS = ("volume_median_mtok", "volume_sigma", "alpha", "alpha_min",
          "alpha_sigma", "quality_sigma", "privacy_mean", "privacy_concentration",
          "switching_cost", "review_probability", "self_host_fixed_usd_per_month",
          "self_host_overhead")
 GOVERNMENT = {"US": ("export_level",), "CN": ("energy_subsidy", "compute_subsidy")}
 NATIONS = ("alpha", "budget_share", "tokens_per_user_mtok", "initial_adoption", "bass_p",
-           "bass_q")
+           "bass_q", "income_elasticity_of_alpha", "income_sigma_scale")
 DEVICES = ("alpha", "demand_mtok_at_start", "efficiency_weight")
 
 #: Metrics whose NaN means "undefined" (docs/outputs.md, "Rows that do not exist"): a
-#: line's cash, a bloc's Lerner index or frontier while it sells or has no model, the
-#: market's Lerner index in a month without API sales, the capability gaps while one side
-#: has no model, the quality-adjusted price index when no buyer's index is a float
+#: line's cash, a bloc's Lerner index or frontier while it sells or has no model (on the
+#: index too), the frontier of a kind with no model, the market's Lerner index in a month
+#: without API sales, the capability gaps while one side has no model (in months and on
+#: the index), the quality-adjusted price index when no buyer's index is a float
 #: (price-blind buyers: exp(-IV / a) leaves the float range), and the market elasticity
 #: in a month without API tokens.
 MAY_BE_NAN = {"cash", "lerner_bloc", "lerner_bloc_social_cost", "frontier_bloc",
-              "lerner_market", "lerner_market_social_cost", "capability_gap",
-              "capability_gap_months", "quality_adjusted_price", "market_elasticity"}
+              "frontier_bloc_index", "frontier_index", "lerner_market",
+              "lerner_market_social_cost", "capability_gap", "capability_gap_months",
+              "capability_gap_index", "quality_adjusted_price", "market_elasticity"}
 SHARES = ("token_share", "token_share_bloc", "token_share_openness", "token_share_kind",
           "revenue_share")
 
@@ -126,8 +128,13 @@ def event(date: str) -> st.SearchStrategy:
                   segment=st.sampled_from([None, "startups", "enterprises"])),
         st.builds(EventConfig, date=st.just(date), kind=st.just("price"),
                   bloc=st.sampled_from(["CN", "US"]), factor=documented(EventConfig, "factor"),
-                  subsidised=st.booleans(),
+                  subsidised=st.booleans(), mode=st.sampled_from([None, "relative", "hold"]),
                   duration_months=st.none() | st.integers(1, 24)),
+        st.builds(EventConfig, date=st.just(date), kind=st.just("subsidy"), bloc=st.just("CN"),
+                  lever=st.just("per_mtok"),
+                  usd_per_mtok=documented(EventConfig, "usd_per_mtok")),
+        st.builds(EventConfig, date=st.just(date), kind=st.just("duty"),
+                  bloc=st.sampled_from(["US", "EU"]), from_bloc=st.just("CN"), level=unit),
     )
 
 
@@ -140,6 +147,7 @@ def worlds(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[EventConfig], str
         values[f"world.demand.{name}"] = draw(maybe(documented(DemandConfig, name)))
     for name in PRICING:
         values[f"world.pricing.{name}"] = draw(maybe(documented(PricingConfig, name)))
+    values["world.pricing.discrimination"] = draw(maybe(st.booleans()))
     for segment in ("startups", "enterprises"):
         values[f"world.firms.{segment}.n"] = draw(maybe(st.integers(1, 200)))
         for name in FIRMS:
@@ -161,6 +169,10 @@ def worlds(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[EventConfig], str
         values[f"world.nations.{name}"] = draw(maybe(documented(NationsConfig, name)))
     for name in DEVICES:
         values[f"world.devices.{name}"] = draw(maybe(documented(DevicesConfig, name)))
+    if draw(st.booleans()):  # third-party hosts of open weights, at any documented margin
+        values["world.hosting.third_party"] = True
+        for name in ("fringe_margin", "licence_share"):
+            values[f"world.hosting.{name}"] = draw(maybe(documented(HostingConfig, name)))
     for bloc, names in GOVERNMENT.items():
         for name in names:
             values[f"world.governments.{bloc}.{name}"] = draw(
@@ -220,10 +232,17 @@ def check_invariants(cfg, table: pd.DataFrame) -> None:
         assert np.all((adoption >= 0.0) & (adoption <= 1.0)), segment
         assert np.all((adoption > 0) == (sums > 0)), segment
 
-    # money: buyers' spending is labs' revenue plus the cost of self-hosting
+    # money: buyers' spending is labs' revenue plus the cost of self-hosting plus what
+    # third-party hosts keep (their revenue less the licence fees they pay the labs) plus
+    # the duties importing governments collect
     by_month = table.groupby(["metric", "month"], observed=True)["value"].sum()
-    spend, revenue = by_month["spend"], by_month["revenue"]
+    spend = by_month["spend"]
+    revenue = by_month["revenue"] + by_month["duty_revenue"].reindex(by_month["revenue"].index,
+                                                                   fill_value=0.0)
     self_hosted = by_month["spend_self_hosted"]
+    if "hosts_revenue" in by_month:
+        self_hosted = self_hosted + (by_month["hosts_revenue"] - by_month["hosts_licence"]
+                                     ).reindex(self_hosted.index, fill_value=0.0)
     assert close(spend, revenue.reindex(spend.index, fill_value=0) + self_hosted, spend)
     # each lab's cash moves by its own and its lines' inflows less outflows
     cash, flow_in, flow_out = (wide(table, m) for m in ("cash", "cash_in", "cash_out"))
@@ -255,6 +274,19 @@ def check_invariants(cfg, table: pd.DataFrame) -> None:
 @settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(worlds())
+# found by this test: a lab over its capacity with third-party hosts on (rationing assumed
+# two slots per lab)
+@example(("history", {"world.firms.enterprises.volume_sigma": 5,
+                      "world.hosting.third_party": True}, [], "best_response"))
+# found by this test: a budget share that underflows to a zero budget made 0/0 in
+# affordability, and NaN in every money series
+@example(("history", {"world.demand.nest_lambda": 0.001, "world.nations.budget_share": 5e-324,
+                      "world.nations.income_sigma_scale": 3}, [], "best_response"))
+# and a subnormal tokens per user: national self-hosting at an infinite price, 0 * inf
+@example(("history", {"world.demand.frontier_weight": 9.0, "world.nations.budget_share": 5e-324,
+                      "world.nations.tokens_per_user_mtok": 2.225073858507e-311,
+                      "world.nations.bass_p": 1, "world.nations.income_sigma_scale": 3},
+          [], "best_response"))
 def test_any_documented_world_runs_and_keeps_every_invariant(world):
     horizon, values, events, rule = world
     cfg = build(horizon, values, events, rule)

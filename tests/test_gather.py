@@ -1,5 +1,5 @@
 """The gathered sweep tables: one row per run in ``runs.csv`` (overrides, status and every
-headline outcome), numbers kept numeric, no ``output.*`` columns, and a CSV always written.
+headline outcome), numbers kept numeric, no ``output.*`` columns.
 
 A hand-made sweep folder gives values worked out by hand; a two-run sweep through
 ``python -m sim -m`` checks the outcomes against the runs' own ``summary.json``, which the
@@ -20,7 +20,6 @@ import yaml
 
 from sim.analysis.outcomes import OUTCOMES
 from sim.config import SCENARIOS_DIR
-from sim.tools import gather as gather_module
 from sim.tools.gather import gather_runs, write_gathered
 
 ROOT = SCENARIOS_DIR.parent
@@ -128,21 +127,6 @@ def test_the_long_table_keeps_numbers_numeric_and_labels_as_categories(sweep_dir
     csv = pd.read_csv(out / "timeseries.csv")
     assert csv["value"].dtype == np.float64 and csv[ELASTICITY].dtype == np.float64
     assert len(csv) == len(table)
-
-
-def test_a_large_long_table_gets_a_gzipped_csv_not_none(sweep_dir, monkeypatch):
-    write_gathered(sweep_dir, ["2026-02"], plots=False)  # first a plain CSV
-    monkeypatch.setattr(gather_module, "CSV_ROWS", 5)  # then 12 rows count as large
-    out = write_gathered(sweep_dir, ["2026-02"], plots=False)
-    assert not (out / "timeseries.csv").exists()  # the earlier, smaller gather's is removed
-    zipped = pd.read_csv(out / "timeseries.csv.gz")  # gzip, as its name says
-    with open(out / "timeseries.csv.gz", "rb") as f:
-        assert f.read(2) == b"\x1f\x8b"
-    table = pd.read_parquet(out / "timeseries.parquet")
-    assert len(zipped) == len(table) == 12
-    np.testing.assert_array_equal(zipped["value"].to_numpy(), table["value"].to_numpy())
-    assert json.loads((out / "runs.json").read_text())["tables"]["series"].endswith(".csv.gz")
-    assert (out / "runs.csv").exists()
 
 
 @pytest.mark.slow

@@ -117,17 +117,33 @@ def test_the_free_space_of_a_folder_not_made_yet_is_its_parents(tmp_path, monkey
 
 # -- through the command line --------------------------------------------------------------
 
+def interruptible() -> None:
+    """In the child, before Python starts: Ctrl-C's default disposition.
+
+    A shell without job control starts background commands with SIGINT ignored, and Python
+    leaves an inherited SIG_IGN alone (no KeyboardInterrupt): a CI runner launched that way
+    would make the run deaf to the test's signal, as a user's Ctrl-C never is.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(tmp_path: Path, *args: str) -> subprocess.Popen:
     """``python -m sim ARGS`` in the background, output to files (no pipe to fill)."""
     out = open(tmp_path / "stdout.txt", "w")  # noqa: SIM115 - closed when the process ends
     err = open(tmp_path / "stderr.txt", "w")  # noqa: SIM115
     return subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=ROOT, stdout=out,
-                            stderr=err)
+                            stderr=err, preexec_fn=interruptible)
 
 
 def finish(tmp_path: Path, proc: subprocess.Popen) -> tuple[int, str, str]:
-    """Wait for the process; its exit status, stdout and stderr."""
-    status = proc.wait(timeout=PATIENCE)
+    """Wait for the process; its exit status, stdout and stderr (a process that outlives
+    the wait is killed, never left behind)."""
+    try:
+        status = proc.wait(timeout=PATIENCE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise
     return (status, (tmp_path / "stdout.txt").read_text(),
             (tmp_path / "stderr.txt").read_text())
 
@@ -137,7 +153,9 @@ def wait_for(path: Path, proc: subprocess.Popen) -> None:
     deadline = time.monotonic() + PATIENCE
     while not path.exists():
         assert proc.poll() is None, "the run ended before it reached the point to interrupt"
-        assert time.monotonic() < deadline, f"{path} never appeared"
+        if time.monotonic() >= deadline:
+            proc.kill()
+            raise AssertionError(f"{path} never appeared")
         time.sleep(0.05)
 
 

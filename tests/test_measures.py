@@ -78,7 +78,7 @@ def test_welfare_adds_up(result):
     ps = result.series("producer_surplus").sum(axis=1)
     gov = result.series("government_spending")
     levers = sum(result.series(f"subsidy_spend_{lever}")
-                 for lever in ("compute", "energy", "price"))
+                 for lever in ("compute", "energy", "price", "token"))
     assert np.allclose(gov, levers, rtol=1e-12)
     assert np.allclose(split["consumer_surplus"], cs, rtol=1e-12)
     assert np.allclose(split["producer_surplus"], ps, rtol=1e-9)
@@ -87,7 +87,9 @@ def test_welfare_adds_up(result):
     flows = (result.series("cash_in") - result.series("funding")
              - result.series("cash_out")).sum(axis=1)
     assert np.allclose(ps, flows, rtol=1e-9, atol=1e-3)
-    assert np.allclose(split["government_spending"], gov.sum(axis=1), rtol=1e-12)
+    # G is the governments' spending net of the duties they collect
+    duties = result.series("duty_revenue").sum(axis=1)
+    assert np.allclose(split["government_spending"], gov.sum(axis=1) - duties, rtol=1e-12)
     w = split["consumer_surplus"] + split["producer_surplus"] - split["government_spending"]
     assert np.allclose(split["total"], w, rtol=1e-12, atol=1e-3)
     assert np.allclose(result.series("producer_surplus_bloc").sum(axis=1), ps, rtol=1e-9)

@@ -25,9 +25,10 @@ def notebooks_in_the_repository() -> list[Path]:
     return sorted(found)
 
 
-def test_the_three_notebooks_are_there():
+def test_the_four_notebooks_are_there():
     assert [p.name for p in NOTEBOOKS] == [
-        "01_quickstart.ipynb", "02_compare_scenarios.ipynb", "03_write_your_own_rule.ipynb"]
+        "01_quickstart.ipynb", "02_compare_scenarios.ipynb", "03_write_your_own_rule.ipynb",
+        "04_sensitivity_and_discovery.ipynb"]
 
 
 @pytest.mark.parametrize("path", notebooks_in_the_repository(),
@@ -58,6 +59,9 @@ def test_the_notebook_runs_top_to_bottom(path):
             f"{path.name}: a figure was shown as {text!r}")
     streams = "".join(o.text for cell in nb.cells if cell.cell_type == "code"
                       for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+    if path.stem == "04_sensitivity_and_discovery":
+        assert "soft_power_cn > 0.8: " in streams and "% of the runs" in streams
+        assert len(images) == 3  # the Morris figure, the PRIM figure and the band
     if path.stem == "03_write_your_own_rule":
         assert "RuleError: pricing rule 'broken_rule' gave vendor" in streams
         assert "known rules: best_response" in streams

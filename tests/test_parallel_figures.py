@@ -111,7 +111,8 @@ def test_a_run_ends_its_log_with_the_time_split_and_writes_the_formats_asked(tmp
     assert result.returncode == 0, result.stderr
     log_lines = (out / "__main__.log").read_text().strip().splitlines()
     last = log_lines[-1]
-    parts = ["model", "tables", "figures", "report"]
+    # a scenario with events: its report's decomposition by lever is timed too, in order
+    parts = ["model", "tables", "decomposition", "figures", "report"]
     assert "time: " in last and all(f"{p} " in last for p in parts) and "; total " in last
     assert [last.index(f"{p} ") for p in parts] == sorted(last.index(f"{p} ") for p in parts)
     seconds = json.loads((out / "manifest.json").read_text())["seconds"]

@@ -99,8 +99,9 @@ def test_a_release_event_puts_its_model_on_sale_with_its_figures():
 
 
 def test_a_held_price_does_not_move_and_a_subsidised_one_is_paid_for():
+    # mode hold: the price held at a level (a relative event, the default, moves with the rule)
     cut = EventConfig(date="2026-01", kind="price", vendor="deepseek", factor=0.01,
-                      subsidised=True, duration_months=6)
+                      subsidised=True, duration_months=6, mode="hold")
     model = model_at("2026-03", events=[cut])
     vendor = model.vendors_by_id["deepseek"]
     held = vendor.price

@@ -48,9 +48,10 @@ def worked_examples(readme: Path = ROOT / "README.md") -> dict[str, list[str]]:
 EXAMPLES = worked_examples()
 
 
-def run(args: list[str], out: Path) -> Path:
+def run(args: list[str], out: Path, after: tuple[str, ...] = ()) -> Path:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "sim", *args, *QUICK, f"hydra.run.dir={out}"],
+    result = subprocess.run([sys.executable, "-m", "sim", *args, *QUICK, *after,
+                             f"hydra.run.dir={out}"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert (out / "DONE").exists()
@@ -70,7 +71,8 @@ def saved_config(out: Path) -> dict:
 
 
 def test_every_worked_example_is_checked_here():
-    checked = ("a release", "a price cut of one vendor", "export limits answered")
+    checked = ("a release", "a price cut of one vendor", "the cut as a held price level",
+               "the scenario's headline effect", "export limits answered")
     assert len(EXAMPLES) == len(checked)
     assert all(any(c.startswith(s) for s in checked) for c in EXAMPLES)
 
@@ -102,6 +104,25 @@ def test_a_price_cut_of_one_vendor_held_a_year_without_state_support(tmp_path):
     assert list(cuts.vendor) == ["deepseek"] and list(cuts.bloc) == [""]
 
 
+def test_the_cut_held_as_a_level(tmp_path):
+    """mode hold: each Chinese lab's price is the level set in 2026-01, every month after."""
+    out = run(example("the cut as a held price level"), tmp_path / "run")
+    assert saved_config(out)["scenario"]["events"][1]["mode"] == "hold"
+    table = pd.read_parquet(out / "timeseries.parquet")
+    price = table[(table.metric == "price") & (table.entity == "deepseek")
+                  & (table.month >= "2026-01")]
+    assert len(price) == 24 and price.value.nunique() == 1
+
+
+def test_the_headline_effect_by_lever(tmp_path):
+    # the decomposition is the report's: the report on (QUICK turns it off), no figures
+    out = run(example("the scenario's headline effect"), tmp_path / "run",
+              after=("output.report=true",))
+    table = pd.read_csv(out / "decomposition.csv")
+    assert set(table.lever) == {"CN price support", "CN tenfold price cut", "interaction"}
+    assert {"cn_share_startups@mean", "us_lerner@mean"} <= set(table.outcome)
+
+
 def test_export_limits_answered_by_reactive_governments(tmp_path):
     out = run(example("export limits answered"), tmp_path / "run")
     config = saved_config(out)
@@ -110,3 +131,53 @@ def test_export_limits_answered_by_reactive_governments(tmp_path):
     table = pd.read_parquet(out / "timeseries.parquet")
     level = table[(table.metric == "export_level") & (table.entity == "CN")]
     assert level[level.month >= "2026-01"].value.max() <= 0.05 + 1e-9  # the limit holds
+
+
+# -- "For researchers": every command and the Python block, run as written ----------------
+
+def researcher_examples(readme: Path = ROOT / "README.md") -> tuple[list[list[str]], str]:
+    """The commands of the first ```bash block of "For researchers" (continued lines joined,
+    comments dropped) and its first ```python block."""
+    text = readme.read_text(encoding="utf-8")
+    section = text[text.index("## For researchers"):]
+    section = section[:section.index("\n## ", 1)]
+    bash = re.search(r"```bash\n(.*?)```", section, re.S).group(1).replace("\\\n", " ")
+    commands = [shlex.split(line) for line in bash.splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+    python = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    return commands, python
+
+
+RESEARCHER_COMMANDS, RESEARCHER_PYTHON = researcher_examples()
+
+
+def test_the_researchers_section_has_its_examples():
+    modules = [args[2] for args in RESEARCHER_COMMANDS]
+    assert modules == ["sim.experiment", "sim.experiment", "sim.sensitivity", "sim.discover"]
+    assert "evaluate(" in RESEARCHER_PYTHON and "sample_parameters(" in RESEARCHER_PYTHON
+
+
+@pytest.mark.parametrize("args", RESEARCHER_COMMANDS, ids=lambda a: " ".join(a[2:4]))
+def test_a_researchers_command_runs(tmp_path, args):
+    assert args[:2] == ["python", "-m"]
+    args = list(args)
+    if "--out" in args:  # into a temporary folder rather than outputs/
+        args[args.index("--out") + 1] = str(tmp_path / "out")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, *args[1:], "--quiet"] if "--out" in args
+                            else [sys.executable, *args[1:]], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    written = {"sim.sensitivity": "indices.csv", "sim.discover": "boxes.csv"}.get(args[2])
+    if written:
+        assert not pd.read_csv(tmp_path / "out" / written).empty
+    else:
+        assert ("cn_price_factor" in result.stdout) or ("soft_power_cn@mean" in result.stdout)
+
+
+def test_the_researchers_python_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(RESEARCHER_PYTHON, "README.md", "exec"), namespace)
+    assert len(namespace["runs"]) == 4 * 2  # four draws on two seeds
+    assert "cn_share_startups" in capsys.readouterr().out

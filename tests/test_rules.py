@@ -207,6 +207,8 @@ def test_the_shipped_rules_are_the_documented_ones():
     assert {d: shipped_rules(d) for d in DECISIONS} == {
         "vendor_pricing": ["best_response", "cost_plus", "penetration"],
         "vendor_release": ["cadence", "threshold"],
+        "vendor_openness": ["keep", "profit"],
+        "vendor_entry": ["hazard", "profit"],
         "startup_choice": ["cheapest_adequate", "logit"],
         "adopter_choice": ["cheapest_adequate", "logit"],
         "government_policy": ["reactive", "timeline"],

@@ -19,7 +19,7 @@ from sim.config.scenario_params import reference
 SCENARIO_FILES = sorted((SCENARIOS_DIR / "scenario").glob("*.yaml"))
 #: Event fields that carry a scenario's tunable quantity (sizes and list prices of a
 #: release are sourced facts of the model released, not the story's knobs).
-TUNABLE = ("factor", "level", "frontier_lag_months", "duration_months")
+TUNABLE = ("factor", "level", "frontier_lag_months", "duration_months", "usd_per_mtok")
 
 
 def _scenario(path):

@@ -47,8 +47,18 @@ def faster_adjustment(function):
 def smaller_adoption(function):
     """Adoption (and its potential) at 70% of the formula's."""
     def changed(*args, **kwargs):
-        potential, adopted = function(*args, **kwargs)
-        return potential * 0.7, adopted * 0.7
+        potential, adopted, mix = function(*args, **kwargs)
+        return potential * 0.7, adopted * 0.7, mix
+    return changed
+
+
+def poorer_mix(function):
+    """Users' income mix shifted towards the poorest income type."""
+    def changed(*args, **kwargs):
+        potential, mix = function(*args, **kwargs)
+        mix = 0.5 * np.asarray(mix)
+        mix[..., 0] += 0.5
+        return potential, mix
     return changed
 
 
@@ -64,6 +74,9 @@ CHANGES = {
     "adjust_shares": (buyers, faster_adjustment),
     "cost_per_user": (buyers, lambda f: scaled(f, 3.0)),
     "adoption_step": (diffusion, smaller_adoption),
+    "potential_market": (diffusion, poorer_mix),
+    "price_sensitivity": (buyers, lambda f: scaled(f, 1.5)),
+    "mix_over_types": (buyers, lambda f: scaled(f, 0.8)),
 }
 
 

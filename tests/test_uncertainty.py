@@ -101,7 +101,7 @@ def test_world_priors_take_the_calibrated_values_as_modes():
     worlds = SCENARIOS_DIR / "world"
     fitted = yaml.safe_load((worlds / "calibrated.yaml").read_text())
     default = yaml.safe_load((worlds / "default.yaml").read_text())
-    assert priors["quality_weight"] == Prior(3.0, 15.0, fitted["demand"]["quality_weight"])
+    assert priors["quality_weight"] == Prior(1.0, 6.0, fitted["demand"]["quality_weight"])
     assert "spill_open" not in fitted.get("capability", {})
     assert priors["spill_open"] == Prior(0.05, 0.95, default["capability"]["spill_open"])
     # a scenario lever on the baseline, which does not declare it: the box, uniform

@@ -124,3 +124,10 @@ def test_every_shipped_world_loads():
 def test_an_affinity_that_is_not_a_number_is_refused():
     with pytest.raises(ConfigError, match=r"world\.demand\.affinity\.US\.CN"):
         compose_config(["world=small", "world.demand.affinity.US.CN=abc"])
+
+
+def test_a_release_may_give_its_eci_with_its_training_compute():
+    """The history's rows carry both: the index places the model, the pair is data for the
+    index's estimation (sim.calibrate.capability_index)."""
+    validate(event(date="2026-01", kind="release", vendor="deepseek", openness="open_weight",
+                   eci=140.0, training_flop=5e24))

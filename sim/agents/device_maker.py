@@ -72,7 +72,8 @@ class DeviceMaker(mesa.Agent):
     def choose(self, market, demand_cfg, available: np.ndarray) -> SegmentDemand:
         """Score offerings, adjust shares, buy tokens."""
         menu = market
-        price = np.where(menu.is_api, menu.price, menu.self_cost[self.bloc_index])
+        price = np.where(menu.is_api, menu.price_paid[self.bloc_index],
+                         menu.self_cost[self.bloc_index])
         safe_price = np.where(available, price, 1.0)
         utility = self.utility(menu, demand_cfg, safe_price)
         problem = ChoiceProblem(utility[None, :], available[None, :], safe_price[None, :],
@@ -98,9 +99,13 @@ class DeviceMaker(mesa.Agent):
     def panel_row(self, market, demand_cfg, available: np.ndarray) -> dict[str, np.ndarray]:
         """The device maker's row of the pricing panel."""
         menu = market
-        price = np.where(menu.is_api, 1.0, menu.self_cost[self.bloc_index])
+        # the labs' APIs are priced by the panel; hosted APIs and self-hosting at their price
+        price = np.where(menu.lab_api, 1.0,
+                         np.where(menu.is_api, menu.price_paid[self.bloc_index],
+                                  menu.self_cost[self.bloc_index]))
         base = self.utility(menu, demand_cfg)  # the panel adds the price term itself
         return {"base_utility": base[None, :], "alpha": np.array([self.cfg.alpha]),
                 "own_price": np.where(available, price, 1.0)[None, :],
                 "available": available[None, :], "volume": np.array([self.demand]),
-                "quality": np.array([demand_cfg.quality_weight])}
+                "quality": np.array([demand_cfg.quality_weight]),
+                "bloc": np.array([self.bloc_index])}

@@ -64,7 +64,8 @@ class Startup(mesa.Agent):
 
     def prices(self, month) -> np.ndarray:
         """The price this firm pays for each slot, (J,) (USD per million tokens)."""
-        return buyers.firm_price_paid(month.price, month.self_cost[self.bloc], month.is_api,
+        return buyers.firm_price_paid(month.price[self.bloc], month.self_cost[self.bloc],
+                                      month.is_api,
                                       self.cfg.self_host_overhead,
                                       self.cfg.self_host_fixed_usd_per_month,
                                       self.volume(month.growth))
@@ -72,7 +73,7 @@ class Startup(mesa.Agent):
     def price_of(self, slot: int, month) -> float:
         """The price this firm pays for ``slot`` (USD per million tokens)."""
         return float(buyers.firm_price_paid(
-            month.price[slot], month.self_cost[self.bloc, slot], month.is_api[slot],
+            month.price[self.bloc, slot], month.self_cost[self.bloc, slot], month.is_api[slot],
             self.cfg.self_host_overhead, self.cfg.self_host_fixed_usd_per_month,
             self.volume(month.growth)))
 

@@ -10,13 +10,16 @@ Each month, in the order the model calls them:
    compute; its knowledge grows with that compute and with spillovers
    (:mod:`sim.market.capability`).
 3. :meth:`Vendor.maybe_release`: after the recorded history, the release rule decides
-   whether the lab ships its knowledge as a new model.
+   whether the lab ships its knowledge as a new model, and the openness rule how open it is.
 4. :meth:`Vendor.update_cost`: marginal cost of serving its model on its fleet
    (:mod:`sim.market.cost`).
 5. :meth:`Vendor.set_price`: the pricing rule (:mod:`sim.market.pricing`), unless the
-   price is held by the history or by a scenario's price event.
+   price is held by the history or by a scenario's price event; a relative price event
+   scales the rule's price by its factor.
 6. :meth:`Vendor.settle`: book revenue, costs and any state support for selling below cost,
    and close the month's accounts (:mod:`sim.market.finance`).
+
+Steps 5 and 6, the lab's conduct in the market, are in :mod:`sim.agents.vendor_market`.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.core.constants import SECONDS_PER_MONTH
+from sim.agents.vendor_market import VendorMarket
+from sim.core.constants import BLOCS, OPENNESS, SECONDS_PER_MONTH
 from sim.market import capability as cap
 from sim.market import compute, cost, finance
 from sim.rules import RuleError
 
 
-class Vendor(mesa.Agent):
+class Vendor(VendorMarket, mesa.Agent):
     """A lab with a current model on sale (once it has released one).
 
     Chips are counted in units of the configured chip models (H100- and 910C-equivalents):
@@ -43,17 +47,31 @@ class Vendor(mesa.Agent):
         bloc: home bloc.
         active: it has released a model and sells it.
         model_name, openness, capability, active_params_b, total_params_b: its current model.
+        openness_gap: open minus closed payoff of its last openness choice (USD), nan while
+            no rule has weighed one.
+        entry_value: expected profit of entering its best vertical this month (USD), nan
+            where no entry rule weighed one.
         knowledge: what it could release now (OOM of effective compute).
         chips_advanced, chips_domestic: its fleet (chips).
         price: API price (USD per million tokens, blended 3:1 input:output).
-        marginal_cost: serving cost (USD per million tokens), surge included.
+        marginal_cost: serving cost the lab bears (USD per million tokens), surge and
+            compliance included, net of the energy subsidy and of a per-token subsidy
+            (:func:`sim.market.cost.cost_net_of_token_subsidy`): what the pricing rule sees.
+        cost_before_token: the same before the per-token subsidy (USD per million tokens).
+        token_subsidy_per_mtok: what its state pays per million API tokens it sells (USD).
         held_until: month number until which the price is held (history or price event).
+        price_factor, factor_until, factor_subsidised: a relative price event's factor on
+            the rule's price (1), the last month it is in force, and whether the state pays
+            the losses meanwhile.
+        rule_price: the price on the rule's own path while a factor is in force (USD per
+            million tokens; NaN: the posted price is the rule's).
         entries: verticals it has entered (raises the risk of its API).
         cash: money on hand (USD); a line with a parent books its flows on its parent's.
         funding, fixed_cost, chip_spend, chip_subsidy, revenue, serving_cost, energy_support,
-            state_support, compliance_cost: the month's flows (USD), its own, whoever's cash
-            they go to; ``serving_cost`` is net of the energy subsidy, ``chip_spend`` of the
-            compute subsidy, ``state_support`` is price support (:mod:`sim.market.finance`).
+            token_support, state_support, compliance_cost: the month's flows (USD), its own,
+            whoever's cash they go to; ``serving_cost`` is net of the energy subsidy (not of
+            the per-token one, ``token_support``), ``chip_spend`` of the compute subsidy,
+            ``state_support`` is price support (:mod:`sim.market.finance`).
         support_received, cash_in, cash_out, operating_profit, profit: the month's totals (USD).
     """
 
@@ -67,18 +85,31 @@ class Vendor(mesa.Agent):
         self.capability = 0.0
         self.active_params_b = self.total_params_b = 1.0
         self.release_month = -1
+        # open minus closed payoff of its last openness choice (USD; nan: never weighed),
+        # written by an openness rule that weighs payoffs (sim.rules.openness.profit)
+        self.openness_gap = np.nan
+        # expected profit of its best vertical entry this month (USD; nan: not weighed),
+        # written by an entry rule that weighs profits (sim.rules.entry.profit)
+        self.entry_value = np.nan
         self.knowledge = 0.0
         self.chips_advanced = cfg.initial_advanced_kchips * 1e3
         self.chips_domestic = cfg.initial_domestic_kchips * 1e3
         self.window: deque[float] = deque(maxlen=model.cfg.world.capability.training_window_months)
         self.own_capability = -np.inf  # log10 of its recent effective training compute
-        self.efficiency = 0.0  # capability above what its compute alone gives (OOM)
+        # offset of its releases over its own compute path (OOM), estimated from its recorded
+        # releases (the mean of `residuals`): efficiency and the share of the fleet one model uses
+        self.efficiency = 0.0
+        self.residuals: list[float] = []  # q - q_own - spill of its recorded releases (OOM)
         self.spill = 0.0  # knowledge taken from others (OOM)
+        self.excess = 0.0  # knowledge above its path after a release above it (OOM), fading
         self.price = np.nan
+        self.bloc_ratio = np.ones(len(BLOCS))  # price to each buyer bloc over the home price
         self.held_until = -1
         self.subsidised = False
-        self.base_cost = self.marginal_cost = np.nan
-        self.energy_subsidy_per_mtok = 0.0
+        self.price_factor, self.factor_until, self.factor_subsidised = 1.0, -1, False
+        self.rule_price = np.nan
+        self.base_cost = self.marginal_cost = self.cost_before_token = np.nan
+        self.energy_subsidy_per_mtok = self.token_subsidy_per_mtok = 0.0
         self.compliance_per_mtok = 0.0
         self.capacity_mtok = 0.0
         self.utilisation = 0.0
@@ -88,7 +119,7 @@ class Vendor(mesa.Agent):
         self.tokens_api = self.tokens_self = 0.0
         self.serving_cost = self.compliance_cost = self.state_support = self.profit = 0.0
         self.cash = cfg.initial_cash_musd * 1e6
-        self.funding = self.fixed_cost = self.energy_support = 0.0
+        self.funding = self.fixed_cost = self.energy_support = self.token_support = 0.0
         self.support_received = self.cash_in = self.cash_out = self.operating_profit = 0.0
 
     # -- 1. chips ---------------------------------------------------------------------------
@@ -191,45 +222,99 @@ class Vendor(mesa.Agent):
         """Capability from its own compute and efficiency, before spillovers (OOM)."""
         return self.own_capability + self.efficiency
 
+    @property
+    def path(self) -> float:
+        """Its estimated knowledge path: own compute, offset and spillovers (OOM).
+
+            path = q_own + o + b
+        """
+        return self.base_capability + self.spill
+
     def learn(self, spill_target: float) -> None:
-        """Absorb spillovers towards their target; knowledge = own + efficiency + spill (OOM)."""
+        """Absorb spillovers towards their target; the excess of a release above the path
+        fades (:func:`sim.market.capability.decay_excess`); knowledge is the path plus that
+        excess (OOM):
+
+            b' = b + s (b* - b),   x' = (1 - d) x,   k = q_own + o + b' + x'
+        """
         if self.parent is not None:
             self.knowledge = self.parent.knowledge - self.cfg.parent_gap_oom
             return
-        speed = self.model.cfg.world.capability.spill_speed
-        self.spill = float(cap.absorb(self.spill, spill_target, speed))
+        world = self.model.cfg.world.capability
+        self.spill = float(cap.absorb(self.spill, spill_target, world.spill_speed))
+        self.excess = cap.decay_excess(self.excess, world.shock_decay_per_month)
         if np.isfinite(self.own_capability):
-            self.knowledge = self.base_capability + self.spill
+            self.knowledge = self.path + self.excess
 
     # -- 3. releases -------------------------------------------------------------------------
 
     def release(self, model_name: str, openness: str, capability: float,
                 active_params_b: float, total_params_b: float,
-                price: float | None = None) -> None:
-        """Put a new model on sale (from a release event or the release rule)."""
+                price: float | None = None, recorded: bool = False) -> None:
+        """Put a new model on sale (from a release event or the release rule).
+
+        A ``recorded`` release (the history's, placed by its ECI or training compute) is
+        data on the lab's offset o over its own compute path: o is the mean of
+        ``q - q_own - b`` over its recorded releases so far
+        (:func:`sim.market.capability.efficiency_offset`), an estimate that no single release
+        overwrites and that no release changes after the history. A release above the path
+        (a scenario's, or a recorded one above the mean) lifts knowledge to it; the excess
+        ``x = q - path`` then fades (:meth:`learn`).
+        """
         self.active = True
         self.model_name, self.openness = model_name, openness
         self.capability = capability
-        if capability > self.knowledge and np.isfinite(self.own_capability):
-            # a release above what the lab was thought to know reveals its efficiency
-            self.efficiency = capability - self.own_capability - self.spill
-        self.knowledge = max(self.knowledge, capability)
+        if self.parent is None and np.isfinite(self.own_capability):
+            if recorded:
+                self.residuals.append(capability - self.own_capability - self.spill)
+                self.efficiency = cap.efficiency_offset(self.residuals)
+            self.excess = max(0.0, self.excess, capability - self.path)
+            self.knowledge = self.path + self.excess
+        else:
+            self.knowledge = max(self.knowledge, capability)
         self.active_params_b, self.total_params_b = active_params_b, total_params_b
         self.release_month = self.model.month
         if price is not None:
             self.price = price
 
     def maybe_release(self) -> None:
-        """After the history, ask the release rule whether to ship the lab's knowledge now."""
+        """After the history, ask the release rule whether to ship the lab's knowledge now.
+
+        The rule decides when; the lab decides how much: its knowledge, at most the
+        frontier's growth since its previous model above that model
+        (:func:`sim.market.capability.release_step`), so that knowledge accumulated beyond
+        it ships over successive releases:
+
+            q' = min(k, q + g * min(t - t_last, M) / 12)
+        """
         if self.model.clock.in_history() or not self.active:
             return
         decide = self.model.rules["vendor_release"]
         if not decide(self, self.model):
             return
-        growth = max(0.0, self.knowledge - self.capability)
+        capability = self.next_capability()
+        openness = self.choose_openness()
+        growth = max(0.0, capability - self.capability)
         scale = 10.0 ** (self.model.cfg.world.capability.active_params_elasticity * growth)
-        self.release(self.model_name_next(), self.openness, self.knowledge,
+        self.release(self.model_name_next(), openness, capability,
                      self.active_params_b * scale, self.total_params_b * scale)
+
+    def next_capability(self) -> float:
+        """The capability of the model the lab would release now (OOM):
+        ``q' = min(k, q + g * min(t - t_last, M) / 12)`` (see :meth:`maybe_release`)."""
+        world = self.model.cfg.world.capability
+        step = cap.release_step(self.model.month - self.release_month, world.oom_per_year,
+                                world.release_catch_up_months)
+        return cap.released_capability(self.capability, self.knowledge, step)
+
+    def choose_openness(self) -> str:
+        """The openness of the next model, from the openness rule (``rules.vendor_openness``)."""
+        level = self.model.rules["vendor_openness"](self, self.model)
+        if level not in OPENNESS:
+            raise RuleError(f"openness rule {self.model.cfg.rules.vendor_openness!r} gave "
+                            f"vendor {self.vid!r} the level {level!r}; a level is one of "
+                            f"{', '.join(OPENNESS)}")
+        return level
 
     def model_name_next(self) -> str:
         """Name of the next model: the lab's name and the release month."""
@@ -239,10 +324,12 @@ class Vendor(mesa.Agent):
 
     def update_cost(self) -> None:
         """Marginal cost of serving on its fleet, with surge pricing above capacity, plus
-        compliance costs per token (at last month's mix of buyers).
+        compliance costs per token (at last month's mix of buyers), net of its state's
+        per-token subsidy s:
 
-            mc = 2 N_active 1e6 * c_flop(fleet) * (1 + surge * max(0, utilisation - 1))
-                 + compliance / tokens
+            mc0 = 2 N_active 1e6 * c_flop(fleet) * (1 + surge * max(0, utilisation - 1))
+                  + compliance / tokens
+            mc = max(mc0 - s, 1e-6 mc0)
         """
         world = self.model.cfg.world
         adv, dom = self.fleet_flops()
@@ -264,74 +351,15 @@ class Vendor(mesa.Agent):
         # compliance is a cost per token sold into regulated blocs: last month's mix
         self.compliance_per_mtok = (self.compliance_cost / self.tokens_api
                                     if self.tokens_api > 0 else 0.0)
-        self.marginal_cost = self.base_cost * float(
+        self.cost_before_token = self.base_cost * float(
             cost.surge_multiplier(self.utilisation, world.compute.surge_cost)
         ) + self.compliance_per_mtok
+        self.token_subsidy_per_mtok = gov.token_subsidy if gov is not None else 0.0
+        self.marginal_cost = (float(cost.cost_net_of_token_subsidy(
+            self.cost_before_token, self.token_subsidy_per_mtok))
+            if self.token_subsidy_per_mtok else self.cost_before_token)
 
     def ensure_price(self) -> None:
         """A model put on sale without a price starts at cost plus the cost-plus markup."""
         if self.active and not np.isfinite(self.price):
             self.price = (1.0 + self.model.cfg.world.pricing.cost_plus_markup) * self.marginal_cost
-
-    # -- 5. price ----------------------------------------------------------------------------
-
-    def hold_price(self, price: float, until: int, subsidised: bool) -> None:
-        """Fix the price until month ``until`` (a list price, or a scenario's price event)."""
-        self.price, self.held_until, self.subsidised = price, until, subsidised
-
-    def set_price(self, market) -> None:
-        """Move the price towards the pricing rule's target (geometric partial adjustment).
-
-            p' = p ** (1 - l) * target ** l,     l = pricing inertia
-        """
-        if not self.active or self.model.month <= self.held_until or self.model.clock.in_history():
-            return
-        self.subsidised = False
-        name = self.model.cfg.rules.vendor_pricing
-        target = self.model.rules["vendor_pricing"](self, market)
-        if target is None or not np.isfinite(target) or target <= 0:
-            raise RuleError(f"pricing rule {name!r} gave vendor {self.vid!r} the price "
-                            f"{target!r}; a price must be a positive finite number "
-                            "(USD per million tokens)")
-        inertia = self.model.cfg.world.pricing.inertia
-        self.price = float(self.price ** (1.0 - inertia) * target ** inertia)
-
-    # -- 6. books --------------------------------------------------------------------------
-
-    def settle(self, tokens_api: float, tokens_self: float, compliance_usd: float) -> None:
-        """Book the month: revenue, serving and compliance costs, state support; close the
-        accounts: cash, support received, operating profit and profit (USD).
-
-        Serving is paid at its unsubsidised cost and the energy subsidy received
-        (:mod:`sim.market.finance`).
-        """
-        self.tokens_api, self.tokens_self = tokens_api, tokens_self
-        self.revenue = self.price * tokens_api if self.active else 0.0
-        serving = self.marginal_cost - self.compliance_per_mtok
-        self.serving_cost = serving * tokens_api if self.active else 0.0
-        self.compliance_cost = compliance_usd
-        loss = max(0.0, self.serving_cost + compliance_usd - self.revenue)
-        gov = self.model.governments.get(self.bloc)
-        pays = gov is not None and (gov.price_support or self.subsidised)
-        self.state_support = loss if pays else 0.0
-        if gov and self.state_support > 0:
-            gov.spend("price", self.state_support)
-        self.energy_support = (self.energy_subsidy_per_mtok * tokens_api
-                               if gov and self.active else 0.0)
-        if gov and self.active:
-            gov.spend("energy", self.energy_support)
-        self.book(self.revenue + self.state_support + self.energy_support,
-                  self.serving_cost + self.energy_support + compliance_usd)
-        self.support_received = self.state_support + self.energy_support + self.chip_subsidy
-        self.cash_in = finance.cash_inflows(self.revenue, self.funding, self.support_received)
-        self.cash_out = finance.cash_outflows(self.serving_cost + self.energy_support,
-                                              self.chip_spend + self.chip_subsidy,
-                                              self.fixed_cost, compliance_usd)
-        self.operating_profit = finance.operating_profit(self.revenue, self.state_support,
-                                                         self.serving_cost, compliance_usd)
-        self.profit = finance.profit(self.cash_in, self.funding, self.cash_out)
-
-    @property
-    def dumping(self) -> bool:
-        """Selling below marginal cost this month."""
-        return bool(self.active and self.price < self.marginal_cost)

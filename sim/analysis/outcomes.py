@@ -16,8 +16,11 @@ Names:
 ============================  ============================================================
 
 :data:`OUTCOMES` registers the first two for every headline; dated outcomes are parsed
-from their name. Values are as the table stores them (an unbounded capability gap stays
-infinite); a mean over no month (a run that ends within the history) is NaN.
+from their name. :data:`SERIES` are further series an experiment may name the same way
+(``cn_frontier@mean``: the claims ledger, :mod:`sim.claims`) that are no headline, so
+that summaries, sweeps and their tables keep the headlines only.
+Values are as the table stores them (an unbounded capability gap stays infinite); a mean
+over no month (a run that ends within the history) is NaN.
 """
 
 from __future__ import annotations
@@ -30,9 +33,25 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.headline import HEADLINES, Headline
-from sim.analysis.tidy import entity_series
 
-_HEADLINES = {h.key: h for h in HEADLINES}
+#: Named series beyond the headlines, for experiments (not in :data:`OUTCOMES`).
+SERIES: tuple[Headline, ...] = (
+    Headline("cn_share_nations", "token_share_bloc", "nations", "CN",
+             "Chinese models' share of developing nations' tokens", "share",
+             "of every 100 tokens developing nations' people use, how many Chinese models "
+             "serve"),
+    Headline("cn_frontier", "frontier_bloc", "all", "CN",
+             "China's best capability on sale", "OOM",
+             "the capability of the best Chinese model on sale, in orders of magnitude"),
+    Headline("cn_compute", "compute_bloc", "all", "CN",
+             "Chinese labs' delivered compute", "FLOP/s",
+             "what Chinese labs' fleets deliver, domestic and imported chips together"),
+    Headline("deepseek_marginal_cost", "marginal_cost", "all", "deepseek",
+             "DeepSeek's marginal cost of serving", "USD per million tokens",
+             "what serving one more million tokens costs DeepSeek, surge included"),
+)
+
+_HEADLINES = {h.key: h for h in (*HEADLINES, *SERIES)}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -86,8 +105,8 @@ def outcome(name: str) -> Outcome:
     """The outcome of a name (see the module docstring), or :class:`OutcomeError`."""
     key, _, suffix = name.partition("@")
     if key not in _HEADLINES:
-        raise OutcomeError(f"unknown outcome {name!r}: {key!r} is no headline; headlines are "
-                           f"{', '.join(_HEADLINES)} (add @mean or @YYYY-MM)")
+        raise OutcomeError(f"unknown outcome {name!r}: {key!r} is no headline or series; they "
+                           f"are {', '.join(_HEADLINES)} (add @mean or @YYYY-MM)")
     headline = _HEADLINES[key]
     if suffix in ("", "end"):
         return Outcome(name, headline, "end")
@@ -107,12 +126,28 @@ def compute_outcomes(table: pd.DataFrame, history_until: str,
                      names: Iterable[str] | None = None) -> dict[str, float]:
     """The named outcomes of a run's tidy table (all of :data:`OUTCOMES` by default)."""
     wanted = [outcome(n) for n in names] if names is not None else list(OUTCOMES.values())
-    series: dict[str, pd.Series] = {}
+    series = _headline_series(table, {o.headline for o in wanted})
     out = {}
     for o in wanted:
-        h = o.headline
-        if h.key not in series:
-            series[h.key] = entity_series(table, h.metric, h.segment, h.entity).sort_index()
+        found = series[o.headline.key]
         # a series the run does not record (a segment the world lacks) is missing: NaN
-        out[o.name] = o.of(series[h.key], history_until) if len(series[h.key]) else np.nan
+        out[o.name] = o.of(found, history_until) if len(found) else np.nan
+    return out
+
+
+def _headline_series(table: pd.DataFrame, headlines: Iterable[Headline]
+                     ) -> dict[str, pd.Series]:
+    """Each headline's series by month (sorted), the rows
+    :func:`sim.analysis.tidy.entity_series` picks: the rows of the metrics taken once, then
+    each series by plain array comparisons (a gather computes thousands of runs')."""
+    headlines = list(headlines)
+    picked = table[table["metric"].isin({h.metric for h in headlines})]
+    metric, segment, entity, month = (picked[c].to_numpy(dtype=object)
+                                      for c in ("metric", "segment", "entity", "month"))
+    value = picked["value"].to_numpy(dtype=float)
+    out = {}
+    for h in headlines:
+        mask = (metric == h.metric) & (segment == h.segment) & (entity == h.entity)
+        out[h.key] = pd.Series(value[mask], index=pd.Index(month[mask], name="month"),
+                               name="value").sort_index()
     return out

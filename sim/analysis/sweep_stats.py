@@ -8,7 +8,11 @@ sweep report) computes them here, so the same sweep gives the same numbers every
 A *gathered* table has the columns of a run's tidy table plus ``scenario`` and ``seed``,
 a ``run`` column (bookkeeping), and one column per command-line override (named by its
 key, e.g. ``world.demand.price_elasticity``). An override column that takes more than
-one value is a swept *parameter*.
+one value is a swept *parameter*. A sweep of parameter draws also has a ``draw`` column
+(the draw's index): like the seed, a draw is a replicate, not a variant. Bands and
+intervals pool the draws and seeds of a variant, so they include parameter uncertainty,
+and a pair is the same seed *and* the same draw (:mod:`sim.analysis.variance` splits the
+spread between the two).
 
 Never pooled. A band, a difference and a table row are always of one *variant*: one
 scenario with one value of every swept parameter (:func:`variant_columns`). A sweep of
@@ -39,8 +43,11 @@ from scipy import stats
 from sim.analysis.headline import HEADLINES, Headline
 from sim.analysis.tidy import TIDY_COLUMNS, rows
 
-#: Columns every gathered table has; any other column is a parameter (or bookkeeping).
-STANDARD_COLUMNS: tuple[str, ...] = (*TIDY_COLUMNS, "scenario", "seed")
+#: The column of a run's parameter draw, in a sweep of draws: a replicate, like the seed.
+DRAW = "draw"
+#: Columns every gathered table has (``draw`` in a sweep of draws); any other column is a
+#: parameter (or bookkeeping).
+STANDARD_COLUMNS: tuple[str, ...] = (*TIDY_COLUMNS, "scenario", "seed", DRAW)
 #: Columns of the gathered table that are neither data nor parameters.
 BOOKKEEPING_COLUMNS: tuple[str, ...] = ("run",)
 BASELINE = "baseline"
@@ -103,6 +110,12 @@ def variant_columns(gathered: pd.DataFrame) -> list[str]:
     return ["scenario", *parameter_columns(gathered)]
 
 
+def replicate_columns(gathered: pd.DataFrame) -> list[str]:
+    """What tells the runs of one variant apart: the seed, and the draw in a sweep of
+    parameter draws."""
+    return ["seed", *([DRAW] if DRAW in gathered.columns else [])]
+
+
 def parameter_values(values: Sequence) -> list:
     """The distinct values of a parameter in order: numerically where they are numbers."""
     unique = list(pd.unique(pd.Series(values)))
@@ -113,7 +126,8 @@ def parameter_values(values: Sequence) -> list:
 
 
 def runs(gathered: pd.DataFrame, key: Key) -> pd.DataFrame:
-    """One series of every run: scenario, seed, the swept parameters, month, value.
+    """One series of every run: scenario, seed (and draw), the swept parameters, month,
+    value.
 
     Infinite values (a gap to a frontier that does not exist yet) become NaN.
 
@@ -127,13 +141,14 @@ def runs(gathered: pd.DataFrame, key: Key) -> pd.DataFrame:
     if picked.empty:
         raise KeyError(f"no series {s.metric!r} / {s.segment!r} / {s.entity!r} in the sweep")
     params = parameter_columns(gathered)
-    out = picked[["scenario", "seed", *params, "month", "value"]].copy()
+    replicates = replicate_columns(gathered)
+    out = picked[["scenario", *replicates, *params, "month", "value"]].copy()
     out["scenario"] = out["scenario"].astype(str)
     out["month"] = out["month"].astype(str)
     out["value"] = out["value"].astype(float).replace([np.inf, -np.inf], np.nan)
-    index = ["scenario", "seed", *params, "month"]
+    index = ["scenario", *replicates, *params, "month"]
     if out.duplicated(index).any():
-        raise ValueError("several runs share scenario, seed and parameters "
+        raise ValueError("several runs share scenario, seed (draw) and parameters "
                          f"({', '.join(index[:-1])}); add the varied setting as a column")
     return out.sort_values(index, kind="stable").reset_index(drop=True)
 
@@ -169,7 +184,8 @@ def band_frame(gathered: pd.DataFrame, key: Key) -> pd.DataFrame:
 
 def paired_differences(gathered: pd.DataFrame, key: Key,
                        baseline: str = BASELINE) -> pd.DataFrame:
-    """Each run minus the baseline run with the same seed and parameters, month by month.
+    """Each run minus the baseline run with the same seed (and draw) and parameters,
+    month by month.
 
     A missing parameter value (the default) pairs with a missing one. The baseline is
     paired with itself too, so its difference is exactly zero. A run without a baseline
@@ -185,7 +201,7 @@ def paired_differences(gathered: pd.DataFrame, key: Key,
     frame = runs(gathered, key)
     if baseline not in set(frame["scenario"]):
         raise ValueError(f"the sweep has no {baseline!r} runs to difference against")
-    pair = ["seed", *parameter_columns(gathered), "month"]
+    pair = [*replicate_columns(gathered), *parameter_columns(gathered), "month"]
     base = frame.loc[frame["scenario"] == baseline, [*pair, "value"]].rename(
         columns={"value": "baseline"})
     # pandas merges NaN keys with NaN keys: a default pairs with a default

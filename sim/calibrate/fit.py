@@ -52,12 +52,12 @@ class FreeParameter:
 #: (``spill_open``) and Western firms' trust in Chinese APIs had flat profiles in every
 #: fit (docs/calibration.md): they stay priors.
 DEFAULT_PARAMETERS: tuple[FreeParameter, ...] = (
-    FreeParameter("world.demand.quality_weight", 3.0, 15.0),
+    FreeParameter("world.demand.quality_weight", 1.0, 6.0),
     FreeParameter("world.demand.privacy_weight", 0.0, 6.0),
     FreeParameter("world.vendors.anthropic.appeal", -2.0, 8.0),
     FreeParameter("world.firms.startups.alpha", 1.2, 4.0),
     FreeParameter("world.firms.enterprises.alpha", 1.2, 4.0),
-    FreeParameter("world.demand.volume_per_oom", 0.0, 0.6),
+    FreeParameter("world.demand.volume_per_oom", 0.0, 0.25),
     FreeParameter("world.demand.outside_utility.startups", -8.0, 4.0),
     FreeParameter("world.demand.outside_utility.enterprises", -8.0, 4.0),
     FreeParameter("world.demand.outside_utility.nations", -8.0, 4.0),

@@ -14,6 +14,7 @@ names its moment in the column ``moment``; its ``role`` says how it is used:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -327,3 +328,21 @@ def firm_adoption_growth_2023_2025(results) -> float:
         return sum(firms[s].n * float(results.series("firm_adoption", s)["buying"].loc[month])
                    for s in firms)
     return buying("2025-09") / buying("2023-09")
+
+
+#: Countries with a target for their share of people using generative AI in H1 2025
+#: (Microsoft's AI diffusion data): the small world's twelve, all in the default world too.
+GENAI_USER_SHARE_COUNTRIES = ("NGA", "ETH", "EGY", "KEN", "IND", "PAK", "BGD", "IDN", "VNM",
+                              "BRA", "MEX", "TUR")
+
+
+def genai_user_share_2025h1(results, iso3: str) -> float:
+    """A country's mean adoption over 2025-01 to 2025-06 (percent of its population); a
+    KeyError (nan in :func:`compute`) where the run does not include the country."""
+    series = results.series("adoption", "nations")[iso3].loc["2025-01":"2025-06"]
+    return 100.0 * float(series.mean())
+
+
+for _iso3 in GENAI_USER_SHARE_COUNTRIES:
+    moment(f"genai_user_share_2025h1_{_iso3}")(
+        functools.partial(genai_user_share_2025h1, iso3=_iso3))

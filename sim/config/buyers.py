@@ -82,8 +82,10 @@ class NationsConfig:
                          why="the consumer surplus divides a buyer's budget by its price "
                              "sensitivity: near 0 it overflows to infinity")
     income_elasticity_of_alpha: float = param(unit="1",
-                                              doc="how much poorer countries are more price "
-                                                  "sensitive", lo=0, hi=3, origin="assumption")
+                                              doc="how much poorer people are more price "
+                                                  "sensitive (elasticity of price sensitivity "
+                                                  "to 1 / income)", lo=0, hi=3,
+                                              origin="assumption")
     reference_gdp_usd: float = param(unit="USD per person per year",
                                      doc="income at which price sensitivity is alpha", lo=100,
                                      origin="assumption")
@@ -106,14 +108,17 @@ class NationsConfig:
                                            doc="how sharply adoption potential falls with "
                                                "cost over budget", lo=0.1, hi=10,
                                            origin="assumption")
-    leaning_bri: float = param(unit="1", doc="leaning towards China of Belt and Road members "
-                                             "(-1: US, +1: China)", lo=-1, hi=1,
-                               origin="assumption")
-    leaning_other: float = param(unit="1", doc="leaning of the other countries", lo=-1, hi=1,
-                                 origin="assumption")
-    leaning_noise: float = param(unit="1", doc="spread of leanings around those values", lo=0,
-                                 hi=1, origin="assumption")
-    geo_weight: float = param(unit="utils", doc="utility of a bloc's models per unit of leaning",
+    income_nodes: int = param(unit="income types",
+                              doc="income types per country (Gauss-Hermite nodes over its "
+                                  "log-normal income distribution)", lo=1, hi=20,
+                              origin="structural")
+    income_sigma_scale: float = param(unit="1",
+                                      doc="within-country income spread relative to the one "
+                                          "its Gini index implies (0: everyone at GDP per "
+                                          "capita)", lo=0, hi=3, origin="assumption")
+    geo_weight: float = param(unit="utils",
+                              doc="utility of a bloc's models per unit of leaning (from UN "
+                                  "votes: -1 at the US's ideal point, +1 at China's)",
                               lo=0, hi=10, origin="calibrated")
     share_adjustment: float = param(unit="per month",
                                     doc="speed at which a country's provider shares move to "

@@ -12,11 +12,12 @@ from typing import Any
 
 from sim.config.check_world import HORIZON
 from sim.config.errors import ConfigError, check_value, month
-from sim.config.scenario import EVENT_FIELDS, EventConfig
+from sim.config.scenario import EVENT_FIELDS, SUBSIDY_LEVERS, EventConfig
 from sim.config.schema import Config
 from sim.config.tables import country_codes
 from sim.config.world import WorldConfig
 from sim.core.constants import BLOCS
+from sim.market.capability import capability_from_index
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -60,7 +61,7 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
                if f.name not in ("date", "kind", "label", "source")
                and is_set(getattr(event, f.name))}
     groups = {
-        "capability": {"training_flop", "capability", "frontier_lag_months"},
+        "capability": {"training_flop", "capability", "frontier_lag_months", "eci"},
         "price": {"price_in", "price_out", "factor"},
     }
     for need in required:
@@ -71,10 +72,13 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
                               f"(given: {', '.join(sorted(given)) or 'none'})")
         if need not in groups and need not in present:
             raise ConfigError(f"{path}.{need}", None, f"required for an event of kind {event.kind}")
+    # eci and training_flop may come together (the index places the model, the pair
+    # enters the index's estimation); each excludes capability and frontier_lag_months
     capability_given = present & groups["capability"]
-    if len(capability_given) > 1:
+    if len(capability_given - {"eci"}) > 1 or len(capability_given - {"training_flop"}) > 1:
         raise ConfigError(path, f"kind={event.kind}",
-                          "at most one of capability, frontier_lag_months, training_flop "
+                          "at most one of capability, frontier_lag_months, and eci or "
+                          "training_flop (eci with training_flop is allowed) "
                           f"(given: {', '.join(sorted(capability_given))})")
     allowed = set(required) | set(optional)
     for need in required:
@@ -101,9 +105,21 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
         if (event.price_in is None) != (event.price_out is None):
             raise ConfigError(f"{path}.price_out", event.price_out,
                               "give both price_in and price_out, or neither")
+        _check_eci(event, path, world)
     if event.kind == "price" and event.vendor is None and event.bloc is None:
         raise ConfigError(f"{path}.vendor", None, "a price event names a vendor or a bloc")
-    if event.kind in ("export_limit", "subsidy") and not 0 <= event.level <= 1:
+    if event.kind == "price" and event.mode is not None and event.factor is None:
+        raise ConfigError(f"{path}.mode", event.mode,
+                          "only with a factor (a list price, price_in with price_out, is "
+                          "held as it is)")
+    if event.kind == "subsidy" and event.lever in SUBSIDY_LEVERS:
+        _check_subsidy_amount(event, path)
+    if event.kind == "duty" and event.from_bloc == event.bloc:
+        raise ConfigError(f"{path}.from_bloc", event.from_bloc,
+                          f"a bloc other than the importing bloc {event.bloc!r} (a duty "
+                          "taxes imports)")
+    if (event.kind in ("export_limit", "subsidy", "duty") and event.level is not None
+            and not 0 <= event.level <= 1):
         raise ConfigError(f"{path}.level", event.level,
                           f"in [0, 1] for an event of kind {event.kind}")
     if event.kind == "subsidy" and event.lever == "compute" and event.level >= 1:
@@ -133,6 +149,43 @@ def check_event(event: EventConfig, path: str, world: WorldConfig, *,
             raise ConfigError(f"{path}.vertical", event.vertical,
                               f"a vertical in [0, {n_verticals - 1}] (the firms have "
                               f"{n_verticals} verticals: world.firms.*.n_verticals)")
+
+
+def _check_subsidy_amount(event: EventConfig, path: str) -> None:
+    """A per_mtok subsidy is an amount (``usd_per_mtok``); every other lever a share
+    (``level``): each needs its own field and refuses the other."""
+    per_mtok = event.lever == "per_mtok"
+    need, other = ("usd_per_mtok", "level") if per_mtok else ("level", "usd_per_mtok")
+    if getattr(event, need) is None:
+        raise ConfigError(f"{path}.{need}", None,
+                          f"required for a subsidy of lever {event.lever}"
+                          + (" (USD per million tokens)" if per_mtok else " (a share, 0-1)"))
+    if getattr(event, other) is not None:
+        raise ConfigError(f"{path}.{other}", getattr(event, other),
+                          f"not used by a subsidy of lever {event.lever} (it uses {need})")
+
+
+def _check_eci(event: EventConfig, path: str, world: WorldConfig) -> None:
+    """A release's ECI score must map onto a capability the model can hold: the range of
+    an event's ``capability`` (OOM), through world.capability.index."""
+    if event.eci is None or not isinstance(event.eci, int | float):
+        return
+    check_value(f"{path}.eci", event.eci, fields_meta(EventConfig, "eci"))
+    index = world.capability.index
+    if not isinstance(index.points_per_oom, int | float) or index.points_per_oom <= 0:
+        return  # the index itself is checked with the world's fields
+    meta = fields_meta(EventConfig, "capability")
+    q = capability_from_index(event.eci, index.points_per_oom, index.offset)
+    if not meta["lo"] <= q <= meta["hi"]:
+        raise ConfigError(f"{path}.eci", event.eci,
+                          f"a score that world.capability.index (ECI = "
+                          f"{index.points_per_oom:g} q + {index.offset:g}) maps into "
+                          f"[{meta['lo']:g}, {meta['hi']:g}] OOM; it maps to {q:.3g} OOM")
+
+
+def fields_meta(cls: type, name: str) -> dict[str, Any]:
+    """The metadata of field ``name`` of dataclass ``cls``."""
+    return next(dict(f.metadata) for f in fields(cls) if f.name == name)
 
 
 def check_events(cfg: Config) -> None:

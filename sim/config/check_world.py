@@ -129,6 +129,14 @@ def check_world(cfg: Config) -> None:
                 and -100 <= value <= 100):
             raise ConfigError(f"world.demand.outside_utility.{key}", value,
                               "utils in [-100, 100]")
+    for vid, value in w.ecosystem.initial_stock_mtok.items():
+        if vid not in w.vendors:
+            raise ConfigError(f"world.ecosystem.initial_stock_mtok.{vid}", vid,
+                              f"vendor ids among {', '.join(w.vendors)}")
+        if not (isinstance(value, int | float) and not isinstance(value, bool)
+                and 0 <= value < float("inf")):
+            raise ConfigError(f"world.ecosystem.initial_stock_mtok.{vid}", value,
+                              "a finite stock >= 0 (million tokens)")
     for bloc, growth in w.devices.capacity_growth_per_year.items():
         if bloc not in BLOCS or not 0 < growth <= 10:
             raise ConfigError(f"world.devices.capacity_growth_per_year.{bloc}", growth,
@@ -165,3 +173,8 @@ def check_world(cfg: Config) -> None:
                               "one of " + ", ".join(FIGURE_FORMATS))
     for i, date in enumerate(cfg.output.report_dates):
         month(f"output.report_dates[{i}]", date)
+    if (cfg.draw.file is None) != (cfg.draw.index is None):  # a draw is a row of a file
+        given, missing = ("draw.file", "draw.index") if cfg.draw.file is not None \
+            else ("draw.index", "draw.file")
+        raise ConfigError(missing, None, f"set together with {given}: a parameter draw is a "
+                                         "row (draw.index) of a design file (draw.file)")

@@ -23,6 +23,8 @@ CEILING: float = 1e15
 ORIGINS = {
     "data": "a public figure, with its source in the world file or a data file",
     "calibrated": "a free parameter, fitted by the method of simulated moments",
+    "estimated": "estimated from the data by a stated regression with standard errors "
+                 "(python -m sim.calibrate.capability_index)",
     "assumption": "a modelling choice or rough estimate, argued in docs/MODEL.md",
     "scenario": "a lever set by scenarios",
     "structural": "a setting of the simulation, not of the world",

@@ -21,6 +21,12 @@ class RulesConfig:
     vendor_release: str = param("cadence", unit="rule",
                                 doc="when vendors release a new model after the history",
                                 origin="structural")
+    vendor_openness: str = param("keep", unit="rule",
+                                 doc="how open a vendor's release after the history is",
+                                 origin="structural")
+    vendor_entry: str = param("hazard", unit="rule",
+                              doc="whether and which vertical a closed lab that builds "
+                                  "applications enters this month", origin="structural")
     startup_choice: str = param("logit", unit="rule", doc="how firms choose a provider",
                                 origin="structural")
     adopter_choice: str = param("logit", unit="rule",
@@ -34,6 +40,8 @@ class RulesConfig:
                                factory=list, origin="structural")
 
 
+#: What gathering a sweep reads (``output.gather``; :mod:`sim.tools.gather`).
+GATHER_MODES: tuple[str, ...] = ("full", "headline")
 #: The figure formats ``output.figure_formats`` allows (those of ``sim.plots.export``).
 FIGURE_FORMATS: tuple[str, ...] = ("png", "pdf", "svg")
 
@@ -58,6 +66,35 @@ class OutputConfig:
                                   origin="structural")
     report_dates: list[str] = param(unit="YYYY-MM", doc="dates of the report's table",
                                     factory=lambda: list(REPORT_DATES), origin="structural")
+    decomposition: bool = param(True, unit="flag",
+                                doc="with the report, split the scenario's headline effect by "
+                                    "lever: one run without any of its events and one with "
+                                    "each lever (events sharing a label) off, written to "
+                                    "decomposition.csv and the report (L + 1 more runs; none "
+                                    "for a scenario without events or in a sweep)",
+                                origin="structural")
+    gather: str = param("full", unit="mode",
+                        doc="what gathering a sweep reads: full (every series, to a Parquet "
+                            "dataset) or headline (each run's headline series only: runs.csv, "
+                            "for sweeps of thousands of runs)",
+                        choices=GATHER_MODES, origin="structural")
+
+
+@dataclass
+class DrawConfig:
+    """A run's parameter draw, a row of a design file of lever values (python -m sim).
+
+    ``python -m sim`` sets the row's levers before the config is validated
+    (``sim.experiment.draws.apply_draw``); ``compose_config`` does not read design files:
+    in Python, pass the draws to ``sim.experiment.evaluate_many`` instead.
+    """
+
+    file: str | None = param(None, unit="path",
+                             doc="a design CSV, a row per draw and a column per lever or config "
+                                 "path (python -m sim.experiment.draws writes one)",
+                             origin="structural")
+    index: int | None = param(None, unit="row", doc="the draw (row of draw.file) this run takes",
+                              lo=0, origin="structural")
 
 
 @dataclass
@@ -74,6 +111,7 @@ class Config:
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    draw: DrawConfig = field(default_factory=DrawConfig)
 
 
 def register_configs() -> None:

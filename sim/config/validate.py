@@ -25,8 +25,10 @@ from sim.config.schema import Config
 
 #: The largest exponent a float holds: exp(709.78) is the largest finite double.
 _LOG_MAX_FLOAT = math.log(1.7976931348623157e308)
-#: Capability (OOM) a model can reach: the bound of a release's ``capability``.
-_MAX_CAPABILITY = 40.0
+#: Capability (OOM) a model can reach: the bound of a release's ``capability``. About 34 OOM
+#: in 2026 (GPT-5's ECI of 150 on the index) growing by oom_per_year (3) to the horizon's
+#: end (2050) gives about 110.
+_MAX_CAPABILITY = 120.0
 
 
 def validate(cfg: Config) -> Config:
@@ -68,16 +70,19 @@ def _check_surplus(cfg: Config) -> None:
     With a volume elasticity e > 1 the area under a buyer's demand grows without bound as
     its quality-adjusted price P~ = exp(-IV / a) falls: CS ~ X P_ref^e P~^(1-e) / (e - 1)
     = X P_ref^e exp((e - 1) IV / a) / (e - 1) (:func:`sim.market.metrics.consumer_surplus`).
-    The inclusive value IV of a buyer is at most about quality_weight x (40 - reference
-    capability) (the capability ceiling) plus the largest appeal, and a buyer's a is its
-    segment's mean alpha times its log-normal draw (three sigmas down covers 99.9 % of
-    buyers). The sufficient condition below keeps (e - 1) IV / a under the float range.
+    The inclusive value IV of a buyer is at most about quality_weight x (120 - reference
+    capability) (the capability ceiling) plus the largest appeal and the network weight,
+    and a buyer's a is its segment's mean alpha times its log-normal draw (three sigmas
+    down covers 99.9 % of buyers). The sufficient condition below keeps (e - 1) IV / a
+    under the float range.
     """
     demand = cfg.world.demand
     e = demand.price_elasticity
     if e <= 1:
         return  # the area up to the reference price is finite for any P~ > 0
     appeal = max((abs(v.appeal) for v in cfg.world.vendors.values()), default=0.0)
+    # the network term adds at most its weight (a family holding every stock)
+    appeal += cfg.world.ecosystem.network_weight
     iv_max = demand.quality_weight * (_MAX_CAPABILITY - demand.reference_capability) + appeal
     for segment, firms in cfg.world.firms.items():
         alpha_low = firms.alpha * math.exp(-3 * firms.alpha_sigma - firms.alpha_sigma ** 2 / 2)

@@ -13,7 +13,10 @@ from sim.config.behaviour import (
     CapabilityConfig,
     ComputeConfig,
     DemandConfig,
+    EcosystemConfig,
     EntryConfig,
+    HostingConfig,
+    OpennessConfig,
     PricingConfig,
 )
 from sim.config.buyers import DevicesConfig, FirmSegmentConfig, NationsConfig
@@ -88,6 +91,13 @@ class VendorConfig:
                                        doc="how much of others' knowledge the lab absorbs "
                                            "(Cohen and Levinthal; 1: all it can)", lo=0, hi=1,
                                        origin="assumption")
+    efficiency_oom: float = param(0.0, unit="OOM of effective compute",
+                                  doc="the lab's capability above the mean lab's at equal "
+                                      "training FLOP and date: its ECI fixed effect over "
+                                      "points_per_oom (python -m sim.calibrate."
+                                      "capability_index; 0: the mean lab, for labs without "
+                                      "a scored release with a FLOP estimate)", lo=-5, hi=5,
+                                  origin="estimated")
     release_interval_months: int = param(6, unit="months",
                                          doc="months between releases after the history ends",
                                          lo=1, hi=60, origin="assumption")
@@ -146,6 +156,18 @@ class GovernmentConfig:
     max_subsidy: float = param(0.6, unit="1", doc="reactive rule: cap on subsidies", lo=0, hi=1,
                                hi_open=True,
                                origin="assumption")
+    distillation_guard: float = param(0.0, unit="1",
+                                      doc="share of the distillation of its labs' models by "
+                                          "other labs that its rules prevent (API terms, rate "
+                                          "limits, know-your-customer checks): q_j = (1 - g) "
+                                          "x API share (0: none; 1: none possible)", lo=0, hi=1,
+                                      origin="scenario")
+    openness_soft_power_value: float = param(0.0, unit="USD per month per unit of share",
+                                             doc="profit openness rule: what the government "
+                                                 "adds to its labs' payoff per unit of the "
+                                                 "developing nations' token share their "
+                                                 "model family holds (0: nothing)", lo=0,
+                                             hi=1e12, origin="scenario")
 
 
 @dataclass
@@ -173,3 +195,6 @@ class WorldConfig:
     compute: ComputeConfig = field(default_factory=ComputeConfig)
     pricing: PricingConfig = field(default_factory=PricingConfig)
     entry: EntryConfig = field(default_factory=EntryConfig)
+    openness: OpennessConfig = field(default_factory=OpennessConfig)
+    hosting: HostingConfig = field(default_factory=HostingConfig)
+    ecosystem: EcosystemConfig = field(default_factory=EcosystemConfig)

@@ -81,6 +81,8 @@ class Levers:
     subsidy_month: str = FIRST_SCENARIO_MONTH
     vendor_pricing: str = _rule_default("vendor_pricing")
     vendor_release: str = _rule_default("vendor_release")
+    vendor_openness: str = _rule_default("vendor_openness")
+    vendor_entry: str = _rule_default("vendor_entry")
     startup_choice: str = _rule_default("startup_choice")
     adopter_choice: str = _rule_default("adopter_choice")
     government_policy: str = _rule_default("government_policy")

@@ -36,6 +36,9 @@ class DashboardModel(AIMarket):
         step_seconds: wall time of the last :meth:`step`.
         lock: held while a month is simulated; the page reads the tables under it, so
             that it can draw while the model plays on in another thread.
+        closed: set by :meth:`close` when its page goes (browser closed, or Reset built
+            another model): a closed model's steps do nothing, so a play loop left behind
+            computes nothing.
     """
 
     def __init__(self, **levers: Any) -> None:
@@ -44,11 +47,18 @@ class DashboardModel(AIMarket):
         self.levers = settings
         self.step_seconds = 0.0
         self.lock = threading.RLock()
+        self.closed = False
+
+    def close(self) -> None:
+        """Stop for good: the page that shows this model has gone."""
+        with self.lock:
+            self.closed = True
+            self.running = False
 
     def step(self) -> None:
-        """Simulate one month (and time it); past the last month, do nothing."""
+        """Simulate one month (and time it); past the last month, or closed, do nothing."""
         with self.lock:
-            if self.month > self.clock.end:
+            if self.closed or self.month > self.clock.end:
                 self.running = False
                 return
             clock = time.perf_counter()

@@ -29,6 +29,7 @@ with warnings.catch_warnings():  # Mesa's ComponentsView breaks a rule of hooks,
     from mesa.visualization import SolaraViz
     from mesa.visualization.utils import force_update, update_counter
 
+from sim.dashboard.agents import country_rows, firm_rows
 from sim.dashboard.figures import (
     FIGURES,
     SHARE_SEGMENTS,
@@ -38,6 +39,7 @@ from sim.dashboard.figures import (
     latest_values,
     snapshot,
 )
+from sim.dashboard.info import info_markdown
 from sim.dashboard.levers import (
     Control,
     Levers,
@@ -47,8 +49,10 @@ from sim.dashboard.levers import (
     scenarios,
 )
 from sim.dashboard.model import DashboardModel, with_settings
-from sim.dashboard.scenario_file import save_scenario, scenario_yaml
+from sim.dashboard.scenario_file import save_scenario, scenario_yaml, session_name
 from sim.model.results import release_model
+from sim.plots.agent_figures import agents as agents_figure
+from sim.plots.style import png_bytes
 
 log = logging.getLogger("sim.dashboard")
 
@@ -117,8 +121,17 @@ def Page():
     def on_new_model():
         current = model.value
         clear_refused()
-        # Mesa 3.3.1 keeps every model alive (mesa#3179): free the one Reset replaces
-        return lambda: release_model(current)
+
+        def close() -> None:
+            # the model Reset replaces, or the session's last when its browser has gone
+            # (Solara closes a session cull_timeout after its last connection): a play
+            # loop still running steps a closed model, which does nothing
+            current.close()
+            log.info("closed the model of a session at month %d", current.month)
+            # Mesa 3.3.1 keeps every model alive (mesa#3179): free it
+            release_model(current)
+
+        return close
 
     solara.use_effect(on_new_model, [model.value])
 
@@ -201,6 +214,10 @@ def Dashboard(model: DashboardModel, pending: Levers, problem: str | None):
         with solara.Columns([1, 1]):
             Headlines(model, snap)
             SaveScenario(pending, problem)
+        Agents(model, snap)
+        with (solara.Details("What the numbers mean (Lerner, HHI, soft power, the claims)"),
+              solara.Column(classes=["ai-info"])):
+            solara.Markdown(info_markdown())
 
 
 @solara.component
@@ -252,6 +269,14 @@ def Figure(model: DashboardModel, snap: Snapshot):
             solara.Text(f"{label} at {drawn.month}: the month simulated in "
                         f"{1000 * snap.step_seconds:.0f} ms, the figure drawn in "
                         f"{1000 * drawn.seconds:.0f} ms", classes=["ai-note", "ai-timing"])
+            with solara.Row():
+                solara.FileDownload(drawn.png, filename=f"{key}_{drawn.month}.png",
+                                    label="Download the figure (PNG)", mime_type="image/png")
+                # the table is written only when asked for (a callable: solara's lazy data)
+                solara.FileDownload(lambda: snap.table.to_csv(index=False).encode(),
+                                    filename=f"run_{snap.months[-1]}.csv",
+                                    label="Download the run's table (CSV)",
+                                    mime_type="text/csv")
 
 
 def _format(value: float, unit: str) -> str:
@@ -277,16 +302,50 @@ def Headlines(model: DashboardModel, snap: Snapshot):
 
 
 @solara.component
+def Agents(model: DashboardModel, snap: Snapshot):
+    """The agents behind the totals (drawn only while the box is ticked: it costs a
+    figure): firms by privacy concern and provider, countries by who answers them."""
+    show, set_show = solara.use_state(False)
+    segment, set_segment = solara.use_state("startups")
+    months = len(snap.months)
+
+    def draw() -> bytes | None:
+        if not show or months == 0:
+            return None
+        with model.lock:
+            firms = firm_rows(model)
+        fig = agents_figure(firms, country_rows(snap.table), model.cfg.scenario.name,
+                            segment=segment, month=snap.months[-1])
+        return png_bytes(fig, dpi=110)
+
+    png = solara.use_memo(draw, [model, months, show, segment])
+    with solara.Card("The agents", style={"margin-top": "8px"}):
+        with solara.Row():
+            solara.Checkbox(label="Show the firms and countries", value=show,
+                            on_value=set_show)
+            if show:
+                solara.ToggleButtonsSingle(value=segment, values=list(model.firms),
+                                           on_value=set_segment)
+        if png is not None:
+            solara.Image(png, classes=["ai-figure", "ai-agents"])
+        elif show:
+            solara.Info("Press Step to simulate a month first.")
+
+
+@solara.component
 def SaveScenario(levers: Levers, problem: str | None):
-    """Save the settings as ``scenarios/scenario/<name>.yaml``, and offer it as a download."""
-    name, set_name = solara.use_state("my_scenario")
+    """Save the settings as ``scenarios/scenario/<name>.yaml``, and offer it as a download.
+    A session starts with a name of its own, and never replaces a file unless asked."""
+    first_name = solara.use_memo(session_name, [])
+    name, set_name = solara.use_state(first_name)
+    replace, set_replace = solara.use_state(False)
     description, set_description = solara.use_state("")
     saved, set_saved = solara.use_state(None)  # (file name, text) of the last file written
     error, set_error = solara.use_state(None)
 
     def save():
         try:
-            path = save_scenario(levers, name, description)
+            path = save_scenario(levers, name, description, overwrite=replace)
         except REFUSED as err:
             set_saved(None)
             set_error(refusal_text(err))
@@ -303,6 +362,8 @@ def SaveScenario(levers: Levers, problem: str | None):
                          continuous_update=True)
         solara.InputText("Description (one line)", value=description,
                          on_value=set_description, continuous_update=True)
+        solara.Checkbox(label="Replace it if a file of this name was saved already",
+                        value=replace, on_value=set_replace)
         solara.Button("Save scenario", on_click=save, color="primary",
                       icon_name="mdi-content-save", disabled=problem is not None)
         if error:
@@ -317,4 +378,4 @@ def SaveScenario(levers: Levers, problem: str | None):
         if problem is None:
             with solara.Details("Preview the file"):
                 solara.Preformatted(scenario_yaml(build_config(levers), levers,
-                                                  name or "my_scenario", description))
+                                                  name or first_name, description))

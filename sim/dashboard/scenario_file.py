@@ -7,13 +7,17 @@ the chosen scenario's own world overrides, and the rules that differ from the de
     python -m sim scenario=<name> world=small seed=3
 
 Names are file stems of lowercase letters, digits and ``_``; a shipped scenario (a file
-without the dashboard's mark in its header) is never overwritten.
+without the dashboard's mark in its header) is never overwritten, and a file saved from the
+dashboard (by this session or another student's) only when the caller says so
+(``overwrite=True``: the page's "Replace it" box). Each page session starts with a name of
+its own (:func:`session_name`), so that a class saving at once does not collide.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import secrets
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +38,20 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
-def check_name(name: str, directory: Path = SCENARIO_DIR) -> str:
-    """The name as a scenario file stem, or a ConfigError naming what is allowed."""
+def session_name() -> str:
+    """A fresh default name for a page session: ``my_scenario_`` and six hex digits."""
+    return f"my_scenario_{secrets.token_hex(3)}"
+
+
+def check_name(name: str, directory: Path = SCENARIO_DIR, overwrite: bool = False) -> str:
+    """The name as a scenario file stem, or a ConfigError naming what is allowed.
+
+    Args:
+        name: the file stem asked for.
+        directory: where scenario files live.
+        overwrite: whether a file saved from the dashboard may be replaced (a shipped
+            scenario never is).
+    """
     name = str(name).strip()
     if not _NAME.match(name):
         raise ConfigError("scenario.name", name,
@@ -46,6 +62,11 @@ def check_name(name: str, directory: Path = SCENARIO_DIR) -> str:
         raise ConfigError("scenario.name", name,
                           f"a name other than a shipped scenario ({path.name} exists and was "
                           "not saved from the dashboard)")
+    if path.exists() and not overwrite:
+        raise ConfigError("scenario.name", name,
+                          f"a name not used yet ({path.name} was already saved from the "
+                          "dashboard, perhaps by someone else: choose another name, or tick "
+                          "'Replace it' to overwrite it)")
     return name
 
 
@@ -117,7 +138,8 @@ def scenario_yaml(cfg: Config, levers: Levers, name: str, description: str = "")
 
 
 def save_scenario(levers: Levers, name: str, description: str = "",
-                  directory: Path = SCENARIO_DIR, cfg: Config | None = None) -> Path:
+                  directory: Path = SCENARIO_DIR, cfg: Config | None = None,
+                  overwrite: bool = False) -> Path:
     """Validate ``levers``, write them as ``<directory>/<name>.yaml`` and check that the
     file composes with ``scenario=<name>`` like any scenario (else it is removed).
 
@@ -127,14 +149,17 @@ def save_scenario(levers: Levers, name: str, description: str = "",
         description: one line on what it represents (default: the levers).
         directory: where scenario files live (the command line reads ``scenarios/scenario``).
         cfg: the config already built from ``levers`` (saves building it again).
+        overwrite: replace a file of that name saved from the dashboard (never a
+            shipped one).
 
     Returns:
         The path written.
 
     Raises:
-        ConfigError: a bad name, a shipped scenario's name, or settings the config refuses.
+        ConfigError: a bad name, a shipped scenario's name, a name already saved (unless
+            ``overwrite``), or settings the config refuses.
     """
-    name = check_name(name, directory)
+    name = check_name(name, directory, overwrite)
     cfg = build_config(levers) if cfg is None else cfg
     text = scenario_yaml(cfg, levers, name, description)
     path = directory / f"{name}.yaml"

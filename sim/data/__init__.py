@@ -1,6 +1,9 @@
 """Public figures the world is built from, read from this package (never from a fixed path).
 
-- ``countries.csv``: the developing nations (World Bank WDI figures with sources).
+- ``countries.csv``: the developing nations (World Bank WDI figures, UN General Assembly
+  ideal points and Gini indices, with sources).
+- ``unga_poles.csv``: the UN General Assembly ideal points of the United States and China,
+  the poles of the nations' leaning.
 - ``history_2022_2025.csv``: dated releases, price changes, export rules, bans, subsidies.
 - ``calibration_targets.csv``: the validation targets (:mod:`sim.calibrate.moments`).
 - ``world_gdp.csv``: world GDP (IMF WEO), for the API market's share of it.
@@ -16,7 +19,7 @@ from importlib.resources import files
 
 from sim.config.scenario import EventConfig
 
-_FLOAT_FIELDS = ("training_flop", "total_params_b", "active_params_b", "price_in",
+_FLOAT_FIELDS = ("training_flop", "eci", "total_params_b", "active_params_b", "price_in",
                  "price_out", "factor", "level")
 
 
@@ -30,9 +33,18 @@ def read_csv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(resource.read_text(encoding="utf-8"))))
 
 
+#: The columns of a country table the model reads (countries.md describes them).
+COUNTRY_COLUMNS = ("iso3", "population_m", "gdp_per_capita_usd", "internet_share",
+                   "unga_ideal_point", "gini")
+
+
 def load_countries(name: str, include: list[str]) -> list[dict[str, str]]:
     """The country rows, restricted to ``include`` (ISO3 codes) when it is not empty."""
     rows = read_csv(name)
+    missing_columns = [c for c in COUNTRY_COLUMNS if rows and c not in rows[0]]
+    if missing_columns:
+        raise ValueError(f"world.nations.countries_file {name} lacks the columns "
+                         f"{missing_columns} (sim/data/countries.md describes them)")
     if include:
         known = {r["iso3"] for r in rows}
         missing = [c for c in include if c not in known]
@@ -40,6 +52,15 @@ def load_countries(name: str, include: list[str]) -> list[dict[str, str]]:
             raise ValueError(f"world.nations.include names countries not in {name}: {missing}")
         rows = [r for r in rows if r["iso3"] in set(include)]
     return rows
+
+
+def load_unga_poles(name: str = "unga_poles.csv") -> dict[str, float]:
+    """UN General Assembly ideal points of the leaning's poles, by ISO3 code (USA, CHN)."""
+    poles = {r["iso3"]: float(r["unga_ideal_point"]) for r in read_csv(name)}
+    missing = [c for c in ("USA", "CHN") if c not in poles]
+    if missing:
+        raise ValueError(f"{name} lacks the ideal point of {missing}")
+    return poles
 
 
 def load_events(name: str) -> list[EventConfig]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.config import Config, compose_raw, to_config
+from sim.core.files import atomic_write
 from sim.experiment.levers import apply_params
 from sim.experiment.outcomes import OUTCOMES, compute_outcomes
 from sim.model.results import run
@@ -78,6 +79,35 @@ def _row(design: int, params: Mapping[str, Any], seed: int, kwargs: dict) -> dic
             **evaluate(params, seed, **kwargs)}
 
 
+def evaluate_jobs(jobs: Sequence[tuple[int, Mapping[str, Any], int]], n_jobs: int = 1,
+                  world: str = "small", scenario: str = "baseline",
+                  outcomes: Iterable[str] | None = None,
+                  overrides: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """Run ``(design, params, seed)`` jobs; yield each row (``design``, ``seed``, the
+    params, the outcomes) as its run finishes: in the jobs' order on one worker, in the
+    order they finish on several (joblib workers, ``n_jobs`` > 1 or -1 for every core).
+
+    The caller keeps the rows as they come (a resumable experiment saves them,
+    :mod:`sim.experiment.resume`). Every job's design is checked before any run.
+    """
+    names = list(outcomes) if outcomes is not None else list(OUTCOMES)
+    kwargs = {"world": world, "scenario": scenario, "outcomes": names,
+              "overrides": tuple(overrides)}
+    checked: set[int] = set()
+    for design, params, seed in jobs:  # refuse a bad design before any run
+        if design not in checked:
+            build_config(params, seed, world, scenario, overrides)
+            checked.add(design)
+    if n_jobs == 1:
+        for job in jobs:
+            yield _row(*job, kwargs)
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    yield from parallel(delayed(_row)(*job, kwargs) for job in jobs)
+
+
 def evaluate_many(designs: Sequence[Mapping[str, Any]] | pd.DataFrame, seeds: Iterable[int],
                   n_jobs: int = 1,
                   progress: bool = True, world: str = "small", scenario: str = "baseline",
@@ -102,40 +132,42 @@ def evaluate_many(designs: Sequence[Mapping[str, Any]] | pd.DataFrame, seeds: It
         designs = designs.to_dict("records")
     seeds = [int(s) for s in seeds]
     names = list(outcomes) if outcomes is not None else list(OUTCOMES)
-    kwargs = {"world": world, "scenario": scenario, "outcomes": names,
-              "overrides": tuple(overrides)}
-    for params in designs:  # refuse a bad design before any run
-        build_config(params, seeds[0] if seeds else 0, world, scenario, overrides)
     jobs = [(i, dict(params), seed) for i, params in enumerate(designs) for seed in seeds]
-    bar = tqdm(total=len(jobs), disable=not progress, desc="runs", unit="run")
-    if n_jobs == 1:
-        rows = []
-        for job in jobs:
-            rows.append(_row(*job, kwargs))
-            bar.update()
-    else:
-        from joblib import Parallel, delayed
-
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-        rows = []
-        for row in parallel(delayed(_row)(*job, kwargs) for job in jobs):
+    rows = []
+    with tqdm(total=len(jobs), disable=not progress, desc="runs", unit="run") as bar:
+        for row in evaluate_jobs(jobs, n_jobs, world, scenario, names, overrides):
             rows.append(row)
             bar.update()
-    bar.close()
-    lever_columns = list(dict.fromkeys(k for params in designs for k in params))
-    columns = [*ID_COLUMNS, *lever_columns, *names]
-    frame = pd.DataFrame(rows, columns=columns)
+    return runs_frame(rows, [k for params in designs for k in params], names)
+
+
+def runs_frame(rows: Sequence[Mapping[str, Any]], levers: Iterable[str],
+               outcomes: Iterable[str]) -> pd.DataFrame:
+    """Rows of :func:`evaluate_jobs` as a runs table: ``design``, ``seed``, the levers, the
+    outcomes, sorted by design then seed, levers as numbers."""
+    lever_columns = list(dict.fromkeys(levers))
+    columns = [*ID_COLUMNS, *lever_columns, *outcomes]
+    frame = pd.DataFrame(list(rows), columns=columns)
+    frame = frame.sort_values(list(ID_COLUMNS), kind="stable", ignore_index=True)
     for column in lever_columns:  # numbers, not objects, whatever the designs held
         frame[column] = pd.to_numeric(frame[column])
+    for column in ID_COLUMNS:
+        frame[column] = frame[column].astype("int64")
     return frame
 
 
+def exact_float(value: float) -> str:
+    """A float as CSV text that reads back to the same float and as a float: Python's
+    shortest round-trip form, which keeps ``.0`` on whole numbers (``-6.0``, not ``-6``,
+    so a column of whole-number lever values still reads back as float64)."""
+    return repr(float(value))
+
+
 def write_runs(runs: pd.DataFrame, path: str | Path) -> Path:
-    """Write a runs table (one row per design and seed) as CSV, numbers as numbers;
-    a folder gets ``runs.csv`` inside it."""
+    """Write a runs table (one row per design and seed) as CSV, atomically, numbers as
+    numbers (every float exactly, :func:`exact_float`); a folder gets ``runs.csv``."""
     path = Path(path)
     if path.is_dir() or not path.suffix:
-        path.mkdir(parents=True, exist_ok=True)
         path = path / "runs.csv"
-    runs.to_csv(path, index=False, float_format="%.17g")  # round-trips every float
-    return path
+    return atomic_write(path, lambda tmp: runs.to_csv(tmp, index=False,
+                                                      float_format=exact_float))

@@ -30,7 +30,7 @@ import functools
 import math
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,10 +334,37 @@ LEVERS: dict[str, Lever] = _registry(
     config_lever("price_elasticity", "world.demand.price_elasticity"),
     config_lever("anthropic_appeal", "world.vendors.anthropic.appeal"),
     config_lever("algo_halving_months", "world.capability.algo_halving_months",
-                 box=(5.0, 14.0)),  # Ho et al. 2024's 95% interval (world/default.yaml)
+                 box=(1.0, 3.0)),  # the index estimate 1.55 (SE 0.70), within the field range
     config_lever("entry_hazard", "world.entry.hazard_per_month", box=(0.0, 0.05)),
     config_lever("pricing_inertia", "world.pricing.inertia", box=(0.05, 1.0)),
+    event_lever("cn_token_subsidy_usd_per_mtok",
+                EventTarget("subsidy", "usd_per_mtok", {"bloc": "CN", "lever": "per_mtok"}),
+                "what China's state pays its labs per million API tokens sold (USD; "
+                "negative: a tax)", box=(0.0, 0.2), param="token_subsidy_usd_per_mtok"),
+    event_lever("deepseek_active_params_b",
+                EventTarget("release", "active_params_b", {"vendor": "deepseek"}),
+                "active parameters of DeepSeek's scenario release (billions; its total makes it "
+                "dense, less makes it a mixture of experts)", box=(20.0, 1600.0),
+                param="deepseek_active_params_b", lo=1.0, hi=2000.0,
+                why="the event field has no upper bound; 2000 B is above every release's total "
+                    "(open_weight_release: 1600 B). Only on a scenario with a DeepSeek release "
+                    "(a release needs its total too)"),
+    # not calibrated (no sourced value): the box spans no network effect to well above the
+    # two-family tipping weight 2 (docs/MODEL.md 7.15)
+    config_lever("network_weight", "world.ecosystem.network_weight", box=(0.0, 5.0)),
+    # acts under rules.vendor_entry=profit only; box: from free entry to the price OpenAI
+    # agreed for Windsurf (docs/MODEL.md 7.11)
+    config_lever("entry_cost", "world.entry.entry_cost_usd", box=(0.0, 3e9)),
+    # not calibrated (no sourced value): the box spans no distillation to a follower closing,
+    # from a rival selling all API tokens, half its gap (docs/MODEL.md 7.3)
+    config_lever("distillation_rate", "world.capability.distillation_rate", box=(0.0, 0.5)),
 )
+
+
+#: The levers that scenario discovery and the EMA model vary when none are named: each acts
+#: on every shipped scenario (an event lever adds its event where a scenario has none).
+DEFAULT_LEVERS: tuple[str, ...] = ("cn_price_factor", "export_level", "privacy_concern",
+                                   "us_distrust_of_cn", "spill_open", "quality_weight")
 
 
 def lever(name: str) -> Lever:
@@ -370,3 +397,19 @@ def apply_params(cfg: DictConfig, params: Mapping[str, Any]) -> None:
             set_node(cfg, name, value)
         else:
             lever(name)  # raises, listing the levers
+
+
+def lever_bounds(levers: Sequence[str] | Mapping[str, tuple[float, float] | None]
+                 ) -> dict[str, tuple[float, float]]:
+    """Each lever's box: its registered box, or a box of your own checked against the
+    lever's range (``{"quality_weight": (1, 6)}``). Raises LeverError or ValueError naming
+    the bad input."""
+    items = levers.items() if isinstance(levers, Mapping) else ((k, None) for k in levers)
+    bounds = {}
+    for name, box in items:
+        lev = lever(name)
+        lo, hi = lev.box if box is None else (lev.check(box[0]), lev.check(box[1]))
+        if not lo < hi:
+            raise ValueError(f"lever {name}: box ({lo:g}, {hi:g}) needs lo < hi")
+        bounds[name] = (float(lo), float(hi))
+    return bounds

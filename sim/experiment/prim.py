@@ -32,12 +32,19 @@ class PrimResult:
     trajectory: pd.DataFrame
     boxes: list[pd.DataFrame]
 
+    def chosen(self, min_density: float = 0.8) -> int:
+        """The row of the box of highest coverage whose density reaches ``min_density``
+        (of several, the densest; if none reaches it, the densest box)."""
+        good = self.trajectory[self.trajectory.density >= min_density]
+        if not len(good):
+            return int(self.trajectory.density.idxmax())
+        best = good[good.coverage == good.coverage.max()]  # ties: the densest
+        return int(best.density.idxmax())
+
     def box(self, min_density: float = 0.8) -> pd.DataFrame:
         """The box of highest coverage whose density reaches ``min_density`` (else the
         densest box)."""
-        good = self.trajectory[self.trajectory.density >= min_density]
-        row = (good.coverage.idxmax() if len(good) else self.trajectory.density.idxmax())
-        return self.boxes[int(row)]
+        return self.boxes[self.chosen(min_density)]
 
 
 def prim(x: pd.DataFrame, y: np.ndarray | pd.Series, alpha: float = 0.05,

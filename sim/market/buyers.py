@@ -104,7 +104,8 @@ def national_price_paid(api_price, self_cost, is_api, fixed_usd_per_month, users
     over the country's tokens, one user at least.
     """
     national = np.maximum(users, 1.0) * tokens_per_user
-    return np.where(is_api, api_price, self_cost + fixed_usd_per_month / national)
+    with np.errstate(over="ignore", divide="ignore"):  # a vanishing volume: infinite price
+        return np.where(is_api, api_price, self_cost + fixed_usd_per_month / national)
 
 
 def utility_at_price(base_utility, alpha, price):
@@ -154,6 +155,56 @@ def firm_utility(base_utility, alpha, price, switching_cost, switches):
         switches: whether taking the offering means leaving the current provider (bool).
     """
     return utility_at_price(base_utility, alpha, price) - switching_cost * switches
+
+
+def unga_leaning(ideal_point, ideal_point_us, ideal_point_cn):
+    """A country's geopolitical leaning from its UN General Assembly voting (1).
+
+        leaning = clip((|x - x_US| - |x - x_CN|) / |x_US - x_CN|, -1, 1)
+
+    with x the country's UNGA ideal point (Bailey, Strezhnev and Voeten 2017: one dimension
+    estimated from all recorded votes) and x_US, x_CN those of the United States and
+    China. The leaning is the country's distance to the US minus its distance to China,
+    in units of the US-China distance: -1 at the US's position, +1 at China's, linear in
+    between (where it equals 2 (x - x_US) / (x_CN - x_US) - 1), and -1 or +1 beyond a
+    pole (a country that votes further from the US than China does leans fully to China).
+    A country closer to China in its votes leans more to China.
+
+    Args:
+        ideal_point: x, the country's ideal point (ideal-point units), scalar or array.
+        ideal_point_us, ideal_point_cn: x_US and x_CN (ideal-point units), distinct.
+    """
+    span = abs(ideal_point_us - ideal_point_cn)
+    if not span > 0:
+        raise ValueError("the US and China ideal points must differ, got "
+                         f"{ideal_point_us!r} and {ideal_point_cn!r}")
+    x = np.asarray(ideal_point, dtype=float)
+    return np.clip((np.abs(x - ideal_point_us) - np.abs(x - ideal_point_cn)) / span, -1.0, 1.0)
+
+
+def price_sensitivity(alpha, reference_income, income, income_elasticity):
+    """A nation's buyer's price sensitivity at its income (utils per log-USD).
+
+        a = alpha * (Y_ref / y) ** eta
+
+    Poorer buyers are more price sensitive: alpha at the reference income Y_ref, eta the
+    elasticity of price sensitivity to income (1). Incomes y and Y_ref in USD per person
+    per year; y may be one income per country (K,) or per income type (K, n).
+    """
+    return alpha * (reference_income / np.asarray(income, dtype=float)) ** income_elasticity
+
+
+def mix_over_types(mix, shares_by_type):
+    """A country's choice shares: its income types' shares, weighted by its users' mix (1).
+
+        s_j = sum_i m_i s_ij
+
+    Args:
+        mix: m_i, the share of the country's users of income type i (sums to one over
+            types), (n,) for one country or (K, n).
+        shares_by_type: s_ij, each type's choice shares, (n, J) or (K, n, J).
+    """
+    return (np.asarray(mix)[..., None] * shares_by_type).sum(axis=-2)
 
 
 def nation_base_utility(capability, appeal, leaning_sign, is_api, leaning,
@@ -230,6 +281,9 @@ def cost_per_user(shares, use, price, tokens_per_user):
 
     with tau the tokens per user at the reference price (million tokens per month), s the
     shares of use, x the use per unit of demand (:func:`token_volume` with X = 1) and P
-    the prices paid (USD per million tokens); offerings it does not use are skipped.
+    the prices paid (USD per million tokens); offerings it does not use, or buys no
+    tokens of (x = 0, as at an infinite price), are skipped.
     """
-    return tokens_per_user * np.where(shares > 0, shares * use * price, 0.0).sum(axis=-1)
+    bought = (np.asarray(shares) > 0) & (np.asarray(use) > 0)
+    with np.errstate(invalid="ignore"):  # 0 * inf where nothing is bought: skipped
+        return tokens_per_user * np.where(bought, shares * use * price, 0.0).sum(axis=-1)

@@ -45,16 +45,18 @@ def ration(demand: Mapping[str, D], share: np.ndarray) -> dict[str, D]:
     """Every segment's demand with each lab's API slot scaled by its served share.
 
         tokens_j, spend_j, tokens_by_bloc_bj  *=  s_v   for API slot j of lab v
-                                              *=  1     for self-hosted slots
+                                              *=  1     for every other slot
 
     ``demand`` holds one dataclass per segment with ``tokens`` and ``spend`` of shape (J,)
-    and ``tokens_by_bloc`` of shape (B, J), J = 2V (the API slots, then the self-hosted
-    ones); ``buyers`` and any other field are kept as they are.
+    and ``tokens_by_bloc`` of shape (B, J), the V API slots first (then the self-hosted
+    ones and, with third-party hosts, the hosted ones, served by clouds that are not the
+    labs'); ``buyers`` and any other field are kept as they are.
     """
-    scale = np.concatenate([share, np.ones(len(share))])
+    def scaled(n_slots: int) -> np.ndarray:
+        return np.concatenate([share, np.ones(n_slots - len(share))])
     return {segment: dataclasses.replace(
-                d, tokens=d.tokens * scale, spend=d.spend * scale,
-                tokens_by_bloc=d.tokens_by_bloc * scale[None, :])
+                d, tokens=d.tokens * scaled(d.tokens.size), spend=d.spend * scaled(d.spend.size),
+                tokens_by_bloc=d.tokens_by_bloc * scaled(d.tokens.size)[None, :])
             for segment, d in demand.items()}
 
 

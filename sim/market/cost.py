@@ -108,3 +108,23 @@ def compliance_cost_usd(tokens_by_bloc: np.ndarray, cost_by_bloc: np.ndarray) ->
     for b in np.flatnonzero(np.asarray(cost_by_bloc) > 0):
         total += cost_by_bloc[b] * tokens_by_bloc[b]
     return total
+
+
+#: The least share of its cost the pricing rule sees under a per-token subsidy (1): a
+#: millionth, the floor of a price event's factor, for the same reason (log-price
+#: utilities and markups leave the float range towards a zero cost).
+MIN_COST_SHARE = 1e-6
+
+
+def cost_net_of_token_subsidy(cost_usd_per_mtok, subsidy_usd_per_mtok):
+    """Marginal cost a lab bears per million tokens when its state pays an amount per token
+    sold (USD per million tokens); a negative amount is a tax.
+
+        c' = max(c - s, 1e-6 c)
+
+    A subsidy at or above the cost would make selling free or paid for; the pricing rules
+    price over a positive cost, so they see at least a millionth of it
+    (:data:`MIN_COST_SHARE`). The books still receive the whole ``s`` per token.
+    """
+    cost = np.asarray(cost_usd_per_mtok, dtype=float)
+    return np.maximum(cost - subsidy_usd_per_mtok, MIN_COST_SHARE * cost)

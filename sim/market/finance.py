@@ -5,7 +5,8 @@ Conventions (all money in USD, flows per month, the cash a stock):
 * Costs are booked at their unsubsidised value and every subsidy as an inflow from the
   government that pays it: the lab pays its whole serving bill (energy at the market
   price) and receives the energy subsidy; it pays the whole price of its chips and
-  receives the compute subsidy; it receives price support for selling below cost.
+  receives the compute subsidy; it receives price support for selling below cost, and a
+  per-token subsidy on the API tokens it sells (a tax is a negative one).
   So what a government spends is exactly what its labs receive from it.
 * A product line with a parent has no cash of its own: its flows are booked on its
   parent's cash.
@@ -38,7 +39,7 @@ def cash_inflows(revenue: float, funding: float, support: float) -> float:
     """Money in during a month (USD): ``in = revenue + funding + state support``.
 
     State support is everything its government pays it: price support, the energy
-    subsidy and the compute subsidy.
+    subsidy, the compute subsidy and the per-token subsidy.
     """
     return revenue + funding + support
 
@@ -62,6 +63,8 @@ def operating_profit(revenue: float, price_support: float, serving_net: float,
 
         operating profit = revenue + price support - serving (net of the energy subsidy)
                            - compliance
+
+    The per-token subsidy comes in with price support: both are paid on tokens sold.
     """
     return revenue + price_support - serving_net - compliance
 

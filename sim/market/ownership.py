@@ -2,7 +2,8 @@
 
 Every vendor's API is slot v of the menu (:mod:`sim.model.menu`); its owner is itself,
 or the lab it is a product line of (``VendorConfig.parent``), or the lab that acquired
-it (an ``ownership`` event). Self-hosted slots (V + v) are priced by nobody.
+it (an ``ownership`` event). Self-hosted slots (V + v) are priced by nobody, and so are
+the slots of third-party hosts (2 V + v), whose price is their cost plus a margin.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ def owners(parents: Sequence[int | None]) -> np.ndarray:
     return np.array([v if p is None else p for v, p in enumerate(parents)], dtype=int)
 
 
-def ownership_matrix(owner: np.ndarray) -> np.ndarray:
-    """The ownership matrix over the menu's 2 V slots (1).
+def ownership_matrix(owner: np.ndarray, kinds: int = 2) -> np.ndarray:
+    """The ownership matrix over the menu's ``kinds`` V slots (1).
 
         O_jk = 1[j < V, k < V, owner_j = owner_k]
 
-    API slots with one owner are priced jointly; self-hosted slots have no row.
+    API slots with one owner are priced jointly; self-hosted and hosted slots have no row.
     """
     n = owner.size
-    matrix = np.zeros((2 * n, 2 * n))
+    matrix = np.zeros((kinds * n, kinds * n))
     matrix[:n, :n] = owner[:, None] == owner[None, :]
     return matrix
 

@@ -56,6 +56,8 @@ class DemandPanel:
     quality_weight: np.ndarray | None = None  #: utils per OOM of each buyer, (n,)
     outside_utility: np.ndarray | None = None  #: utility of buying nothing, (n,), utils
     adjustment: np.ndarray | None = None  #: share of each buyer's choice revised a month, (n,)
+    bloc: np.ndarray | None = None  #: buyer bloc of each row, (n,): rows of (B, J) prices
+    wedge: np.ndarray | None = None  #: price paid over the seller's price (duty), (n, J), 1
 
     def __post_init__(self) -> None:
         self.cols = np.flatnonzero(self.available.any(axis=0))
@@ -84,31 +86,44 @@ class DemandPanel:
         # the same prices more than once, and the state is most of their cost
         self._last: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
         self._terms: tuple[tuple, tuple[np.ndarray, ...]] | None = None  # of the last state
+        self._wedge = None if self.wedge is None else self.wedge[:, self._api_cols]
         nest = self._nest[self._api_index]
         self._same_nest = (nest[:, None] == nest[None, :]).astype(float)  # S, (a, a)
 
+    def row_prices(self, api_prices: np.ndarray) -> np.ndarray:
+        """The sellers' prices each row faces: the (J,) prices, or its bloc's row of prices
+        by buyer bloc (B, J)."""
+        return api_prices[self.bloc] if np.ndim(api_prices) == 2 else api_prices[None, :]
+
     def buyer_prices(self, api_prices: np.ndarray) -> np.ndarray:
-        """Price each buyer pays for each offering, (n, J), USD per million tokens."""
-        return np.where(self.is_api[None, :], np.nan_to_num(api_prices, nan=1.0)[None, :],
-                        self.own_price)
+        """Price each buyer pays for each offering, duty included, (n, J), USD per million
+        tokens; ``api_prices`` (J,), or by buyer bloc (B, J)."""
+        price = self.row_prices(np.nan_to_num(api_prices, nan=1.0))
+        if self.wedge is not None:
+            price = price * self.wedge
+        return np.where(self.is_api[None, :], price, self.own_price)
 
     def _state(self, api_prices: np.ndarray):
         """Probabilities, tokens and within-nest probabilities on the used columns.
 
-        The arrays are shared with later calls at the same prices (read them, never write)."""
-        p = api_prices[self._api_cols]
+        The prices are (J,), or by buyer bloc (B, J): each row then faces its bloc's. The
+        arrays are shared with later calls at the same prices (read them, never write)."""
+        p = api_prices[..., self._api_cols]
         p = np.where(np.isfinite(p), p, 1.0)
         if self._last is not None and np.array_equal(self._last[0], p):
             return self._last[1]
-        state = self._compute_state(p)
+        state = self._compute_state(p[self.bloc] if p.ndim == 2 else p)
         self._last = (p, state)
         return state
 
     def _compute_state(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`_state` at the API prices ``p`` of the used API columns (none nan)."""
+        """:meth:`_state` at the API prices ``p`` of the used API columns (none nan), (a,)
+        or one row per buyer (n, a); buyers pay them times the wedge (duties)."""
         api = self._api_index
+        if self._wedge is not None:
+            p = p * self._wedge
         utility = self._fixed_scaled.copy()
-        utility[:, api] -= self._alpha_scaled * np.log(p)[None, :]
+        utility[:, api] -= self._alpha_scaled * (np.log(p) if p.ndim == 2 else np.log(p)[None, :])
         # the rows' largest utility, column by column: numpy reduces short rows (J ~ 25)
         # slowly, and a maximum is exact in any order
         top = utility[:, :1].copy()
@@ -174,6 +189,29 @@ class DemandPanel:
         return elasticity, self._full(np.where(total > 0, -variance + (weights * ds).sum(axis=0),
                                                0.0))
 
+
+    def elasticity_by_bloc(self, api_prices: np.ndarray, n_blocs: int) -> np.ndarray:
+        """Own-price elasticity of each offering's demand from each buyer bloc's rows, (B, J)
+        (1); nan where a bloc's rows buy none of it.
+
+            E_bj = e + sum_{i in b} w_ij s_ij,     w_ij = x_ij / sum_{i in b} x_ij
+
+        the elasticity of :meth:`elasticity` on the panel restricted to bloc b's buyers: the
+        elasticity in p_bj, the price to that bloc alone (third-degree price
+        discrimination).
+        """
+        probabilities, tokens, within = self._state(api_prices)
+        lam = self.nest_lambda
+        share_elasticity = self.alpha[:, None] * (1.0 / lam - (1.0 / lam - 1.0) * within
+                                                  - probabilities)
+        out = np.full((n_blocs, self.is_api.size), np.nan)
+        for b in range(n_blocs):
+            rows = self.bloc == b
+            total = tokens[rows].sum(axis=0)
+            mean = (tokens[rows] * share_elasticity[rows]).sum(axis=0) / np.where(total > 0,
+                                                                                  total, 1.0)
+            out[b, self.cols] = np.where(total > 0, self.price_elasticity + mean, np.nan)
+        return out
 
     def elasticity_jacobian(self, api_prices: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                    np.ndarray]:

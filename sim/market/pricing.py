@@ -15,6 +15,10 @@ M_kj = d ln Q_k / d ln p_j (:meth:`sim.market.panel.DemandPanel.demand_derivativ
     sum_k O_jk (-M_kj) R_k m_k = R_j                                  (1)
 
 which for O = I is m_j = 1 / E_j, E_j = -M_jj, the single-product rule.
+
+A vendor does not post its rule's target at once: it moves part of the way each month
+(:func:`partial_adjustment`), and by at most a share of its list price
+(:func:`sticky_price`): list prices are sticky.
 """
 
 from __future__ import annotations
@@ -22,6 +26,39 @@ from __future__ import annotations
 import numpy as np
 
 from sim.market.panel import DemandPanel
+
+
+def partial_adjustment(price: float, target: float, inertia: float) -> float:
+    """Next month's price moved part of the way to the rule's target, in log price (USD per
+    million tokens).
+
+        p' = p ** (1 - l) * target ** l,     l = inertia (share of the log gap closed)
+    """
+    return float(price ** (1.0 - inertia) * target ** inertia)
+
+
+def scaled_price(rule_price: float, factor: float) -> float:
+    """The posted price under a relative price event (USD per million tokens).
+
+        p = f * p_rule
+
+    with p_rule the price the vendor's pricing rule sets this month and f the event's
+    factor (1): f = 1 posts the rule's price unchanged.
+    """
+    return float(factor * rule_price)
+
+
+def sticky_price(price: float, proposed: float, max_change: float | None) -> float:
+    """The proposed price, moved at most ``max_change`` from last month's (USD per Mtok).
+
+        p' = min(max(proposed, (1 - c) p), (1 + c) p),     c = max_change (1)
+
+    A list price is a posted menu that vendors change rarely and by bounded steps
+    (list-price stickiness; docs/MODEL.md); c >= 1 leaves falls free. ``None``: no limit.
+    """
+    if max_change is None:
+        return float(proposed)
+    return float(min(max(proposed, (1.0 - max_change) * price), (1.0 + max_change) * price))
 
 
 def markup_factor(elasticity, max_markup: float):
@@ -60,6 +97,20 @@ def co_owned_lerner(elasticity: float, revenue: float, co_revenue: np.ndarray,
     return float((1.0 + np.sum(co_lerner * co_revenue * co_cross) / revenue) / elasticity)
 
 
+def first_order_matrix(revenue: np.ndarray, derivatives: np.ndarray,
+                       ownership: np.ndarray) -> np.ndarray:
+    """The matrix A of the owners' first-order conditions (1) in Lerner indices, A m = R.
+
+        A_jk = O_jk (-M_kj) R_k
+
+    Args:
+        revenue: R (USD per month), (n,).
+        derivatives: M_jk = d ln Q_j / d ln p_k (1), (n, n).
+        ownership: O (1 where one owner prices both), (n, n).
+    """
+    return ownership * (-derivatives.T) * revenue[None, :]
+
+
 def ownership_lerner(revenue: np.ndarray, derivatives: np.ndarray, ownership: np.ndarray,
                      cap_lerner: float) -> tuple[np.ndarray, np.ndarray]:
     """Lerner indices that solve every owner's first-order conditions (1) at given demand.
@@ -77,7 +128,7 @@ def ownership_lerner(revenue: np.ndarray, derivatives: np.ndarray, ownership: np
         cap_lerner: the highest Lerner index allowed (1).
     """
     n = revenue.size
-    a = ownership * (-derivatives.T) * revenue[None, :]
+    a = first_order_matrix(revenue, derivatives, ownership)
     capped = ~(revenue > 0)
     lerner = np.full(n, cap_lerner)
     for _ in range(n + 1):

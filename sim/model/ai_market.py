@@ -10,40 +10,59 @@ vertical entry (:mod:`sim.model.entry`); those return values and the model keeps
 
 from __future__ import annotations
 
+from typing import Any
+
 import mesa
 import numpy as np
 
 from sim.agents.device_maker import DeviceMaker
 from sim.agents.government import Government
 from sim.agents.vendor import Vendor
-from sim.config import Config, validate
+from sim.config import Config, compose_config, validate
+from sim.config.keywords import keyword_overrides, seed_of
 from sim.core.constants import BLOCS
 from sim.core.streams import Streams
 from sim.core.threads import one_blas_thread
-from sim.market import clearing, cost, ownership
+from sim.market import clearing, cost, discrimination, ownership
 from sim.market.panel import DemandPanel
 from sim.market.pricing import nash_prices
 from sim.model import buyers, entry, labs, views
 from sim.model.bans import Bans
 from sim.model.clock import Clock
 from sim.model.costs import Costs
+from sim.model.ecosystem import Ecosystems
 from sim.model.events import Timeline
+from sim.model.hosts import Hosts
 from sim.model.knowledge import Knowledge
 from sim.model.menu import Menu
 from sim.model.record import Recorder
+from sim.model.reporters import headline_collector
 from sim.population import segment
 from sim.population.firms import FirmMonth
 from sim.population.nations import NationMonth
 from sim.population.segment import SegmentDemand
-from sim.rules import DECISIONS, get_rule
+from sim.rules import DECISIONS, RuleError, get_rule
 from sim.rules.pricing import MarketView
 
 
 class AIMarket(mesa.Model):
     """The global AI market.
 
+    Build it from a composed config, ``AIMarket(cfg)``, or with keywords as Mesa models are
+    built, ``AIMarket(world="small", scenario="token_price_cut", seed=3, **{"world.end":
+    "2026-06"})``: the run of the command line ``python -m sim world=small
+    scenario=token_price_cut seed=3 world.end=2026-06`` (:mod:`sim.config.keywords`).
+
     Args:
-        cfg: a validated :class:`sim.config.Config` (see :func:`sim.config.compose_config`).
+        cfg: a validated :class:`sim.config.Config` (see :func:`sim.config.compose_config`);
+            or None, and the keywords compose one:
+        world, scenario, engine: names under ``scenarios/`` and the engine; the defaults of
+            ``scenarios/config.yaml`` if None.
+        seed, rng: the run's seed (``rng``: the name ``mesa.batch_run`` may pass it under);
+            neither gives a fresh seed from the operating system, Mesa's convention, so
+            ``batch_run``'s ``iterations`` give distinct seeds (``cfg.seed`` records it).
+        **overrides: config paths and values, with dots (``**{"world.end": "2026-06"}``)
+            or double underscores (``world__end="2026-06"``).
 
     Attributes:
         month: the current month number (:attr:`clock`'s; see :mod:`sim.core.calendar`).
@@ -54,14 +73,25 @@ class AIMarket(mesa.Model):
         firms: firm segments (startups, enterprises), vectorized or as agents.
         nations: the developing nations; device_makers: one per bloc.
         menu: the offerings on sale; bans: the bans in force; timeline: the events.
+        ecosystems: each model family's installed base (:mod:`sim.model.ecosystem`).
         owner, ownership: the owner of each vendor's API and the ownership matrix over the
             slots (:mod:`sim.market.ownership`): a product line prices with its parent.
         recorder: the tidy time series (:meth:`Recorder.to_frame`).
+        datacollector: Mesa's ``DataCollector``: ``month``, ``seed`` and every headline,
+            collected after each month (:mod:`sim.model.reporters`), so row ``k`` of
+            ``get_model_vars_dataframe()`` is the month after ``k + 1`` steps.
         rng, random: Mesa's generators, drawn from the named stream ``mesa`` (the model
             itself never uses them, so drawing from them changes no table).
     """
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config | None = None, *, world: str | None = None,
+                 scenario: str | None = None, seed: int | None = None, rng: Any = None,
+                 engine: str | None = None, **overrides: Any) -> None:
+        if cfg is None:
+            cfg = compose_config(keyword_overrides(world, scenario, seed_of(seed, rng), engine,
+                                                   overrides))
+        elif any(v is not None for v in (world, scenario, seed, rng, engine)) or overrides:
+            raise TypeError("AIMarket takes a Config or keywords, not both")
         validate(cfg)
         self.streams = Streams(cfg.seed)
         # Mesa seeds model.random from model.rng; a stream of their own keeps user draws
@@ -82,13 +112,18 @@ class AIMarket(mesa.Model):
                 vendor.parent = self.vendors_by_id[vendor.cfg.parent]
         self.owner = ownership.owners([None if v.parent is None else v.parent.index
                                        for v in self.vendors])
-        self.ownership = ownership.ownership_matrix(self.owner)  # O over the slots
+        hosted = cfg.world.hosting.third_party
+        self.ownership = ownership.ownership_matrix(self.owner, 3 if hosted else 2)  # O, slots
         self.governments = {bloc: Government(self, bloc, g)
                             for bloc, g in world.governments.items()}
         self.bans = Bans.of_governments(self.governments)
-        self.menu = Menu([v.bloc for v in self.vendors])
+        self.menu = Menu([v.bloc for v in self.vendors], hosted)
+        self.hosts = Hosts()
         self.costs = Costs(world, self.governments, self.clock)
-        self.knowledge = Knowledge(world.capability, self.clock, self.vendors)
+        self.knowledge = Knowledge(world.capability, self.clock, self.vendors,
+                                   {bloc: g.distillation_guard
+                                    for bloc, g in world.governments.items()})
+        self.ecosystems = Ecosystems(world.ecosystem, self.vendor_ids)
 
         self.firms = buyers.build_firms(self, cfg, self.menu.n_slots, self.streams,
                                  self.rules["startup_choice"])
@@ -98,6 +133,7 @@ class AIMarket(mesa.Model):
 
         self.alarm = 0.0
         self.entries: list[tuple[int, str, int, int]] = []  # month, vendor, vertical, harmed
+        self.entry_draws = np.zeros(len(self.vendors))  # the month's entry uniforms
         self.nash = np.full(self.menu.n_slots, np.nan)
         self.nash_converged = True
         self.demand: dict[str, SegmentDemand] = {}
@@ -114,6 +150,7 @@ class AIMarket(mesa.Model):
         self.replay_history()
         self.knowledge.start()
         self.recorder = Recorder(self)
+        self.datacollector = headline_collector()
 
     @property
     def month(self) -> int:
@@ -134,9 +171,14 @@ class AIMarket(mesa.Model):
     # -- the month -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """Simulate one month (BLAS on one thread: :mod:`sim.core.threads`)."""
+        """Simulate one month (BLAS on one thread: :mod:`sim.core.threads`) and collect the
+        headlines; after the last month, free the model from Mesa's agent registry (Mesa
+        3.3.1 keeps every model alive in ``Agent._ids``, issue #3179)."""
         with one_blas_thread():
             self.simulate_month()
+        self.datacollector.collect(self)
+        if not self.running:
+            mesa.Agent._ids.pop(self, None)
 
     def simulate_month(self) -> None:
         """The month's phases, in order."""
@@ -154,6 +196,7 @@ class AIMarket(mesa.Model):
         wanted = self.buy()
         self.demand, self.served_share = self.clear(wanted)  # rationing under capacity
         self.settle()
+        self.ecosystems.accumulate(sum(d.tokens for d in self.demand.values()))  # installed base
         self.enter_verticals()
         self.recorder.collect(self)
         self.month += 1
@@ -169,11 +212,20 @@ class AIMarket(mesa.Model):
         world = self.cfg.world
         self.menu.refresh(self.vendors, self.costs.cloud_usd_per_flop(),
                           world.demand.risk_closed_api, world.demand.risk_open_api,
-                          world.entry.risk_per_entry)
+                          world.entry.risk_per_entry, world.hosting.cloud_bloc,
+                          world.hosting.fringe_margin, self.ecosystems.network(),
+                          self.duties())
         self.firm_month = views.firm_months(world, self.menu, self.bans, self.vendor_ids,
                                             self.alarm, self.uniforms)
         self.nation_month = views.nation_month(world, self.menu, self.bans, self.vendor_ids,
                                                self.nations.iso3)
+
+    def duties(self) -> np.ndarray | None:
+        """The duty each buyer bloc's government levies on each bloc's labs, (B, B) (1);
+        None while no government levies any."""
+        duties = np.array([[g.duties.get(m, 0.0) if (g := self.governments.get(b)) else 0.0
+                            for m in BLOCS] for b in BLOCS])
+        return duties if duties.any() else None
 
     def device_views(self) -> list[np.ndarray]:
         """What each device maker may use, (J,) each."""
@@ -206,7 +258,7 @@ class AIMarket(mesa.Model):
         """``owner`` acquires ``vendor``: from now on their APIs are priced jointly."""
         self.owner = ownership.merge(self.owner, self.vendors_by_id[vendor].index,
                                      self.vendors_by_id[owner].index)
-        self.ownership = ownership.ownership_matrix(self.owner)
+        self.ownership = ownership.ownership_matrix(self.owner, 3 if self.menu.hosted else 2)
 
     def buy(self) -> dict[str, SegmentDemand]:
         """Every segment chooses and asks for tokens at the posted prices."""
@@ -227,23 +279,59 @@ class AIMarket(mesa.Model):
                               self.cfg.world.compute.max_overload)
 
     def settle(self) -> None:
-        """Book every vendor's month: API revenue, self-hosted use of its weights, compliance."""
-        n = self.menu.n_vendors
+        """Book every vendor's month: API revenue, self-hosted use of its weights, compliance,
+        licence fees from third-party hosts; the hosts' month; and the duties each government
+        collects (:func:`sim.market.discrimination.duty_revenue`). A lab that prices by
+        buyer bloc earns each bloc's price on that bloc's tokens."""
+        menu = self.menu
+        n = menu.n_vendors
         tokens = sum(d.tokens for d in self.demand.values())
         by_bloc = sum(d.tokens_by_bloc[:, :n] for d in self.demand.values())
         rates = np.array([g.compliance_cost if (g := self.governments.get(b)) else 0.0
                           for b in BLOCS])
         compliance = cost.compliance_cost_usd(by_bloc, rates)
+        licence = np.zeros(n)
+        if menu.hosted:
+            hosted = menu.slots("hosted")
+            licence = self.hosts.settle(menu.price[hosted], menu.marginal_cost[hosted],
+                                        tokens[hosted], self.cfg.world.hosting.licence_share)
         for v, vendor in enumerate(self.vendors):
-            vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]))
+            revenue = (None if np.all(vendor.bloc_ratio == 1.0)
+                       else float(np.sum(vendor.price_by_bloc * by_bloc[:, v])))
+            vendor.settle(float(tokens[v]), float(tokens[n + v]), float(compliance[v]),
+                          float(licence[v]), revenue)
+        for b, bloc in enumerate(BLOCS):
+            if (government := self.governments.get(bloc)) is not None and menu.duty[b].any():
+                government.duty_revenue = discrimination.duty_revenue(
+                    menu.duty[b, :n], menu.price_by_bloc[b, :n], by_bloc[b])
 
     def enter_verticals(self) -> None:
-        """The alarm fades; closed labs that build applications may enter a vertical."""
+        """The alarm fades; the entry rule (``rules.vendor_entry``) tells each active closed
+        lab that builds applications which vertical, if any, it enters now."""
         cfg = self.cfg.world.entry
         self.alarm *= 1.0 - cfg.alarm_decay
-        draws = [self.streams("entry", v.vid).random() for v in self.vendors]
-        for vendor in entry.entrants(self.vendors, draws, cfg.hazard_per_month):
-            self.enter_vertical(vendor, None)
+        # every vendor draws, whether it may enter or not (common random numbers)
+        self.entry_draws = np.array([self.streams("entry", v.vid).random()
+                                     for v in self.vendors])
+        decide = self.rules["vendor_entry"]
+        for vendor in self.vendors:
+            vendor.entry_value = np.nan
+        for vendor in self.vendors:
+            if not entry.may_enter(vendor):
+                continue
+            vertical = decide(vendor, self)
+            if vertical is not None:
+                self.enter_vertical(vendor, self.checked_vertical(vertical, vendor))
+
+    def checked_vertical(self, vertical, vendor: Vendor) -> int:
+        """An entry rule's vertical, refused unless it is one of the firms' verticals."""
+        n = max((f.n_verticals for f in self.cfg.world.firms.values()), default=0)
+        if isinstance(vertical, bool) or not isinstance(vertical, int | np.integer) \
+                or not 0 <= vertical < n:
+            raise RuleError(f"entry rule {self.cfg.rules.vendor_entry!r} gave vendor "
+                            f"{vendor.vid!r} the vertical {vertical!r}; a vertical is an "
+                            f"integer in [0, {n - 1}] or None")
+        return int(vertical)
 
     def enter_vertical(self, vendor: Vendor, vertical: int | None) -> None:
         """``vendor`` enters ``vertical`` (its API customers' largest if None); the model

@@ -62,7 +62,8 @@ class Bans:
             if not banned_blocs and not banned_vendors:
                 continue
             for j in range(menu.n_slots):
-                if not menu.is_api[j] and not covers_self_hosting:
+                # hosts serve the weights: a ban covers them as it covers self-hosting
+                if not menu.lab_api[j] and not covers_self_hosting:
                     continue
                 if slot_bloc[j] in banned_blocs or slot_vendor[j] in banned_vendors:
                     result[row, j] = False

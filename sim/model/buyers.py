@@ -54,7 +54,7 @@ def build_nations(model: mesa.Model, cfg: Config, streams: Streams,
     """The developing nations of ``world.nations.countries_file`` (those included)."""
     nations_cfg = cfg.world.nations
     rows = data.load_countries(nations_cfg.countries_file, nations_cfg.include)
-    initial = draw_nations(rows, nations_cfg, streams("nations.init"))
+    initial = draw_nations(rows, nations_cfg, streams("nations.init"), data.load_unga_poles())
     if cfg.engine == "vector":
         return NationPopulation(nations_cfg, cfg.world.demand, initial, choice_rule,
                                 cfg.rules.adopter_choice)

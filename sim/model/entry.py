@@ -1,7 +1,8 @@
 """Vertical entry: closed labs that build applications move into their customers' markets.
 
-A lab that sees its API customers' data can enter their most lucrative vertical (at a
-monthly hazard, or by a scenario's ``entry`` event). The firms of that vertical on its
+A lab that sees its API customers' data can enter one of their verticals, when the entry
+rule says so (``rules.vendor_entry``: at a monthly hazard, or where it pays) or by a
+scenario's ``entry`` event. The firms of that vertical on its
 API lose part of their business, grow warier and review their provider; every firm's
 weight on autonomy rises (the alarm), and the lab's API counts as riskier.
 
@@ -11,12 +12,11 @@ The functions return what happened; the model books it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
 from sim.agents.vendor import Vendor
+from sim.market import entry as en
 from sim.population.firms import FirmMonth
 from sim.population.segment import FirmSegment
 
@@ -29,29 +29,19 @@ class Entry:
     harmed: int  #: firms of that vertical on its API that were harmed (firms)
 
 
-def entrants(vendors: Sequence[Vendor], draws: Sequence[float],
-             hazard_per_month: float) -> list[Vendor]:
-    """The closed labs that build applications and enter a vertical this month: those
-    whose uniform ``u`` is below the hazard (per month). Every vendor has a draw, whether
-    it may enter or not, so that scenarios share the draws (common random numbers)."""
-    return [vendor for vendor, u in zip(vendors, draws, strict=True)
-            if vendor.cfg.enters_verticals and vendor.active and vendor.openness == "closed"
-            and u < hazard_per_month]
+def may_enter(vendor: Vendor) -> bool:
+    """Whether the entry rule is asked about ``vendor`` this month: an active closed lab that
+    builds applications (``enters_verticals``)."""
+    return vendor.cfg.enters_verticals and vendor.active and vendor.openness == "closed"
 
 
 def largest_vertical(vendor: Vendor, firms: Mapping[str, FirmSegment],
                      firm_month: Mapping[str, FirmMonth]) -> int | None:
     """The vertical where ``vendor``'s API customers use the most tokens this month (None if
-    it has no customers)."""
+    it has no customers; :func:`sim.market.entry.largest_vertical`)."""
     seen = [f.vertical_tokens(vendor.index, firm_month[s].growth)
             for s, f in firms.items() if s in firm_month]
-    width = max((len(x) for x in seen), default=0)
-    totals = np.zeros(width)
-    for x in seen:
-        totals[:len(x)] += x
-    if totals.sum() <= 0:
-        return None
-    return int(np.argmax(totals))
+    return en.largest_vertical(en.vertical_totals(seen))
 
 
 def enter(vendor: Vendor, vertical: int | None, firms: Mapping[str, FirmSegment],

@@ -1,9 +1,15 @@
 """What the labs know: algorithmic progress, the frontiers, and the spread of knowledge.
 
 The formulas are pure functions of :mod:`sim.market.capability`; :class:`Knowledge`
-applies them to the vendors at the clock's month. Open releases teach every lab at once;
-closed models leak with a lag of ``closed_leak_lag_months``, so the closed frontier is
-remembered month by month.
+applies them to the vendors at the clock's month. Open releases teach every other lab at
+once; closed models leak with a lag of ``closed_leak_lag_months``, so the closed models on
+sale are remembered month by month. A lab does not learn from its own models (nor from
+its product lines'): what it released is already in its knowledge, and a release above
+its path fades back to it (:meth:`sim.agents.vendor.Vendor.learn`). With
+``distillation_rate`` > 0, labs also distil the others' current models in proportion to
+their share of last month's API tokens (:meth:`Knowledge.api_sources`), from the end of the
+history on: the recorded releases already hold whatever distillation happened before, in the
+labs' offsets, so the replay and the offsets do not change with the rate.
 """
 
 from __future__ import annotations
@@ -13,7 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.agents.vendor import Vendor
-from sim.market.capability import algo_multiplier, gap_in_months, spillover_target
+from sim.market.capability import (
+    algo_multiplier,
+    distillation_target,
+    gap_in_months,
+    guarded_api_share,
+    spillover_target,
+    with_distillation,
+)
 from sim.model.clock import Clock
 
 
@@ -24,14 +37,19 @@ class Knowledge:
         capability: the world's capability config (``cfg.world.capability``).
         clock: the model's clock (the current month).
         vendors: the vendor agents (read; they learn through :meth:`Vendor.learn`).
+        guards: each bloc's distillation guard (share 0-1 of the distillation of its labs'
+            models it prevents; a bloc not named has none).
 
     Attributes:
-        closed_frontier_by_month: the closed frontier of each simulated month (OOM).
+        closed_by_month: the closed models on sale each simulated month, as (owning lab,
+            capability in OOM) pairs.
     """
 
-    def __init__(self, capability, clock: Clock, vendors: Sequence[Vendor]) -> None:
+    def __init__(self, capability, clock: Clock, vendors: Sequence[Vendor],
+                 guards: dict[str, float] | None = None) -> None:
         self.cfg, self.clock, self.vendors = capability, clock, vendors
-        self.closed_frontier_by_month: dict[int, float] = {}
+        self.guards = dict(guards or {})
+        self.closed_by_month: dict[int, list[tuple[str, float]]] = {}
 
     def algo_multiplier(self) -> float:
         """Algorithmic efficiency this month relative to the reference month (1).
@@ -70,17 +88,16 @@ class Knowledge:
 
     def start(self) -> None:
         """Knowledge at the start, once the events before it have been replayed: labs
-        without a model are as efficient as the released labs on average; labs with no
-        compute yet start one OOM below the laggard; open models are put
-        ``initial_open_lag_months`` behind the closed frontier."""
+        without a model have the mean offset of the labs with a recorded release
+        (:meth:`share_offsets`); labs with no compute yet start one OOM below the laggard;
+        open models are put ``initial_open_lag_months`` behind the closed frontier."""
         vendors = self.vendors
         released = [v for v in vendors if v.active and v.parent is None]
         if released:
-            mean_efficiency = float(np.mean([v.efficiency for v in released]))
+            self.share_offsets()
             floor = min(v.knowledge for v in released) - 1.0
             for vendor in vendors:
                 if not vendor.active and vendor.parent is None:
-                    vendor.efficiency = mean_efficiency
                     vendor.knowledge = (vendor.base_capability
                                         if np.isfinite(vendor.own_capability) else floor)
         lag = self.cfg.initial_open_lag_months
@@ -95,25 +112,85 @@ class Knowledge:
             if vendor.parent is not None:
                 vendor.learn(0.0)
 
+    def share_offsets(self) -> None:
+        """During the history, a lab without a recorded release takes the mean offset of the
+        labs with one (its estimate until its own records come; fixed after the history)."""
+        labs = [v for v in self.vendors if v.parent is None]
+        estimated = [v.efficiency for v in labs if v.residuals]
+        if estimated:
+            for vendor in labs:
+                if not vendor.residuals:
+                    vendor.efficiency = float(np.mean(estimated))
+
+    def _models(self, kind: str) -> list[tuple[str, float]]:
+        """(owning lab, capability) of the models on sale of one kind: ``closed``, ``open``
+        (open-weight or open-source) or ``open_source``."""
+        keep = {"closed": ("closed",), "open": ("open_weight", "open_source"),
+                "open_source": ("open_source",)}[kind]
+        return [(v.owner.vid, v.capability) for v in self.vendors
+                if v.active and v.openness in keep]
+
     def spread(self) -> None:
-        """Labs learn from the open frontier (at once) and the closed one (with a lag)
-        (:func:`sim.market.capability.spillover_target`); product lines know what their
-        parent knows."""
+        """Labs learn from the best open model of the others (at once) and the others'
+        closed one (with a lag) (:func:`sim.market.capability.spillover_target`); product
+        lines know what their parent knows; from the end of the history, labs also distil the
+        others' API outputs (:meth:`distil`) when ``distillation_rate`` > 0."""
         cap = self.cfg
         month = self.clock.month
-        self.closed_frontier_by_month[month] = self.closed_frontier()
+        if self.clock.in_history():
+            self.share_offsets()
+        self.closed_by_month[month] = self._models("closed")
         lagged_month = max(self.clock.start, month - cap.closed_leak_lag_months)
-        lagged = self.closed_frontier_by_month.get(lagged_month, self.closed_frontier())
+        lagged = self.closed_by_month.get(lagged_month, self.closed_by_month[month])
+        opened, source = self._models("open"), self._models("open_source")
         labs = [v for v in self.vendors if v.parent is None]
-        base = np.array([v.base_capability for v in labs])
-        absorb = np.array([v.cfg.absorptive_capacity for v in labs])
-        source = max((v.capability for v in self.vendors
-                      if v.active and v.openness == "open_source"), default=-np.inf)
-        targets = spillover_target(base, self.open_frontier(), lagged, absorb, cap.spill_open,
-                                   cap.spill_closed, source,
-                                   cap.spill_open + cap.spill_source_bonus)
-        for vendor, target in zip(labs, targets, strict=True):
-            vendor.learn(float(np.nan_to_num(target)))
+        distilling = cap.distillation_rate > 0 and not self.clock.in_history()  # see the module
+        api = self.api_sources() if distilling else []
+        for vendor in labs:
+            target = spillover_target(
+                np.array([vendor.base_capability]), best_of_others(opened, vendor.vid),
+                best_of_others(lagged, vendor.vid), np.array([vendor.cfg.absorptive_capacity]),
+                cap.spill_open, cap.spill_closed, best_of_others(source, vendor.vid),
+                cap.spill_open + cap.spill_source_bonus)
+            if distilling:
+                target = self.distil(vendor, target, api, (opened, lagged, source))
+            vendor.learn(float(np.nan_to_num(target[0])))
         for vendor in self.vendors:
             if vendor.parent is not None:
                 vendor.learn(0.0)
+
+
+    def api_sources(self) -> list[tuple[str, float, float]]:
+        """(owning lab, capability in OOM, distillable API share) of each model on sale: its
+        share of the API tokens all vendors sold last month (the month has not cleared yet)
+        after its bloc's guard (:func:`sim.market.capability.guarded_api_share`); all 0
+        before the first month has sold."""
+        sold = [v for v in self.vendors if v.active]
+        total = sum(v.tokens_api for v in sold)
+        if total <= 0:
+            return []
+        return [(v.owner.vid, v.capability,
+                 guarded_api_share(v.tokens_api / total, self.guards.get(v.bloc, 0.0)))
+                for v in sold]
+
+    def distil(self, vendor: Vendor, target: np.ndarray, api: list[tuple[str, float, float]],
+               frontiers: tuple[list[tuple[str, float]], ...]) -> np.ndarray:
+        """The lab's spillover target plus what it distils from the others' API outputs
+        (``api``: :meth:`api_sources`), capped at its gap to the best model it learns from,
+        among the others' ``frontiers`` models and those it distils
+        (:func:`sim.market.capability.distillation_target`,
+        :func:`sim.market.capability.with_distillation`)."""
+        others = [(q, share) for owner, q, share in api if owner != vendor.vid]
+        base = np.array([vendor.base_capability])
+        distilled = distillation_target(
+            base, np.array([q for q, _ in others]), np.array([s for _, s in others]),
+            np.array([vendor.cfg.absorptive_capacity]), self.cfg.distillation_rate)
+        best = max([best_of_others(models, vendor.vid) for models in frontiers]
+                   + [q for q, share in others if share > 0])
+        return with_distillation(target, distilled, base, best)
+
+
+def best_of_others(models: list[tuple[str, float]], lab: str) -> float:
+    """The best capability among ``models`` (owning lab, OOM) not owned by ``lab``; minus
+    infinity if there is none."""
+    return max((q for owner, q in models if owner != lab), default=-np.inf)

@@ -4,14 +4,14 @@ Called by :meth:`sim.model.record.Recorder.collect` each month; the formulas are
 functions of :mod:`sim.market.metrics`. Conventions:
 
 - **Market power** is a revenue-weighted margin over API sales, by bloc and market-wide,
-  at the marginal cost vendors pay (net of energy subsidies) and at social cost (the
-  subsidy added back).
+  at the marginal cost vendors pay (net of energy and per-token subsidies) and at social
+  cost (the subsidies added back).
 - **Concentration** is measured on revenue (API spend) and on API tokens. Self-hosted
   tokens are a fringe that no lab owns (their author earns nothing on them): they count in
   the segment's total, so they dilute the labs' token shares, but as many negligible
   units they add nothing to the HHI.
 - **Welfare** is ``W = CS + PS - G`` per month: consumer surplus, producer surplus and the
-  governments' spending on subsidies and price support.
+  governments' spending on subsidies and price support, net of the duties they collect.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ def market_power(rec: Recorder, model) -> None:
     vs = [v for v in model.vendors if v.active]
     price = np.array([v.price for v in vs])
     cost = np.array([v.marginal_cost for v in vs])
-    social = social_marginal_cost(cost, [v.energy_subsidy_per_mtok for v in vs])
+    # social cost: before the per-token subsidy, the energy subsidy added back
+    social = social_marginal_cost([v.cost_before_token for v in vs],
+                                  [v.energy_subsidy_per_mtok for v in vs])
     tokens = np.array([v.tokens_api for v in vs])
     bloc = np.array([v.bloc for v in vs], dtype=object)
     private, at_social = [], []
@@ -58,15 +60,16 @@ def market_power(rec: Recorder, model) -> None:
 
 
 def demand_elasticity(rec: Recorder, model, step: float = 0.01) -> None:
-    """Elasticity of the panel's total token demand to a 1% rise of every API price, over
+    """Elasticity of the panel's demand for the labs' APIs to a 1% rise of every lab's API price
+    (third-party hosts' prices follow their cost and stay put), over
     the long run and within a month (:func:`sim.market.metrics.market_elasticity`)."""
     panel, menu = model.panel, model.menu
-    prices = np.where(menu.is_api, menu.price, np.nan)
+    prices = np.where(menu.lab_api[None, :], menu.price_by_bloc, np.nan)  # by buyer bloc
     # the raised prices first: the panel keeps its last state, so it ends at the month's
     after = panel.tokens(prices * (1.0 + step))[0]
     before = panel.tokens(prices)[0]
     rec.add("market_elasticity", "all", "1", ["long_run", "one_month"],
-            market_elasticity(before, after, panel.adjustment, menu.is_api, step,
+            market_elasticity(before, after, panel.adjustment, menu.lab_api, step,
                               panel.price_elasticity))
 
 
@@ -107,7 +110,10 @@ def welfare(rec: Recorder, model) -> None:
     spending = [sum(g.spending.values()) for g in govs.values()]
     rec.add("government_spending", "all", USD, list(govs), spending)
     cs = float(rec.latest("consumer_surplus", "all")[0])
-    producer, government = float(ps.sum()), float(sum(spending))
+    # G is the governments' net outlay: what they spend less the duties they collect (buyers
+    # paid the duties, which CS counts as price; the treasury gets them back)
+    duties = float(sum(g.duty_revenue for g in govs.values()))
+    producer, government = float(ps.sum()), float(sum(spending)) - duties
     rec.add("welfare", "all", USD,
             ["consumer_surplus", "producer_surplus", "government_spending", "total"],
             [cs, producer, government, total_welfare(cs, producer, government)])

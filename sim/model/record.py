@@ -17,6 +17,8 @@ import pandas as pd
 
 from sim.core.calendar import format_month
 from sim.core.constants import BLOCS, OPENNESS
+from sim.market import discrimination
+from sim.market.capability import capability_index, gap_in_months
 from sim.market.demand import inclusive_value
 from sim.market.markup import at_markup_cap, count_at_cap
 from sim.market.metrics import (
@@ -29,6 +31,7 @@ from sim.market.metrics import (
     weighted_mean,
 )
 from sim.model.measures import concentration, demand_elasticity, market_power, welfare
+from sim.model.menu import SLOT_KINDS
 
 COLUMNS = ["month", "metric", "entity", "segment", "value", "unit"]
 
@@ -72,6 +75,7 @@ class Recorder:
         _nations(self, model)
         _policy(self, model)
         _finance(self, model)
+        _hosts(self, model)
         welfare(self, model)
         _markup_guard(self, model)
 
@@ -125,33 +129,45 @@ def _vendors(rec: Recorder, model) -> None:
     rec.add("nash_gap", "all", "1", ids, price / model.nash[:n] - 1.0, active)
     rec.add("nash_converged", "all", "flag", ["market"], [float(model.nash_converged)])
     rec.add("dumping", "all", "flag", ids, [float(v.dumping) for v in vs])
+    _trade(rec, model)
     rec.add("state_support", "all", "USD per month", ids, [v.state_support for v in vs])
     rec.add("revenue", "all", "USD per month", ids, [v.revenue for v in vs])
     rec.add("profit", "all", "USD per month", ids, [v.profit for v in vs])
     rec.add("tokens_api", "all", "million tokens per month", ids, [v.tokens_api for v in vs])
     rec.add("tokens_self_hosted", "all", "million tokens per month", ids,
             [v.tokens_self for v in vs])
-    rec.add("capability", "all", "OOM", ids,
-            [v.capability if v.active else np.nan for v in vs], active)
+    capability = np.array([v.capability if v.active else np.nan for v in vs])
+    rec.add("capability", "all", "OOM", ids, capability, active)
+    rec.add("capability_index", "all", "ECI points", ids, _index(model, capability), active)
     rec.add("knowledge", "all", "OOM", ids, [v.knowledge for v in vs])
     rec.add("compute", "all", "FLOP/s", ids, [sum(v.fleet_flops()) for v in vs])
     rec.add("utilisation", "all", "1", ids, [v.utilisation for v in vs])
     rec.add("served_share", "all", "1", ids, model.served_share)
+    rec.add("ecosystem_share", "all", "1", ids, model.ecosystems.shares())
     rec.add("active_params", "all", "billion parameters", ids,
             [v.active_params_b if v.active else np.nan for v in vs], active)
     rec.add("total_params", "all", "billion parameters", ids,
             [v.total_params_b if v.active else np.nan for v in vs], active)
     rec.add("openness_level", "all", "0 closed, 1 open-weight, 2 open-source", ids,
             [OPENNESS.index(v.openness) if v.active else np.nan for v in vs], active)
+    # only where an openness rule has weighed payoffs (none with rules.vendor_openness=keep)
+    gap = np.array([v.openness_gap for v in vs])
+    rec.add("openness_payoff_gap", "all", "USD", ids, gap, np.isfinite(gap))
+    # only where an entry rule has weighed profits (none with rules.vendor_entry=hazard)
+    value = np.array([v.entry_value for v in vs])
+    rec.add("entry_value", "all", "USD", ids, value, np.isfinite(value))
 
 
 def _segments(rec: Recorder, model) -> None:
     menu = model.menu
     n = menu.n_vendors
     ids = model.vendor_ids
+    hosted = menu.hosted
     for segment, demand in model.demand.items():
         tokens = demand.tokens
-        by_vendor = tokens[:n] + tokens[n:]
+        by_vendor = tokens[:n] + tokens[n:2 * n]
+        if hosted:
+            by_vendor = by_vendor + tokens[2 * n:]
         rec.add("token_share", segment, "1", ids, shares(by_vendor))
         rec.add("revenue_share", segment, "1", ids, shares(demand.spend[:n]))
         rec.add("token_share_bloc", segment, "1", list(BLOCS),
@@ -160,14 +176,17 @@ def _segments(rec: Recorder, model) -> None:
                 [shares(tokens)[menu.openness == o].sum() for o in range(len(OPENNESS))])
         rec.add("open_share", segment, "1", ["open"],
                 [shares(tokens)[menu.openness != OPENNESS.index("closed")].sum()])
-        rec.add("token_share_kind", segment, "1", ["api", "self_host"],
-                [shares(tokens)[:n].sum(), shares(tokens)[n:].sum()])
+        rec.add("token_share_kind", segment, "1", list(SLOT_KINDS[:menu.n_slots // n]),
+                [shares(tokens)[k * n:(k + 1) * n].sum() for k in range(menu.n_slots // n)])
         rec.add("hhi_tokens_incl_self_hosted", segment, "points", ["market"],
                 [hhi(by_vendor)])
         rec.add("tokens", segment, "million tokens per month", ["market"], [tokens.sum()])
         rec.add("spend", segment, "USD per month", ["market"], [demand.spend.sum()])
         rec.add("spend_self_hosted", segment, "USD per month", ["market"],
-                [demand.spend[n:].sum()])
+                [demand.spend[n:2 * n].sum()])
+        if hosted:
+            rec.add("spend_hosted", segment, "USD per month", ["market"],
+                    [demand.spend[2 * n:].sum()])
     _surplus(rec, model)
     concentration(rec, model)
     demand_elasticity(rec, model)
@@ -181,7 +200,8 @@ def _surplus(rec: Recorder, model) -> None:
     """
     panel = model.panel
     demand = model.cfg.world.demand
-    prices = np.where(model.menu.is_api, model.menu.price, np.nan)
+    # what each buyer pays: its bloc's prices, duty included
+    prices = np.where(model.menu.is_api[None, :], model.menu.price_by_bloc, np.nan)
     price = panel.buyer_prices(prices)
     # capability measured from a reference level, so that the index is a price of that level
     utility = (panel.base_utility - panel.quality_weight[:, None] * demand.reference_capability
@@ -224,23 +244,39 @@ def _blocs(rec: Recorder, model) -> None:
     us_cn = frontier[BLOCS.index("US")] - frontier[BLOCS.index("CN")]
     rec.add("capability_gap", "all", "OOM", ["US-CN"], [us_cn])
     knowledge = model.knowledge
-    gaps = np.array([12 * us_cn / oom,
-                     12 * (knowledge.closed_frontier() - knowledge.open_frontier()) / oom])
-    gaps[~np.isfinite(gaps)] = np.nan  # a bloc or a kind with no model on sale yet
-    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"], gaps)
+    frontiers = np.array([knowledge.closed_frontier(), knowledge.open_frontier()])
+    frontiers[~np.isfinite(frontiers)] = np.nan  # a kind with no model on sale yet
+    gaps = np.array([us_cn, frontiers[0] - frontiers[1]])  # OOM
+    rec.add("capability_gap_months", "all", "months", ["US-CN", "closed-open"],
+            gap_in_months(gaps, oom))
+    # the same on the Epoch Capabilities Index (world.capability.index)
+    points = model.cfg.world.capability.index.points_per_oom
+    rec.add("capability_gap_index", "all", "ECI points", ["US-CN", "closed-open"],
+            points * gaps)
+    rec.add("frontier_bloc_index", "all", "ECI points", list(BLOCS),
+            _index(model, np.array(frontier)))
+    rec.add("frontier_index", "all", "ECI points", ["closed", "open"],
+            _index(model, frontiers))
+
+
+def _index(model, capability: np.ndarray) -> np.ndarray:
+    """Capabilities (OOM) on the ECI scale (:func:`sim.market.capability.capability_index`)."""
+    index = model.cfg.world.capability.index
+    return capability_index(np.asarray(capability, dtype=float), index.points_per_oom,
+                            index.offset)
 
 
 def _firms(rec: Recorder, model) -> None:
     menu = model.menu
     n = menu.n_vendors
-    closed_api = menu.is_api & (menu.openness == OPENNESS.index("closed"))
+    closed_api = menu.lab_api & (menu.openness == OPENNESS.index("closed"))
     open_api = menu.is_api & ~closed_api
     for segment, demand in model.demand.items():
         if segment not in model.firms:
             continue
         buyers = demand.buyers
         total = buyers.sum()
-        split = [buyers[closed_api].sum(), buyers[open_api].sum(), buyers[n:].sum()]
+        split = [buyers[closed_api].sum(), buyers[open_api].sum(), buyers[n:2 * n].sum()]
         rec.add("firm_share", segment, "1", ["closed_api", "open_api", "self_host"],
                 np.array(split) / total if total > 0 else np.zeros(3))
         firms = model.firms[segment]
@@ -268,13 +304,30 @@ def _nations(rec: Recorder, model) -> None:
                 by_country[:, BLOCS.index(bloc)])
 
 
+def _trade(rec: Recorder, model) -> None:
+    """Prices by buyer bloc as trade law measures them (:mod:`sim.market.discrimination`),
+    one entity per vendor and buyer bloc, ``vendor/bloc``: the export price gap
+    p_b / p_home - 1 and dumping (p_b below the home price and below the cost of production,
+    the cost before any per-token subsidy)."""
+    vs = model.vendors
+    pairs = [f"{v.vid}/{b}" for v in vs for b in BLOCS]
+    active = [v.active for v in vs for _ in BLOCS]
+    gap = [discrimination.export_price_gap(v.price_by_bloc, v.price) for v in vs]
+    dumped = [discrimination.trade_dumping(v.price_by_bloc, v.price, v.cost_before_token)
+              & v.active for v in vs]
+    rec.add("export_price_gap", "all", "1", pairs, np.concatenate(gap), active)
+    rec.add("dumping_trade", "all", "flag", pairs, np.concatenate(dumped).astype(float))
+
+
 def _policy(rec: Recorder, model) -> None:
     rec.add("export_level", "all", "1", list(BLOCS), [model.costs.export_level(b) for b in BLOCS])
     govs = model.governments
     rec.add("compute_subsidy", "all", "1", list(govs), [g.compute_subsidy for g in govs.values()])
-    for lever in ("compute", "energy", "price"):
+    for lever in ("compute", "energy", "price", "token"):
         rec.add(f"subsidy_spend_{lever}", "all", "USD per month", list(govs),
                 [g.spending[lever] for g in govs.values()])
+    rec.add("duty_revenue", "all", "USD per month", list(govs),
+            [g.duty_revenue for g in govs.values()])
 
 
 def _finance(rec: Recorder, model) -> None:
@@ -287,14 +340,32 @@ def _finance(rec: Recorder, model) -> None:
     usd = "USD per month"
     rec.add("cash", "all", "USD", ids, [v.cash if v.parent is None else np.nan for v in vs])
     for flow in ("funding", "fixed_cost", "chip_spend", "chip_subsidy", "serving_cost",
-                 "energy_support", "compliance_cost", "support_received", "cash_in",
-                 "cash_out", "operating_profit"):
+                 "energy_support", "token_support", "compliance_cost", "support_received",
+                 "cash_in", "cash_out", "operating_profit"):
         rec.add(flow, "all", usd, ids, [getattr(v, flow) for v in vs])
     govs = model.governments
     rec.add("government_spend", "all", usd, list(govs),
             [sum(g.spending.values()) for g in govs.values()])
     rec.add("government_spent_total", "all", "USD", list(govs),
             [g.spent_total for g in govs.values()])
+
+
+def _hosts(rec: Recorder, model) -> None:
+    """Third-party hosts of open weights (:mod:`sim.model.hosts`), by the model they serve:
+    the fringe price and cost, tokens and the hosts' books; nothing without hosting."""
+    menu, hosts = model.menu, model.hosts
+    if not menu.hosted or hosts.tokens is None:
+        return
+    ids, usd = model.vendor_ids, "USD per month"
+    hosted = menu.slots("hosted")  # copies: the menu's arrays change month by month
+    on_sale = menu.on_sale[hosted].copy()
+    rec.add("hosted_price", "all", "USD per million tokens", ids, menu.price[hosted].copy(),
+            on_sale)
+    rec.add("hosted_cost", "all", "USD per million tokens", ids,
+            menu.marginal_cost[hosted].copy(), on_sale)
+    rec.add("hosted_tokens", "all", "million tokens per month", ids, hosts.tokens.copy())
+    for flow in ("revenue", "licence", "serving_cost", "profit"):
+        rec.add(f"hosts_{flow}", "all", usd, ids, getattr(hosts, flow).copy())
 
 
 def _markup_guard(rec: Recorder, model) -> None:

@@ -24,13 +24,14 @@ from sim.population.segment import FirmSegment, NationSegment, segment_outside
 
 def firm_affinity(demand, menu: Menu) -> np.ndarray:
     """Firms' trust in each slot by buyer bloc, (B, J) (utils): the affinity of the buyer's
-    bloc for the model's bloc, scaled by ``self_host_trust`` for self-hosted weights.
+    bloc for the model's bloc, scaled by ``self_host_trust`` for weights run outside the
+    lab: self-hosted, or served by third-party hosts.
 
-        a_bj = affinity[b][bloc(j)] * (1 if j is an API else self_host_trust)
+        a_bj = affinity[b][bloc(j)] * (1 if j is a lab's API else self_host_trust)
     """
     table = np.array([[demand.affinity.get(b, {}).get(m, 0.0) for m in BLOCS]
                       for b in BLOCS])
-    scale = np.where(menu.is_api, 1.0, demand.self_host_trust)
+    scale = np.where(menu.lab_api, 1.0, demand.self_host_trust)
     return table[:, menu.bloc] * scale[None, :]
 
 
@@ -52,7 +53,7 @@ def firm_months(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str],
     views = {}
     for segment, (u_review, u_choice) in uniforms.items():
         views[segment] = FirmMonth(
-            capability=menu.capability, appeal=menu.appeal, price=menu.price,
+            capability=menu.capability, appeal=menu.appeal, price=menu.price_paid,
             self_cost=menu.self_cost, risk=menu.risk, affinity=affinity,
             slot_bloc=menu.bloc, is_api=menu.is_api, nest=menu.nest,
             available=available, growth=growth, frontier=menu.frontier, alarm=alarm,
@@ -62,10 +63,11 @@ def firm_months(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str],
 
 def nation_month(world, menu: Menu, bans: Bans, vendor_ids: Sequence[str],
                  iso3: Sequence[str]) -> NationMonth:
-    """The developing nations' view of the month (they self-host at the ROW cloud's cost)."""
+    """The developing nations' view of the month: they buy as the ROW bloc (its prices and
+    duties) and self-host at the ROW cloud's cost."""
     codes = [(code, "developing") for code in iso3]
     return NationMonth(
-        capability=menu.capability, appeal=menu.appeal, price=menu.price,
+        capability=menu.capability, appeal=menu.appeal, price=menu.price_paid[BLOCS.index("ROW")],
         self_cost=menu.self_cost[BLOCS.index("ROW")], slot_bloc=menu.bloc,
         is_api=menu.is_api, nest=menu.nest, frontier=menu.frontier,
         available=bans.availability(codes, menu, vendor_ids,
@@ -86,7 +88,12 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
     ``n / sample size``, every nation and every device maker (``device_views``: what
     each maker may use).
 
-    ``demand`` is the world's demand config (``cfg.world.demand``).
+    ``demand`` is the world's demand config (``cfg.world.demand``). The panel's priced
+    offerings are the labs' APIs; third-party hosts take their price as given, so their
+    slots enter like self-hosting, at the price each buyer pays (``own_price``). Each row
+    carries its buyer bloc (firms their own, nations ROW, device makers theirs), so the
+    panel prices by buyer bloc, and the wedge ``1 + duty`` its bloc's duties put on what it
+    pays (None without duties).
     """
     parts, weights, outside, adjustment = [], [], [], []
     segments = [*firms, "nations", *(["devices"] * len(device_makers))]
@@ -108,6 +115,8 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
     if demand.outside_utility:
         outside = [outside_rows(demand, segment, part["quality"], menu.frontier)
                    for segment, part in zip(segments, parts, strict=True)]
+    bloc = np.concatenate([p["bloc"] for p in parts]).astype(int)
+    wedge = 1.0 + menu.duty[bloc] if menu.duty.any() else None
     return DemandPanel(
         base_utility=np.concatenate([p["base_utility"] for p in parts]),
         alpha=np.concatenate([p["alpha"] for p in parts]),
@@ -115,11 +124,11 @@ def build_panel(demand, menu: Menu, firms: Mapping[str, FirmSegment],
         available=np.concatenate([p["available"] for p in parts]),
         weight=np.concatenate(weights),
         quality_weight=np.concatenate([p["quality"] for p in parts]),
-        is_api=menu.is_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
+        is_api=menu.lab_api, nest=menu.nest, nest_lambda=demand.nest_lambda,
         price_elasticity=demand.price_elasticity,
         reference_price=demand.reference_price_usd,
         outside_utility=np.concatenate(outside) if demand.outside_utility else None,
-        adjustment=np.concatenate(adjustment))
+        adjustment=np.concatenate(adjustment), bloc=bloc, wedge=wedge)
 
 
 def outside_rows(demand, segment: str, taste: np.ndarray, frontier: float) -> np.ndarray:

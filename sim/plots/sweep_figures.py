@@ -139,9 +139,10 @@ def metric_bands(gathered: pd.DataFrame, keys: Key | Sequence[Key], *,
         frame = band_frame(gathered, key)
         band_panel(ax, frame, s, scale, f"Level ({unit})", own, params, styles)
     time_axes(axes, gathered["month"].astype(str).unique())
-    title(fig, "Headline metrics by scenario: mean and 90% band across seeds"
+    across = "across draws and seeds" if "draw" in gathered.columns else "across seeds"
+    title(fig, f"Headline metrics by scenario: mean and 90% band {across}"
           if len(keys) > 1 else series_of(keys[0], gathered).label, sweep_label(gathered))
-    variant_legend(fig, styles, params, not own.empty)
+    variant_legend(fig, styles, params, not own.empty, across=across)
     return fig
 
 

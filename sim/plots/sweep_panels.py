@@ -139,12 +139,13 @@ def scenario_colors(styles: Mapping[Variant, Mapping[str, Any]]) -> dict[str, st
 
 def variant_legend(fig: Figure, styles: Mapping[Variant, Mapping[str, Any]],
                    params: Sequence[str], events_marked: bool,
-                   extra: Sequence[Line2D] = ()) -> None:
-    """One legend under the figure: a line per variant, the band, the event lines."""
+                   extra: Sequence[Line2D] = (), across: str = "across seeds") -> None:
+    """One legend under the figure: a line per variant, the band (5th–95th percentile
+    ``across`` the runs: seeds, or draws and seeds), the event lines."""
     handles = [Line2D([], [], label=variant_label(v, params), **style)
                for v, style in styles.items()]
     handles.append(Line2D([], [], color=GREY, lw=6, alpha=0.35,
-                          label="5th–95th percentile across seeds"))
+                          label=f"5th–95th percentile {across}"))
     if events_marked:
         handles.append(Line2D([], [], color=GREY, lw=0.6, ls=(0, (2, 2)),
                               label="the scenario's events (its colour)"))
@@ -162,6 +163,9 @@ def sweep_label(gathered: pd.DataFrame) -> str:
     params = parameter_columns(gathered)
     text = f"Sweep: {n_scen} scenario{'s' * (n_scen != 1)} × {n_seeds} seed" \
            f"{'s' * (n_seeds != 1)}"
+    if "draw" in gathered.columns:  # parameter draws: pooled with the seeds in every band
+        n_draws = gathered["draw"].nunique()
+        text += f" × {n_draws} parameter draw{'s' * (n_draws != 1)}"
     if params:
         text += " × " + ", ".join(f"{p} ({gathered[p].nunique()} values)" for p in params)
     return text

@@ -92,7 +92,7 @@ class FirmAgents:
             quality[:, None], np.array([a.privacy for a in picked])[:, None],
             month.capability[None, :], month.appeal[None, :], month.risk[None, :],
             month.affinity[bloc], d.quality_weight, d.privacy_weight, month.alarm)
-        price = buyers.firm_price_paid(month.price[None, :], month.self_cost[bloc],
+        price = buyers.firm_price_paid(month.price[bloc], month.self_cost[bloc],
                                        month.is_api[None, :], self.cfg.self_host_overhead,
                                        self.cfg.self_host_fixed_usd_per_month, volume[:, None])
         return {
@@ -102,4 +102,5 @@ class FirmAgents:
             "available": month.available[bloc],
             "volume": volume,
             "quality": d.quality_weight * quality,
+            "bloc": bloc,
         }

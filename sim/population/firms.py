@@ -44,7 +44,8 @@ class FirmMonth:
 
     capability: np.ndarray  #: (J,) OOM
     appeal: np.ndarray  #: (J,) utils
-    price: np.ndarray  #: API prices, (J,), nan for self-hosting
+    price: np.ndarray  #: what each buyer bloc pays for each API, duty included, (B, J), nan
+    #: for self-hosting (:attr:`sim.model.menu.Menu.price_paid`; a firm reads its bloc's row)
     self_cost: np.ndarray  #: self-hosting cost by bloc, (B, J)
     risk: np.ndarray  #: (J,)
     affinity: np.ndarray  #: trust of each buyer bloc in each slot, (B, J), utils
@@ -127,7 +128,8 @@ class FirmPopulation:
 
     def prices(self, month: FirmMonth, rows=slice(None)) -> np.ndarray:
         """Price each firm would pay for each slot, P_ij (USD per million tokens)."""
-        return buyers.firm_price_paid(month.price[None, :], month.self_cost[self.bloc[rows]],
+        bloc = self.bloc[rows]
+        return buyers.firm_price_paid(month.price[bloc], month.self_cost[bloc],
                                       month.is_api[None, :], self.cfg.self_host_overhead,
                                       self.cfg.self_host_fixed_usd_per_month,
                                       self.volume(month.growth)[rows, None])
@@ -181,7 +183,7 @@ class FirmPopulation:
         slot = self.current[served]
         bloc = self.bloc[served]
         api = month.is_api[slot]
-        price = buyers.firm_price_paid(month.price[slot], month.self_cost[bloc, slot], api,
+        price = buyers.firm_price_paid(month.price[bloc, slot], month.self_cost[bloc, slot], api,
                                        self.cfg.self_host_overhead,
                                        self.cfg.self_host_fixed_usd_per_month,
                                        volume[served])
@@ -226,4 +228,5 @@ class FirmPopulation:
             "available": month.available[self.bloc[rows]],
             "volume": volume[rows],
             "quality": self.demand.quality_weight * self.quality[rows],
+            "bloc": self.bloc[rows],
         }

@@ -52,7 +52,8 @@ class NationAgents:
     def panel_rows(self, month) -> dict[str, np.ndarray]:
         """The pricing panel rows, from the agents' state."""
         leaning = np.array([a.leaning for a in self.agents])
-        return nation_panel(self.cfg, self.demand, leaning, self.alpha, self.users(), month)
+        mix = np.array([a.mix for a in self.agents])
+        return nation_panel(self.cfg, self.demand, leaning, self.alpha, mix, self.users(), month)
 
     def bloc_shares(self, slot_bloc: np.ndarray) -> np.ndarray:
         return bloc_shares_of(self.tokens_by_slot, slot_bloc)

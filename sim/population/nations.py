@@ -2,16 +2,21 @@
 
 One row per country. Each month a country:
 
-1. scores the offerings its rules allow (bans),
+1. scores the offerings its rules allow (bans), for each of its income types i,
 
-       u_kj = b q_j + xi_j - a_k ln P_kj + w * leaning_k * s(bloc_j) - penalty * 1[self-hosted]
+       u_kij = b q_j + xi_j - a_ki ln P_kj + w * leaning_k * s(bloc_j) - penalty * 1[self-hosted]
 
-   with a_k = a * (Y_ref / Y_k) ** eta (poorer countries are more price sensitive) and
-   s(CN) = +1, s(US) = -1, s(other) = 0 (leaning runs from -1, US, to +1, China);
-2. moves its shares of use towards the choice rule's shares at rate ``share_adjustment``
+   with a_ki = a * (Y_ref / y_ki) ** eta (poorer people are more price sensitive; the
+   incomes y_ki of :mod:`sim.market.income`, log-normal around GDP per capita with the
+   country's Gini), s(CN) = +1, s(US) = -1, s(other) = 0, and the leaning from the
+   country's UN General Assembly votes (:func:`sim.market.buyers.unga_leaning`, -1 at the
+   US's ideal point, +1 at China's); the country's choice shares are its types' shares
+   weighted by its users' income mix (:func:`sim.market.buyers.mix_over_types`);
+2. moves its shares of use towards the choice shares at rate ``share_adjustment``
    (habits and contracts change slowly);
 3. adopts by Bass diffusion into the part of its connected population that can afford
-   AI at the resulting price (:mod:`sim.market.diffusion`);
+   AI at the resulting price, averaged over its income types (:mod:`sim.market.diffusion`),
+   which also gives next month's income mix of its users;
 4. uses A_k N_k tau (P_kj / P_ref) ** -e million tokens on each offering.
 
 The formulas are the functions of :mod:`sim.market.buyers` and :mod:`sim.market.diffusion`;
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.constants import BLOCS
-from sim.market import buyers, diffusion
+from sim.market import buyers, diffusion, income
 from sim.population.segment import SegmentDemand, segment_outside
 from sim.rules.choice import ChoiceProblem, checked_probabilities
 
@@ -45,20 +50,31 @@ class NationMonth:
     frontier: float = float("nan")  #: the most capable model on sale (OOM)
 
 
-def draw_nations(rows: list[dict[str, str]], cfg, rng: np.random.Generator) -> dict:
-    """Country attributes from the table, with Bass coefficients and leanings drawn around
-    their configured values."""
+def draw_nations(rows: list[dict[str, str]], cfg, rng: np.random.Generator,
+                 poles: dict[str, float]) -> dict:
+    """Country attributes from the table, with Bass coefficients drawn around their
+    configured values.
+
+    The leaning comes from the country's UNGA ideal point and the US's and China's
+    (``poles``, by ISO3 code; :func:`sim.market.buyers.unga_leaning`); the income types
+    from GDP per capita and the Gini index (:func:`sim.market.income.income_types`, with
+    the log-spread scaled by ``income_sigma_scale``).
+    """
     k = len(rows)
-    bri = np.array([float(r["bri_member"]) for r in rows])
-    leaning = np.clip(np.where(bri > 0, cfg.leaning_bri, cfg.leaning_other)
-                      + cfg.leaning_noise * rng.standard_normal(k), -1.0, 1.0)
+    gdp = np.array([float(r["gdp_per_capita_usd"]) for r in rows])
+    ideal = np.array([float(r["unga_ideal_point"]) for r in rows])
+    gini = np.array([float(r["gini"]) for r in rows]) / 100.0
+    incomes, weights = income.income_types(
+        gdp, cfg.income_sigma_scale * income.lognormal_sigma(gini), cfg.income_nodes)
     spread = cfg.bass_dispersion
     return {
         "iso3": [r["iso3"] for r in rows],
         "population": np.array([float(r["population_m"]) for r in rows]) * 1e6,
-        "gdp": np.array([float(r["gdp_per_capita_usd"]) for r in rows]),
+        "gdp": gdp,
         "internet": np.array([float(r["internet_share"]) for r in rows]),
-        "leaning": leaning,
+        "leaning": buyers.unga_leaning(ideal, poles["USA"], poles["CHN"]),
+        "income": incomes,
+        "income_weight": weights,
         "bass_p": cfg.bass_p * np.exp(spread * rng.standard_normal(k) - spread ** 2 / 2),
         "bass_q": cfg.bass_q * np.exp(spread * rng.standard_normal(k) - spread ** 2 / 2),
     }
@@ -83,15 +99,23 @@ def national_base_utility(cfg, demand, leaning: np.ndarray, month: NationMonth) 
         leaning[:, None], demand.quality_weight, cfg.geo_weight, cfg.self_host_penalty)
 
 
-def nation_panel(cfg, demand, leaning, alpha, users, month: NationMonth) -> dict[str, np.ndarray]:
-    """Every country enters the pricing panel with its tokens at the reference price."""
+def nation_panel(cfg, demand, leaning, alpha, mix, users, month: NationMonth
+                 ) -> dict[str, np.ndarray]:
+    """Every country's income types enter the pricing panel, one row each (country by
+    country, K n rows), with their users' tokens at the reference price.
+
+    ``alpha`` and ``mix`` are the types' price sensitivities and shares of the users, (K, n).
+    """
+    n_types = alpha.shape[1]
     return {
-        "base_utility": national_base_utility(cfg, demand, leaning, month),
-        "alpha": alpha,
-        "own_price": national_prices(cfg, users, month),
-        "available": month.available,
-        "volume": users * cfg.tokens_per_user_mtok,
-        "quality": np.full(len(users), demand.quality_weight),
+        "base_utility": np.repeat(national_base_utility(cfg, demand, leaning, month), n_types,
+                                  axis=0),
+        "alpha": alpha.ravel(),
+        "own_price": np.repeat(national_prices(cfg, users, month), n_types, axis=0),
+        "available": np.repeat(month.available, n_types, axis=0),
+        "volume": (users[:, None] * cfg.tokens_per_user_mtok * mix).ravel(),
+        "quality": np.full(alpha.size, demand.quality_weight),
+        "bloc": np.full(alpha.size, BLOCS.index("ROW")),  # nations buy as the ROW bloc
     }
 
 
@@ -117,8 +141,11 @@ class NationPopulation:
         self.internet = initial["internet"]
         self.leaning = initial["leaning"]
         self.bass_p, self.bass_q = initial["bass_p"], initial["bass_q"]
-        self.alpha = cfg.alpha * (cfg.reference_gdp_usd / self.gdp) ** (
-            cfg.income_elasticity_of_alpha)
+        self.income, self.income_weight = initial["income"], initial["income_weight"]
+        self.alpha = buyers.price_sensitivity(cfg.alpha, cfg.reference_gdp_usd, self.income,
+                                              cfg.income_elasticity_of_alpha)  # (K, n)
+        # the users' income mix: the population's until the first month's potential
+        self.mix = np.tile(self.income_weight, (len(self.iso3), 1))
         self.adopted = np.full(len(self.iso3), np.nan)  # set in the first month
         self.shares: np.ndarray | None = None
         self.potential = np.zeros(len(self.iso3))
@@ -139,29 +166,38 @@ class NationPopulation:
     def choose(self, month: NationMonth) -> SegmentDemand:
         """Shares, adoption and tokens of every country this month."""
         price = self.prices(month)
-        utility = buyers.utility_at_price(self.base_utility(month), self.alpha[:, None], price)
-        problem = ChoiceProblem(utility, month.available, price, month.capability, month.nest,
-                                self.demand.nest_lambda, self.demand.adequacy_gap_oom,
+        k, n_types = self.alpha.shape
+        # one choice problem row per country and income type, country by country
+        utility = buyers.utility_at_price(self.base_utility(month)[:, None, :],
+                                          self.alpha[:, :, None], price[:, None, :])
+        problem = ChoiceProblem(utility.reshape(k * n_types, -1),
+                                np.repeat(month.available, n_types, axis=0),
+                                np.repeat(price, n_types, axis=0), month.capability,
+                                month.nest, self.demand.nest_lambda,
+                                self.demand.adequacy_gap_oom,
                                 segment_outside(self.demand, "nations",
-                                                np.full(len(self.iso3), self.demand.quality_weight),
+                                                np.full(k * n_types, self.demand.quality_weight),
                                                 month.frontier))
-        target = checked_probabilities(self.choice_rule(problem), problem, self.rule_name)
+        by_type = checked_probabilities(self.choice_rule(problem), problem, self.rule_name)
+        target = buyers.mix_over_types(self.mix, by_type.reshape(k, n_types, -1))
         self.shares = self.adjust_shares(target, month.available)
         # what a user pays and uses, at the shares of use
         x = buyers.token_volume(1.0, np.where(self.shares > 0, price, 1.0),
                                 self.demand.reference_price_usd, self.demand.price_elasticity)
         cost = buyers.cost_per_user(self.shares, x, price, self.cfg.tokens_per_user_mtok)
-        self.potential, self.adopted = diffusion.adoption_step(
-            self.adopted, cost, self.internet, self.gdp, self.bass_p, self.bass_q,
-            self.cfg.budget_share, self.cfg.affordability_steepness, self.cfg.initial_adoption)
+        self.potential, self.adopted, self.mix = diffusion.adoption_step(
+            self.adopted, cost, self.internet, self.income, self.income_weight, self.bass_p,
+            self.bass_q, self.cfg.budget_share, self.cfg.affordability_steepness,
+            self.cfg.initial_adoption)
         users = self.adopted * self.population
         tokens = users[:, None] * self.cfg.tokens_per_user_mtok * self.shares * x
         self.tokens_by_slot = tokens
         n_slots = month.is_api.size
         rest_of_world = np.zeros((len(BLOCS), n_slots))
         rest_of_world[BLOCS.index("ROW")] = tokens.sum(axis=0)
-        return SegmentDemand(tokens=tokens.sum(axis=0),
-                             spend=np.where(tokens > 0, tokens * price, 0.0).sum(axis=0),
+        with np.errstate(invalid="ignore"):  # 0 * inf where no tokens are bought: skipped
+            spend = np.where(tokens > 0, tokens * price, 0.0).sum(axis=0)
+        return SegmentDemand(tokens=tokens.sum(axis=0), spend=spend,
                              tokens_by_bloc=rest_of_world, buyers=np.zeros(n_slots))
 
     def adjust_shares(self, target: np.ndarray, available: np.ndarray) -> np.ndarray:
@@ -172,7 +208,8 @@ class NationPopulation:
 
     def panel_rows(self, month: NationMonth) -> dict[str, np.ndarray]:
         """This month's rows of the pricing panel."""
-        return nation_panel(self.cfg, self.demand, self.leaning, self.alpha, self.users(), month)
+        return nation_panel(self.cfg, self.demand, self.leaning, self.alpha, self.mix,
+                            self.users(), month)
 
     def bloc_shares(self, slot_bloc: np.ndarray) -> np.ndarray:
         """Share of each country's tokens answered by each bloc's models, (K, B)."""

@@ -1,7 +1,9 @@
 """The report of a sweep: the headline metrics at the report dates per scenario (mean,
 5th and 95th percentiles across seeds, n), each scenario's paired difference from the
 baseline (mean, 90% confidence interval of the mean, 5th–95th percentile of the
-differences, n), and the sweep figures, in one ``report.html``.
+differences, n), in a sweep of parameter draws each headline outcome's 90% interval over
+draws × seeds and the share of its spread due to the parameters
+(:mod:`sim.report.outcome_report`), and the sweep figures, in one ``report.html``.
 
 The numbers come from :mod:`sim.analysis.sweep_stats`, as do those of the gathered
 ``paired_differences.csv``: the report and the file agree.
@@ -38,6 +40,7 @@ from sim.report.html import (
     section,
     table_html,
 )
+from sim.report.outcome_report import uncertainty_section
 from sim.report.tables import fmt_number, month_note
 
 
@@ -45,8 +48,9 @@ def _sweep_headline_html(gathered: pd.DataFrame, dates: Sequence[str]) -> str:
     """Per headline and scenario: mean, 5th and 95th percentiles and n at each date."""
     frame = headline_bands(gathered, dates)
     params = parameter_columns(gathered)
+    n = "n runs" if "draw" in gathered.columns else "n seeds"
     return _grouped_table(frame, params, dates, [("mean", "Mean"), ("low", "5th pct"),
-                                                 ("high", "95th pct"), ("n", "n seeds")],
+                                                 ("high", "95th pct"), ("n", n)],
                           level=True)
 
 
@@ -122,8 +126,8 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
                        out_dir: str | Path, report_dates: Sequence[str] = REPORT_DATES, *,
                        figures: Mapping[str, Sequence[Path]] | None = None,
                        extra_html: str | None = None, baseline: str = BASELINE,
-                       scenario_from: str = SCENARIO_FROM, keys: Sequence[Any] | None = None
-                       ) -> Path:
+                       scenario_from: str = SCENARIO_FROM, keys: Sequence[Any] | None = None,
+                       uncertainty: pd.DataFrame | None = None) -> Path:
     """Write ``<out_dir>/report.html`` for a sweep.
 
     Args:
@@ -138,6 +142,9 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
         scenario_from: first month of the scenarios' own events.
         keys: the series of the figures drawn when ``figures`` is None (default: every
             headline).
+        uncertainty: in a sweep of parameter draws, the table of
+            :func:`sim.analysis.variance.uncertainty_table` (``gathered/uncertainty.csv``),
+            shown as its own section.
 
     Returns:
         The path of the report.
@@ -167,8 +174,10 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
     header = (f"<h1>Sweep of {len(scenarios)} scenarios</h1>\n"
               f'<p class="lead">{escape("; ".join(lines))}</p>')
     note = month_note(gathered["month"].astype(str).unique(), dates)
+    across = ("across runs (parameter draws × seeds: the percentiles include parameter "
+              "uncertainty)" if "draw" in gathered.columns else "across seeds")
     heads = (
-        '<p class="note">Mean across seeds, and the 5th and 95th percentiles of the runs. '
+        f'<p class="note">Mean {across}, and the 5th and 95th percentiles of the runs. '
         "Shares in per cent.</p>" + _sweep_headline_html(gathered, dates)
         + (f'<p class="note">{escape(note)}</p>' if note else ""))
     diffs = (
@@ -191,6 +200,7 @@ def write_sweep_report(gathered: pd.DataFrame, events: pd.DataFrame | None,
                                                      empty="No finished runs.")),
         section("headlines", "Headline metrics", heads),
         section("differences", f"Paired differences from the {baseline}", diffs),
+        uncertainty_section(uncertainty, baseline),
         extra_section(extra_html),
         section("figures", "Figures", fig_html),
     ])

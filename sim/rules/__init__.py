@@ -3,6 +3,8 @@
 - :mod:`sim.rules.registry`: ``@rule``, :func:`get_rule`, plugins (what students use);
 - :mod:`sim.rules.pricing`: vendors' prices (``rules.vendor_pricing``);
 - :mod:`sim.rules.release`: vendors' releases (``rules.vendor_release``);
+- :mod:`sim.rules.openness`: how open they are (``rules.vendor_openness``);
+- :mod:`sim.rules.entry`: which vertical they enter (``rules.vendor_entry``);
 - :mod:`sim.rules.choice`: buyers' choices (``rules.startup_choice``, ``rules.adopter_choice``);
 - :mod:`sim.rules.policy`: governments' levers (``rules.government_policy``).
 

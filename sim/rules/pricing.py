@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.constants import BLOCS
 from sim.market.pricing import (
     DemandPanel,
     co_owned_lerner,
@@ -36,12 +37,27 @@ def best_response(vendor, market) -> float:
 
     Repeated month after month (with inertia) this converges to the Bertrand-Nash prices
     (with the same ownership) when nothing else changes.
+
+    With ``world.pricing.discrimination`` a single-product vendor prices each buyer bloc b
+    at the markup of its demand from that bloc alone (third-degree price discrimination):
+
+        p_b = c * min(E_b / (E_b - 1), max_markup),   E_b the elasticity of bloc b's demand
+
+    (:meth:`MarketView.elasticity_by_bloc`; a bloc that buys none of its tokens gets the
+    one-price markup); the vendor holds them within the arbitrage band around the home
+    price (:meth:`sim.agents.vendor.Vendor.rule_target`). A band of 0 is one price, the
+    one-price best response above; a co-owned product keeps one price too.
     """
     lerner = market.co_owned_lerner(vendor)
-    if lerner is None:
-        factor = markup_factor(market.elasticity(vendor), market.config.max_markup)
-    else:
-        factor = lerner_markup_factor(lerner, market.config.max_markup)
+    if lerner is not None:
+        return float(vendor.marginal_cost * lerner_markup_factor(lerner,
+                                                                 market.config.max_markup))
+    if market.discriminating:
+        by_bloc = market.elasticity_by_bloc(vendor)
+        uniform = market.elasticity(vendor)
+        return vendor.marginal_cost * markup_factor(np.where(np.isfinite(by_bloc), by_bloc,
+                                                             uniform), market.config.max_markup)
+    factor = markup_factor(market.elasticity(vendor), market.config.max_markup)
     return float(vendor.marginal_cost * factor)
 
 
@@ -69,7 +85,12 @@ class MarketView:
                  ownership: np.ndarray | None = None) -> None:
         self.menu, self.panel, self.config = menu, panel, config
         self.ownership = ownership  #: O over the slots (1), None: every vendor on its own
+        #: vendors may price each buyer bloc apart (discrimination on, a band above 0; a
+        #: pricing config without the fields, as tests' stubs, is one price)
+        self.discriminating = bool(getattr(config, "discrimination", False)
+                                   and getattr(config, "arbitrage_band", 0.0) > 0)
         self._elasticity: np.ndarray | None = None
+        self._by_bloc: np.ndarray | None = None
         self._tokens: np.ndarray | None = None
         self._derivatives: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
@@ -104,7 +125,17 @@ class MarketView:
                                derivatives[rows, pos[j]])
 
     def _api_prices(self) -> np.ndarray:
+        """The API prices buyers face: (J,), or by buyer bloc (B, J) with discrimination."""
+        if self.discriminating:
+            return np.where(self.menu.is_api[None, :], self.menu.price_by_bloc, np.nan)
         return np.where(self.menu.is_api, self.menu.price, np.nan)
+
+    def elasticity_by_bloc(self, vendor) -> np.ndarray:
+        """Own-price elasticity of the vendor's API demand from each buyer bloc, (B,) (1;
+        nan where a bloc buys none: :meth:`sim.market.panel.DemandPanel.elasticity_by_bloc`)."""
+        if self._by_bloc is None:
+            self._by_bloc = self.panel.elasticity_by_bloc(self._api_prices(), len(BLOCS))
+        return self._by_bloc[:, vendor.index]
 
     def elasticity(self, vendor) -> float:
         """Own-price elasticity of the vendor's API demand at current prices, ``E_j`` (1)."""

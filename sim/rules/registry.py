@@ -5,6 +5,10 @@ Decisions and the signature of their rules:
 - ``vendor_pricing(vendor, market) -> float``: the price the vendor aims at, in USD per
   million tokens (the vendor moves towards it with the pricing inertia).
 - ``vendor_release(vendor, model) -> bool``: whether the vendor releases its next model now.
+- ``vendor_openness(vendor, model) -> str``: how open that model is: ``closed``,
+  ``open_weight`` or ``open_source``.
+- ``vendor_entry(vendor, model) -> int | None``: the vertical a closed lab that builds
+  applications enters this month, or None.
 - ``startup_choice(problem) -> ndarray``: choice probabilities, one row per firm.
 - ``adopter_choice(problem) -> ndarray``: the shares a developing nation aims at, one row
   per country.
@@ -31,13 +35,14 @@ from pathlib import Path
 from typing import Any
 
 DECISIONS: tuple[str, ...] = (
-    "vendor_pricing", "vendor_release", "startup_choice", "adopter_choice", "government_policy",
+    "vendor_pricing", "vendor_release", "vendor_openness", "vendor_entry", "startup_choice",
+    "adopter_choice", "government_policy",
 )
 #: Rules that share a signature share a pool: a choice rule serves firms and nations alike.
 _POOL = {"adopter_choice": "startup_choice"}
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {d: {} for d in DECISIONS if d not in _POOL}
 _BUILTINS = ("sim.rules.pricing", "sim.rules.choice", "sim.rules.release",
-             "sim.rules.policy")
+             "sim.rules.openness", "sim.rules.entry", "sim.rules.policy")
 _loaded = False
 
 

@@ -33,10 +33,10 @@ import logging
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
@@ -55,8 +55,18 @@ from sim.tools.failures import clear_outputs, clear_stale, mark_failed
 log = logging.getLogger("sim")
 
 
-def run_job(cfg: DictConfig) -> float | None:
+#: A step on the job's composed config before it is validated (a parameter draw: it sets
+#: the draw's levers in place); returns what ``summary.json`` records of it, or None.
+Prepare = Callable[[DictConfig], dict[str, Any] | None]
+
+
+def run_job(cfg: DictConfig, prepare: Prepare | None = None) -> float | None:
     """Run one Hydra job; return the end value of the first headline (for sweepers).
+
+    ``prepare`` (``python -m sim`` passes the parameter draw's,
+    :func:`sim.experiment.draws.apply_draw`) changes the config before it is saved and
+    validated; what it returns goes into ``summary.json`` under ``draw``, and an error it
+    raises refuses the job like a bad config.
 
     Inside a multirun a failing job is marked ``FAILED`` and returns None instead of
     raising, so that every launcher still runs the sweep's other jobs
@@ -73,9 +83,17 @@ def run_job(cfg: DictConfig) -> float | None:
     multirun = hydra.mode == RunMode.MULTIRUN
     if multirun:
         clear_stale(out_dir)  # a resumed sweep retries a failed job from a clean folder
+    drawn: dict[str, Any] | None = None
+    refused: Exception | None = None
+    try:
+        drawn = prepare(cfg) if prepare is not None else None
+    except (ConfigError, ValueError, OSError) as err:  # a bad draw: refused, config kept
+        refused = err
     save_job_config(cfg, out_dir)
     try:
-        return _run(cfg, out_dir)
+        if refused is not None:
+            raise _RefusedError(refused)
+        return _run(cfg, out_dir, drawn)
     except KeyboardInterrupt as stop:
         clear_outputs(out_dir)
         sweep_dir = Path(hydra.sweep.dir) if multirun else None
@@ -151,7 +169,8 @@ def interrupted(err: KeyboardInterrupt) -> str:
             "its outputs were removed, its config and log kept)")
 
 
-def _run(cfg: DictConfig, out_dir: Path) -> float | None:
+def _run(cfg: DictConfig, out_dir: Path, drawn: dict[str, Any] | None = None
+         ) -> float | None:
     """Validate, check the disk, run, write the outputs and ``DONE``; refuse a bad config
     or rule, or a disk too full for the outputs."""
     in_sweep = HydraConfig.get().mode == RunMode.MULTIRUN
@@ -178,7 +197,7 @@ def _run(cfg: DictConfig, out_dir: Path) -> float | None:
     try:
         # a sweep's jobs already keep every core busy: its figures are drawn in the job itself
         write_outputs(results, out_dir, figures=figures, split=split,
-                      workers=1 if in_sweep else None)
+                      workers=1 if in_sweep else None, draw=drawn)
         write_json(out_dir / "manifest.json", manifest(
             config.seed, started.isoformat(), datetime.now(UTC).isoformat(), wall,
             scenario=config.scenario.name, world=config.world.name, engine=config.engine,
@@ -192,7 +211,8 @@ def _run(cfg: DictConfig, out_dir: Path) -> float | None:
 
 
 def write_outputs(results: Results, out_dir: Path, figures: bool = True,
-                  split: TimeSplit | None = None, workers: int | None = None) -> TimeSplit:
+                  split: TimeSplit | None = None, workers: int | None = None,
+                  draw: dict[str, Any] | None = None) -> TimeSplit:
     """The tables of one run, then (unless ``figures`` is False) its plots and report, then
     its summary, which so never stands beside tables or figures not yet written; returns
     the time each part took (added to ``split`` when given).
@@ -207,8 +227,17 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True,
         write_table(results.table, out_dir, TABLE, config.output.formats)
         write_table(results.events, out_dir, "events", ["csv"])
         write_table(results.entries, out_dir, "entries", ["csv"])
+    decomposition = None
+    # for the report only (a sweep compares its runs in its own report)
+    if (figures and config.output.report and config.output.decomposition
+            and config.scenario.events):
+        from sim.tools.decompose import lever_decomposition
+
+        with split.time("decomposition"):
+            decomposition = lever_decomposition(config, own=results)
+            write_table(decomposition, out_dir, "decomposition", ["csv"])
     if figures and (config.output.plots or config.output.report):
-        _draw(results, out_dir, split, workers)
+        _draw(results, out_dir, split, workers, decomposition)
     # after the figures: a summary stands beside the tables it summarises and what was
     # drawn from them (a run killed while plotting leaves no summary that looks final)
     with split.time("tables"):
@@ -218,12 +247,16 @@ def write_outputs(results: Results, out_dir: Path, figures: bool = True,
             # what the @mean outcomes of gathered/runs.csv average after
             "history_until": config.world.history_until,
             "headlines": summary(results.table, config.world.history_until),
+            # a run of a parameter draw: its file, index and lever values (runs.csv's draw)
+            **({"draw": draw} if draw is not None else {}),
         })
     return split
 
 
-def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None) -> None:
-    """The run's figures (in ``output.figure_formats``) and its report."""
+def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None,
+          decomposition: Any = None) -> None:
+    """The run's figures (in ``output.figure_formats``) and its report (with the
+    decomposition by lever, a table, when there is one)."""
     config = results.config
     formats = list(config.output.figure_formats)
     if config.output.report and "png" not in formats:
@@ -245,9 +278,14 @@ def _draw(results: Results, out_dir: Path, split: TimeSplit, workers: int | None
         with split.time("report"):
             card = scorecard([results], load_targets())
             write_table(card, out_dir, "scorecard", ["csv"])
+            extra = to_html(card)
+            if decomposition is not None:
+                from sim.report.decomposition_report import decomposition_html
+
+                extra += decomposition_html(decomposition)
             write_run_report(results.table, results.events, config, out_dir, figures=drawn,
                              report_dates=tuple(config.output.report_dates),
-                             extra_html=to_html(card))
+                             extra_html=extra)
     if not config.output.plots:
         shutil.rmtree(out_dir / "plots", ignore_errors=True)
     elif "png" not in config.output.figure_formats:

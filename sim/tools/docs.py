@@ -214,6 +214,19 @@ def _world_sections(world: Any) -> list[str]:
             sections += _dict_node(path, name, value, typing.get_args(hint)[1])
         else:
             sections.append(_section(_code(path), type(value), node_table(path, value)))
+            sections += _nested_sections(path, value)
+    return sections
+
+
+def _nested_sections(path: str, node: Any) -> list[str]:
+    """A section for each dataclass node inside ``node`` (``world.capability.index``)."""
+    sections = []
+    for name, _ in _nodes(type(node)):
+        value = getattr(node, name)
+        if dataclasses.is_dataclass(value):
+            sub = f"{path}.{name}"
+            sections.append(_section(_code(sub), type(value), node_table(sub, value)))
+            sections += _nested_sections(sub, value)
     return sections
 
 
@@ -238,6 +251,7 @@ def parameter_tables(cfg: Config) -> str:
                  "The default scenario (baseline) has no events; the default column gives the "
                  "value an event takes when it does not set the field.\n\n" + event_table()),
         _section(_code("output"), type(cfg.output), node_table("output", cfg.output)),
+        _section(_code("draw"), type(cfg.draw), node_table("draw", cfg.draw)),
     ]
     return "\n\n".join(parts)
 

@@ -1,231 +1,130 @@
 """Gathering a sweep: every run of a multirun folder into a table of runs (one row each,
-with its overrides and headline outcomes) and a long table of all finished runs' series,
-with the paired differences from the baseline (:func:`sim.analysis.sweep_stats.difference_table`,
-the numbers the sweep report shows) and the comparison plots and report.
+with its overrides, parameter draw and headline outcomes), a dictionary of the columns,
+the long table of all finished runs' series, the paired differences from the baseline
+(:func:`sim.analysis.sweep_stats.difference_table`), the split of each headline's spread
+between parameters and seeds (in a sweep of parameter draws), and the plots and report.
 
     python -m sim.sweep outputs/sweeps/2026-11-29_10-00-00
+    python -m sim.sweep outputs/sweeps/2026-11-29_10-00-00 --headline-only
 
-runs by itself at the end of every ``python -m sim -m ...`` (a Hydra callback), and can be
-run again on a folder at any time, for example after resuming an interrupted sweep.
+runs by itself at the end of every ``python -m sim -m ...`` (a Hydra callback;
+``output.gather=headline`` there is ``--headline-only`` here), and can be run again on a
+folder at any time, for example after resuming an interrupted sweep.
+
+Streamed: runs are read one at a time, each run's series appended to a partitioned
+Parquet dataset (:mod:`sim.tools.series_store`), so memory holds one run's table, the
+headline series of every run (for the report's figures; about 1,500 rows a small-world
+run) and one row of outcomes a run. ``--headline-only`` reads only the headline series
+of each run (the rest of its Parquet file is never decoded) and keeps no series: for
+sweeps of thousands of runs, it writes ``runs.csv``, ``metrics.csv``, the uncertainty
+table and a report of the outcomes.
+
 Runs without ``DONE`` are left out of the long table and counted in ``runs.json``; they
 keep a row in ``runs.csv`` with their status. Failed ones (with a ``FAILED`` marker,
 :mod:`sim.tools.failures`) are listed in ``failures.csv``, and then the multirun, or this
 command, exits with status 1 once everything else is gathered.
 
 Types are kept: numbers stay numbers (an override whose every value is a number is a
-numeric column, ``true``/``false`` a boolean one), text only for true labels. The
-``output.*`` overrides say how a run was written, not what it is, and are left out.
+numeric column, ``true``/``false`` a boolean one), text only for true labels
+(:mod:`sim.tools.sweep_runs`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import yaml
 from hydra.experimental.callback import Callback
+from pandas.api.types import union_categoricals
 
-from sim.analysis.outcomes import OUTCOMES, compute_outcomes
+from sim.analysis.outcomes import compute_outcomes
 from sim.analysis.sweep_stats import difference_table
-from sim.core.calendar import format_month, parse_month
-from sim.core.dates import REPORT_DATES, SCENARIO_FROM
-from sim.outputs.files import DONE, TABLE, write_json, write_table
+from sim.analysis.variance import uncertainty_table
+from sim.core.dates import REPORT_DATES
+from sim.outputs.files import TABLE, write_json, write_table
 from sim.tools.failures import FAILED, read_failure
+from sim.tools.metric_docs import metrics_table
+from sim.tools.series_store import CATEGORIES, CSV_ROWS, SeriesWriter, labelled, series_schema
+from sim.tools.sweep_runs import (
+    GATHERED,
+    HEADLINE_METRICS,
+    EventTable,
+    RunRecord,
+    has_draws,
+    headline_rows,
+    parameter_frame,
+    read_table,
+    run_folders,
+    run_row,
+    run_table,
+    sweep_records,
+)
 
 log = logging.getLogger("sim.tools.gather")
-GATHERED = "gathered"
 SCORED_RUNS = 10  #: baseline runs read back for the sweep's validation scorecard
-#: Above this many rows the long table's CSV is written gzipped (``timeseries.csv.gz``,
-#: about a tenth of the size); at 250 rows a month, 3,000,000 rows are some 100
-#: small-world runs of ten years. Parquet is always written; so is ``runs.csv``.
-CSV_ROWS = 3_000_000
-#: Override prefixes left out of the gathered tables: how a run was written, not what it is.
-NOT_A_PARAMETER: tuple[str, ...] = ("output.",)
-#: Label columns of the long table besides the overrides and the month.
-LABELS: tuple[str, ...] = ("metric", "entity", "segment", "unit", "scenario", "run")
-#: Those the long table's Parquet stores as categoricals: a run's own table's (which its
-#: timeseries.parquet keeps as categoricals) and the run's folder, the longest string. Not
-#: ``scenario`` or the overrides: a pivot by scenario would get categorical columns, to
-#: which pandas refuses to add a difference column; nor ``month``, which compares in order.
-CATEGORIES: tuple[str, ...] = ("metric", "entity", "segment", "unit", "run")
-#: The first columns of ``runs.csv``; overrides, then ``status``, then the outcomes follow.
-RUN_ID: tuple[str, ...] = ("run", "scenario", "seed")
-#: ``world.history_until`` of the shipped worlds: for a run folder that does not say its own.
-DEFAULT_HISTORY_UNTIL = format_month(parse_month(SCENARIO_FROM) - 1)
+#: The headline series of this many runs are joined into one frame as the gather goes.
+CONSOLIDATE = 16
+#: What a gather reads: every series (``full``) or the headline series only (``headline``).
+MODES: tuple[str, ...] = ("full", "headline")
+def joined(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Runs' labelled tables as one, the :data:`CATEGORIES` kept categorical (over the
+    union of their categories: pandas would turn categoricals that differ into text)."""
+    frames = list(frames)
+    for column in CATEGORIES:
+        categories = union_categoricals([f[column] for f in frames]).categories
+        frames = [f.assign(**{column: f[column].cat.set_categories(categories)})
+                  for f in frames]
+    return pd.concat(frames, ignore_index=True)
 
 
-def run_folders(sweep_dir: Path) -> tuple[list[Path], list[Path]]:
-    """Finished and unfinished run folders of a sweep (any depth below it)."""
-    done, pending = [], []
-    for hydra_dir in sorted(Path(sweep_dir).rglob(".hydra")):
-        run_dir = hydra_dir.parent
-        if GATHERED in run_dir.parts:
-            continue
-        (done if (run_dir / DONE).exists() else pending).append(run_dir)
-    return done, pending
-
-
-def overrides_of(run_dir: Path) -> dict[str, str]:
-    """The command-line overrides of a run, as key: value strings."""
-    items = yaml.safe_load((run_dir / ".hydra" / "overrides.yaml").read_text()) or []
-    out = {}
-    for item in items:
-        key, _, value = str(item).partition("=")
-        out[key.lstrip("+~")] = value
-    return out
-
-
-def parameters_of(overrides: dict[str, str]) -> dict[str, str]:
-    """The overrides that describe a run (scenario and seed aside: they have columns)."""
-    return {k: v for k, v in overrides.items()
-            if k not in ("scenario", "seed") and not k.startswith(NOT_A_PARAMETER)}
-
-
-def typed(column: pd.Series) -> pd.Series:
-    """An override column as numbers where every given value is one, as booleans where
-    every given value is true/false (Hydra's spelling), else as text. Runs launched
-    without the override keep a missing value."""
-    given = column.dropna()
-    if given.empty:
-        return column
-    numbers = pd.to_numeric(given, errors="coerce")
-    if numbers.notna().all():
-        return pd.to_numeric(column)
-    lowered = given.astype(str).str.lower()
-    if lowered.isin(["true", "false"]).all():
-        flags = column.astype(str).str.lower().map({"true": True, "false": False})
-        return flags.astype("boolean")  # keeps a missing value missing
-    return column
-
-
-def _run_config(run_dir: Path) -> dict[str, Any]:
-    """The run's saved config (``.hydra/config.yaml``), or {} if it has none."""
-    path = run_dir / ".hydra" / "config.yaml"
-    if not path.exists():
-        return {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a large file, once per run
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-
-
-def _identity(run_dir: Path, overrides: dict[str, str],
-              summary: dict[str, Any] | None) -> tuple[str, int | None, str]:
-    """A run's scenario, seed and ``world.history_until``: from its summary when finished,
-    else from its overrides and saved config."""
-    summary = summary or {}
-    config: dict[str, Any] | None = None
-
-    def saved() -> dict[str, Any]:
-        nonlocal config
-        if config is None:
-            config = _run_config(run_dir)
-        return config
-
-    # each source only when the one before says nothing: the saved config is large
-    scenario = summary.get("scenario") or overrides.get("scenario") \
-        or (saved().get("scenario") or {}).get("name") or ""
-    seed = summary.get("seed")
-    if seed is None:
-        seed = overrides.get("seed") or saved().get("seed")
-    history = summary.get("history_until") \
-        or (saved().get("world") or {}).get("history_until")
-    if not isinstance(history, str) or history.startswith("${"):
-        history = DEFAULT_HISTORY_UNTIL  # an older run folder: the shipped worlds' value
-    return str(scenario), (None if seed is None else int(seed)), history
-
-
-def _read_table(run_dir: Path) -> pd.DataFrame:
-    """A run's tidy table (Parquet, or CSV for a run written with output.formats=[csv])."""
-    parquet = run_dir / f"{TABLE}.parquet"
-    if parquet.exists():
-        table = pd.read_parquet(parquet)
-    else:
-        table = pd.read_csv(run_dir / f"{TABLE}.csv", dtype={"month": str})
-    for column in ("metric", "entity", "segment", "unit"):
-        table[column] = table[column].astype(str)
-    return table
-
-
-def _collect(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read every run once: the long table and the events of the finished runs, and the
-    table of all runs (one row each, outcomes for the finished ones)."""
-    sweep_dir = Path(sweep_dir)
-    done, pending = run_folders(sweep_dir)
+def _finished(records: Sequence[RunRecord], sweep_dir: Path) -> list[RunRecord]:
+    done = [r for r in records if r.status == "finished"]
     if not done:
-        raise FileNotFoundError(f"no finished run (with a {DONE} file) under {sweep_dir}")
-    tables, events, rows = [], [], []
-    for run_dir in done:
-        summary = json.loads((run_dir / "summary.json").read_text())
-        overrides = overrides_of(run_dir)
-        scenario, seed, history = _identity(run_dir, overrides, summary)
-        parameters = parameters_of(overrides)
-        table = _read_table(run_dir)
-        name = str(run_dir.relative_to(sweep_dir))
-        rows.append({"run": name, "scenario": scenario, "seed": seed, **parameters,
-                     "status": "finished", **compute_outcomes(table, history)})
-        table["scenario"] = scenario
-        table["seed"] = seed
-        table["run"] = name
-        for key, value in parameters.items():
-            table[key] = value
-        tables.append(table)
-        run_events = pd.read_csv(run_dir / "events.csv", dtype=str).fillna("")
-        run_events["scenario"] = scenario
-        events.append(run_events)
-    for run_dir in pending:
-        overrides = overrides_of(run_dir)
-        scenario, seed, _ = _identity(run_dir, overrides, None)
-        status = "failed" if (run_dir / FAILED).exists() else "unfinished"
-        rows.append({"run": str(run_dir.relative_to(sweep_dir)), "scenario": scenario,
-                     "seed": seed, **parameters_of(overrides), "status": status})
-    gathered = pd.concat(tables, ignore_index=True)
-    swept = [c for c in gathered.columns if c not in (*LABELS, "month", "value", "seed")]
-    for key in swept:  # numeric sweeps (a parameter) become numbers
-        gathered[key] = typed(gathered[key])
-    all_events = pd.concat(events, ignore_index=True).drop_duplicates(
-        subset=["scenario", "month", "kind", "label"])
-    if pending:
-        log.warning("%d runs without %s left out (unfinished or failed)", len(pending), DONE)
-    return gathered, all_events, run_table(rows)
-
-
-def run_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per run: ``run``, ``scenario``, ``seed``, each override, ``status`` and
-    every outcome of :data:`sim.analysis.outcomes.OUTCOMES` (NaN for a run that did not
-    finish), each column typed (see :func:`typed`)."""
-    frame = pd.DataFrame(rows)
-    outcomes = list(OUTCOMES)
-    overrides = sorted(c for c in frame.columns
-                       if c not in (*RUN_ID, "status", *outcomes))
-    frame = frame.reindex(columns=[*RUN_ID, *overrides, "status", *outcomes])
-    frame["seed"] = frame["seed"].astype("Int64")  # an integer, missing where unknown
-    for key in overrides:
-        frame[key] = typed(frame[key])
-    frame[outcomes] = frame[outcomes].astype(np.float64)
-    return frame.sort_values("run", kind="stable").reset_index(drop=True)
+        raise FileNotFoundError(f"no finished run (with a DONE file) under {sweep_dir}")
+    return done
 
 
 def gather(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All finished runs as one long table with ``scenario``, ``seed``, ``run`` and
-    override columns, and all their events with a ``scenario`` column."""
-    gathered, events, _ = _collect(sweep_dir)
-    return gathered, events
+    """All finished runs as one long table in memory (with ``scenario``, ``seed``,
+    ``run``, ``draw`` in a sweep of draws, and override columns), and all their events
+    with a ``scenario`` column: for a sweep small enough to hold at once. Label columns
+    are text; :func:`write_gathered` streams the same table to Parquet instead."""
+    sweep_dir = Path(sweep_dir)
+    records = sweep_records(sweep_dir)
+    params, draws = parameter_frame(records), has_draws(records)
+    tables, events = [], EventTable()
+    for record in _finished(records, sweep_dir):
+        tables.append(labelled(read_table(record.folder), record, params, draws))
+        events.add(record.folder, record.scenario)
+    gathered = pd.concat(tables, ignore_index=True)
+    for column in CATEGORIES:  # categoricals of different runs: text
+        gathered[column] = gathered[column].astype(str)
+    return gathered, events.frame()
 
 
 def gather_runs(sweep_dir: Path) -> pd.DataFrame:
-    """The table of ``gathered/runs.csv``: one row per run (see :func:`run_table`)."""
-    return _collect(sweep_dir)[2]
+    """The table of ``gathered/runs.csv``: one row per run (see
+    :func:`sim.tools.sweep_runs.run_table`), reading only each run's headline series."""
+    sweep_dir = Path(sweep_dir)
+    records = sweep_records(sweep_dir)
+    rows = []
+    for record in records:
+        if record.status != "finished":
+            rows.append(run_row(record))
+            continue
+        table = read_table(record.folder, HEADLINE_METRICS)
+        rows.append(run_row(record, compute_outcomes(headline_rows(table),
+                                                     record.history_until)))
+    return run_table(rows)
 
 
 def with_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """The long table with :data:`CATEGORIES` as categoricals: what its Parquet stores, a
-    fraction of the size of repeated strings, read back as categoricals by pandas."""
+    """The long table with :data:`CATEGORIES` as categoricals, as its Parquet stores them."""
     return frame.astype({c: "category" for c in CATEGORIES if c in frame.columns})
 
 
@@ -254,65 +153,165 @@ def write_failures(sweep_dir: Path) -> dict[str, int]:
             "unfinished": len(pending) - len(failures)}
 
 
+def _stream(records: Sequence[RunRecord], finished: Sequence[RunRecord], out: Path,
+            mode: str, csv_rows: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                               dict[str, Any]]:
+    """Read the finished runs one at a time: their outcomes, headline series and events,
+    and (``full``) their series into the dataset. Returns the runs table, the headline
+    series of every run, the events and what the series writer wrote."""
+    params, draws = parameter_frame(records), has_draws(records)
+    rows, heads, recent, events, units = [], [], [], EventTable(), {}
+    written: dict[str, Any] = {"rows": 0, "runs": 0, "parts": 0, "csv": False}
+    writer = SeriesWriter(out, series_schema(params, draws), csv_rows) if mode == "full" \
+        else None
+    every = max(1, len(finished) // 10)
+    try:
+        for i, record in enumerate(finished, 1):
+            table = read_table(record.folder, None if writer else HEADLINE_METRICS)
+            head = headline_rows(table)
+            rows.append(run_row(record, compute_outcomes(head, record.history_until)))
+            if writer is not None:
+                for metric, unit in table[["metric", "unit"]].drop_duplicates().itertuples(
+                        index=False):
+                    units.setdefault(str(metric), set()).add(str(unit))
+                writer.write(labelled(table, record, params, draws))
+                recent.append(labelled(head, record, params, draws))
+                if len(recent) == CONSOLIDATE:  # a small frame's overhead is some 20 KB
+                    heads.append(joined(recent))
+                    recent = []
+            events.add(record.folder, record.scenario)
+            if i % every == 0 or i == len(finished):
+                log.info("gathered %d of %d runs", i, len(finished))
+        if writer is not None:
+            written = writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.__exit__(*sys.exc_info())
+        raise
+    rows += [run_row(r) for r in records if r.status != "finished"]
+    heads += recent
+    head_table = joined(heads) if heads else pd.DataFrame()
+    written["units"] = units
+    return run_table(rows), head_table, events.frame(), written
+
+
 def write_gathered(sweep_dir: Path, report_dates: list[str] | None = None,
-                   plots: bool = True, figure_formats: Sequence[str] = ("png",)) -> Path:
-    """Gather a sweep into ``<sweep_dir>/gathered/``: the runs table, the long table,
-    the events, the differences, and unless ``plots`` is False the plots (in
-    ``figure_formats``; the report embeds PNGs, drawn in any case) and report."""
+                   plots: bool = True, figure_formats: Sequence[str] = ("png",),
+                   mode: str = "full", csv_rows: int = CSV_ROWS) -> Path:
+    """Gather a sweep into ``<sweep_dir>/gathered/``: the runs table, the metrics
+    dictionary, the long table (``full``), the events, the differences, the uncertainty
+    table (a sweep of draws), and unless ``plots`` is False the plots (in
+    ``figure_formats``; the report embeds PNGs, drawn in any case) and report.
+
+    Args:
+        mode: ``full`` (every series, streamed to ``timeseries.parquet/``) or ``headline``
+            (each run's headline series only: runs, metrics, uncertainty and a report of
+            the outcomes).
+        csv_rows: the long table's CSV is written up to this many rows.
+
+    Raises:
+        FileNotFoundError: no finished run. ValueError: an unknown mode.
+    """
+    if mode not in MODES:
+        raise ValueError(f"gather mode {mode!r}: one of {', '.join(MODES)}")
     sweep_dir = Path(sweep_dir)
     out = sweep_dir / GATHERED
     counts = write_failures(sweep_dir)
     if not counts["finished"]:  # the failures table and the counts still say what happened
         write_json(out / "runs.json", counts)
-    # gathering a large sweep takes a while: say what is going on, step by step
-    log.info("gathering %d finished runs from %s", counts["finished"], sweep_dir)
-    gathered, events, runs = _collect(sweep_dir)
+    records = sweep_records(sweep_dir)
+    finished = _finished(records, sweep_dir)
+    log.info("gathering %d finished runs from %s (%s)", len(finished), sweep_dir, mode)
+    runs, heads, events, written = _stream(records, finished, out, mode, csv_rows)
     write_table(runs, out, "runs", ["csv", "parquet"])
-    months = sorted(gathered.month.unique())
-    dates = [d for d in (report_dates or REPORT_DATES) if d in months] or months[-1:]
-    csv = "csv" if len(gathered) <= CSV_ROWS else "csv.gz"
-    if csv == "csv.gz":
-        log.info("%d rows: the long table's CSV is gzipped (%s/%s.csv.gz)",
-                 len(gathered), out, TABLE)
-    write_table(with_categories(gathered), out, TABLE, ["parquet"])
-    write_table(gathered, out, TABLE, [csv])
-    stale = out / f"{TABLE}.{'csv.gz' if csv == 'csv' else 'csv'}"
-    stale.unlink(missing_ok=True)  # from an earlier gather of fewer, or more, runs
+    write_table(metrics_table(written.pop("units")), out, "metrics", ["csv"])
     write_table(events, out, "events", ["csv"])
-    differences = difference_table(gathered, dates)
-    write_table(differences, out, "paired_differences", ["csv"])
-    for note in differences["note"].dropna().unique():
-        if note:  # nothing (or not everything) could be paired: the file says so too
-            log.warning("paired differences: %s", note)
+    uncertainty = uncertainty_table(runs) if has_draws(records) else None
+    if uncertainty is not None:
+        write_table(uncertainty, out, "uncertainty", ["csv"])
+    else:  # an earlier gather's, of draws since removed
+        (out / "uncertainty.csv").unlink(missing_ok=True)
+    dates: list[str] = []
+    if mode == "full":
+        months = sorted(heads["month"].astype(str).unique()) if len(heads) else []
+        dates = [d for d in (report_dates or REPORT_DATES) if d in months] or months[-1:]
+        differences = difference_table(heads, dates)
+        write_table(differences, out, "paired_differences", ["csv"])
+        for note in differences["note"].dropna().unique():
+            if note:  # nothing (or not everything) could be paired: the file says so too
+                log.warning("paired differences: %s", note)
+    else:  # an earlier full gather's series would no longer match runs.csv
+        _remove_series(out)
+    if written["runs"] and not written["csv"]:
+        log.info("%d rows: above the CSV limit of %d rows, the series are in %s.parquet/ "
+                 "only", written["rows"], csv_rows, TABLE)
     write_json(out / "runs.json", {
-        **counts,
-        "scenarios": sorted(gathered.scenario.unique()),
-        "seeds": sorted(int(s) for s in gathered.seed.unique()),
-        "tables": {"runs": "runs.csv", "series": f"{TABLE}.parquet, {TABLE}.{csv}"},
+        **counts, "mode": mode,
+        "scenarios": sorted(runs.loc[runs.status == "finished", "scenario"].unique()),
+        "seeds": sorted(int(s) for s in runs.loc[runs.status == "finished", "seed"].unique()),
+        "draws": int(runs["draw"].nunique()) if "draw" in runs.columns else 0,
+        "series_rows": written["rows"],
+        "tables": _tables(mode, written, uncertainty is not None, csv_rows),
     })
     if plots:
-        from sim.calibrate.moments import load_targets
-        from sim.calibrate.scorecard import scorecard, to_html
-        from sim.model.results import Results
-        from sim.plots.sweep_figures import draw_sweep_figures
-        from sim.report.sweep_report import write_sweep_report
-
-        formats = list(dict.fromkeys([*figure_formats, "png"]))  # the report embeds PNGs
-        log.info("drawing the sweep's figures (%s)", ", ".join(formats))
-        figures = draw_sweep_figures(gathered, events, out / "plots", formats=formats)
-        log.info("writing the sweep's scorecard and report")
-        done = run_folders(sweep_dir)[0]
-        scored = [p for p in done if p.relative_to(sweep_dir).parts[0] == "baseline"] or done
-        # the scorecard's spread needs a few seeds, not thousands of runs
-        card = scorecard([Results.load(p) for p in scored[:SCORED_RUNS]], load_targets())
-        write_table(card, out, "scorecard", ["csv"])
-        write_sweep_report(gathered, events, out, report_dates=tuple(dates), figures=figures,
-                           extra_html=to_html(card))
-        if "png" not in figure_formats:
-            for path in (out / "plots").glob("*.png"):
-                path.unlink()
-    log.info("gathered %d runs into %s", gathered["run"].nunique(), out)
+        _report(sweep_dir, out, heads, events, runs, uncertainty, dates, figure_formats,
+                mode)
+    log.info("gathered %d runs into %s", len(finished), out)
     return out
+
+
+def _tables(mode: str, written: dict[str, Any], uncertainty: bool, csv_rows: int
+            ) -> dict[str, str]:
+    tables = {"runs": "runs.csv", "metrics": "metrics.csv"}
+    if uncertainty:
+        tables["uncertainty"] = "uncertainty.csv"
+    if mode == "full":
+        tables["series"] = f"{TABLE}.parquet/ ({written['parts']} part files)"
+        tables["series_csv"] = f"{TABLE}.csv" if written["csv"] else \
+            f"none: {written['rows']} rows, above the limit of {csv_rows}"
+    return tables
+
+
+def _remove_series(out: Path) -> None:
+    import shutil
+
+    for name in (f"{TABLE}.parquet", f"{TABLE}.csv", f"{TABLE}.csv.gz",
+                 "paired_differences.csv", "plots"):
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _report(sweep_dir: Path, out: Path, heads: pd.DataFrame, events: pd.DataFrame,
+            runs: pd.DataFrame, uncertainty: pd.DataFrame | None, dates: list[str],
+            figure_formats: Sequence[str], mode: str) -> None:
+    """The sweep's figures, scorecard and report."""
+    from sim.calibrate.moments import load_targets
+    from sim.calibrate.scorecard import scorecard, to_html
+    from sim.model.results import Results
+    from sim.plots.sweep_figures import draw_sweep_figures
+    from sim.report.outcome_report import write_outcome_report
+    from sim.report.sweep_report import write_sweep_report
+
+    done = run_folders(sweep_dir)[0]
+    scored = [p for p in done if p.relative_to(sweep_dir).parts[0] == "baseline"] or done
+    log.info("writing the sweep's scorecard and report")
+    # the scorecard's spread needs a few seeds, not thousands of runs
+    card = scorecard([Results.load(p) for p in scored[:SCORED_RUNS]], load_targets())
+    write_table(card, out, "scorecard", ["csv"])
+    if mode == "headline":
+        write_outcome_report(runs, out, uncertainty=uncertainty, extra_html=to_html(card))
+        return
+    formats = list(dict.fromkeys([*figure_formats, "png"]))  # the report embeds PNGs
+    log.info("drawing the sweep's figures (%s)", ", ".join(formats))
+    figures = draw_sweep_figures(heads, events, out / "plots", formats=formats)
+    write_sweep_report(heads, events, out, report_dates=tuple(dates), figures=figures,
+                       extra_html=to_html(card), uncertainty=uncertainty)
+    if "png" not in figure_formats:
+        for path in (out / "plots").glob("*.png"):
+            path.unlink()
 
 
 def failed_jobs(sweep_dir: Path) -> int:
@@ -335,7 +334,8 @@ class GatherCallback(Callback):
         try:
             out = write_gathered(sweep_dir, list(config.output.report_dates),
                                  plots=bool(config.output.plots),
-                                 figure_formats=list(config.output.figure_formats))
+                                 figure_formats=list(config.output.figure_formats),
+                                 mode=str(config.output.gather))
             print(f"Sweep gathered in: {out}")
         except FileNotFoundError as err:
             log.error("nothing to gather: %s", err)
@@ -353,13 +353,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dates", nargs="*", default=list(REPORT_DATES),
                         help="months of the report's tables (YYYY-MM)")
     parser.add_argument("--no-plots", action="store_true", help="tables only")
+    parser.add_argument("--headline-only", action="store_true",
+                        help="read each run's headline series only and write no long table "
+                             "(runs.csv, metrics.csv, the uncertainty table, a report of the "
+                             "outcomes): for sweeps of thousands of runs")
+    parser.add_argument("--csv-rows", type=int, default=CSV_ROWS,
+                        help=f"write the long table's CSV up to this many rows "
+                             f"(default {CSV_ROWS:,}; the Parquet dataset is always written)")
     parser.add_argument("--figure-formats", nargs="+", default=["png"],
                         choices=["png", "pdf", "svg"], help="figure files (default: png)")
     args = parser.parse_args(argv)
+    if args.csv_rows < 0:
+        parser.error(f"--csv-rows {args.csv_rows}: a number of rows, 0 or more")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         out = write_gathered(args.sweep_dir, args.dates, plots=not args.no_plots,
-                             figure_formats=args.figure_formats)
+                             figure_formats=args.figure_formats,
+                             mode="headline" if args.headline_only else "full",
+                             csv_rows=args.csv_rows)
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

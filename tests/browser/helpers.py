@@ -70,15 +70,16 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``python -m sim.app --port N`` in a subprocess of its own, logging to a file."""
+    """``python -m sim.app --port N [args]`` in a subprocess of its own, logging to a file."""
 
-    def __init__(self, log_path: Path, port: int | None = None) -> None:
+    def __init__(self, log_path: Path, port: int | None = None, *args: str) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
         self._log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sim.app", "--port", str(self.port), "--host", "127.0.0.1"],
+            [sys.executable, "-m", "sim.app", "--port", str(self.port), "--host", "127.0.0.1",
+             *args],
             cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 

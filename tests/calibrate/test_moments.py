@@ -36,6 +36,21 @@ def test_chinese_open_share_adds_only_open_chinese_models():
     assert mom.cn_open_share_startups_late_2024(result) == pytest.approx(30.0)
 
 
+def test_genai_user_share_is_the_first_half_of_2025s_mean_adoption_in_percent():
+    n = len(MONTHS)
+    adoption = {"IND": [0.01 * i for i in range(n)], "BRA": [0.2] * n}
+    result = synthetic({("adoption", "nations"): adoption}, {})
+    # months 24 to 29 are 2025-01 to 2025-06: the mean of 0.24 .. 0.29 is 0.265
+    assert mom.MOMENTS["genai_user_share_2025h1_IND"](result) == pytest.approx(26.5)
+    assert mom.MOMENTS["genai_user_share_2025h1_BRA"](result) == pytest.approx(20.0)
+    targets = [t for t in load_targets() if t.moment == "genai_user_share_2025h1_NGA"]
+    assert mom.compute(result, targets) == {targets[0].id: pytest.approx(float("nan"),
+                                                                          nan_ok=True)}
+    assert {t.moment.rsplit("_", 1)[1] for t in load_targets()
+            if t.moment.startswith("genai_user_share_2025h1_")} == set(
+        mom.GENAI_USER_SHARE_COUNTRIES)
+
+
 def test_price_of_fixed_capability_uses_the_cheapest_model_at_that_level():
     n = len(MONTHS)
     price = {"openai": [30.0] * n, "cheap": [np.nan] * 5 + [3.0] * (n - 5),

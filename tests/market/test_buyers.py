@@ -99,11 +99,14 @@ def test_cost_per_user_skips_unused_offerings():
 
 def test_adoption_starts_at_a_share_of_the_potential_then_diffuses():
     # cost equal to the budget (600 USD a year * 10% / 12 = 5 USD a month): half affordable
-    potential, adopted = diffusion.adoption_step(np.nan, 5.0, 0.8, 600.0, 0.01, 0.3, 0.1,
-                                                 2.0, 0.1)
+    # one income type (everyone at 600 USD a year)
+    one = (np.array([600.0]), np.array([1.0]))
+    potential, adopted, mix = diffusion.adoption_step(np.nan, 5.0, 0.8, *one, 0.01, 0.3, 0.1,
+                                                      2.0, 0.1)
     assert float(potential) == pytest.approx(0.4)
     assert float(adopted) == pytest.approx(0.04)
-    _, later = diffusion.adoption_step(0.04, 5.0, 0.8, 600.0, 0.01, 0.3, 0.1, 2.0, 0.1)
+    assert mix == pytest.approx([1.0])
+    _, later, _ = diffusion.adoption_step(0.04, 5.0, 0.8, *one, 0.01, 0.3, 0.1, 2.0, 0.1)
     assert float(later) == pytest.approx(0.04 + (0.01 + 0.3 * 0.04 / 0.4) * (0.4 - 0.04))
 
 

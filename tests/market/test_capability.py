@@ -55,3 +55,32 @@ def test_compute_optimal_size_follows_chinchilla():
     # C = 6 N D with D = 20 N: N = sqrt(C / 120)
     assert cap.compute_optimal_params_b(1.2e23, 20) == pytest.approx(
         math.sqrt(1.2e23 / 120) / 1e9)
+
+
+def test_the_index_is_a_linear_map_of_capability_and_back():
+    # ECI = a q + c: with a = 4 points per OOM and c = 12, q = 30 OOM is 132 points
+    assert cap.capability_index(30.0, 4.0, 12.0) == pytest.approx(132.0)
+    assert cap.capability_from_index(132.0, 4.0, 12.0) == pytest.approx(30.0)
+    q = np.array([20.0, 27.5, 33.85])
+    assert cap.capability_from_index(cap.capability_index(q, 4.073, 12.125), 4.073,
+                                     12.125) == pytest.approx(q, abs=1e-12)
+    assert cap.capability_index(-np.inf, 4.0, 12.0) == -np.inf  # no model yet stays none
+
+
+def test_compute_placement_adds_the_lab_efficiency():
+    # 1e25 FLOP, 8 months after the reference with 8-month halving, 0.5 OOM above the mean lab
+    assert cap.capability_of(1e25, 8, 0, 8, efficiency=0.5) == pytest.approx(
+        25.0 + math.log10(2) + 0.5)
+
+
+def test_a_lab_offset_is_the_mean_of_its_release_residuals():
+    assert cap.efficiency_offset([0.2, -0.4, 0.8]) == pytest.approx(0.2)
+    assert math.isnan(cap.efficiency_offset([]))
+
+
+def test_a_release_excess_decays_geometrically():
+    excess = 2.0
+    for _ in range(7):
+        excess = cap.decay_excess(excess, 0.1)
+    assert excess == pytest.approx(2.0 * 0.9 ** 7)
+    assert cap.decay_excess(1.0, 0.0) == 1.0 and cap.decay_excess(1.0, 1.0) == 0.0

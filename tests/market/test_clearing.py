@@ -39,6 +39,19 @@ def test_a_lab_over_its_limit_serves_every_buyer_the_same_share():
     assert served["a"].buyers == pytest.approx([7, 3, 1, 2])  # buyers keep their provider
 
 
+def test_third_party_hosts_serve_on_their_own_cloud_and_are_not_rationed():
+    # two labs with hosted slots: [api 0, api 1, self 0, self 1, hosted 0, hosted 1]; lab 0 is
+    # asked 300 > 150: share 0.5 on its API only; the hosts serve their 40 and 60 in full
+    tokens = np.array([300.0, 10, 5, 5, 40, 60])
+    demand = {"a": Demand(tokens, 2 * tokens, np.vstack([tokens / 4, 3 * tokens / 4]),
+                          np.ones(6))}
+    served, share = clear(demand, np.array([100.0, 100.0]), np.array([True, True]), 0.5)
+    assert share == pytest.approx([0.5, 1.0])
+    assert served["a"].tokens == pytest.approx([150, 10, 5, 5, 40, 60])
+    assert served["a"].spend == pytest.approx([300, 20, 10, 10, 80, 120])
+    assert served["a"].tokens_by_bloc.sum(axis=0) == pytest.approx([150, 10, 5, 5, 40, 60])
+
+
 def test_no_lab_over_its_limit_leaves_the_demand_as_it_is():
     demand = {"a": segment([100, 20, 5, 5], [200, 40, 1, 1])}
     served, share = clear(demand, np.array([100.0, 100.0]), np.array([True, True]), 0.0)

@@ -38,3 +38,18 @@ def test_affordability_falls_with_cost_and_rises_with_income():
     assert affordability(1.0, 1200, 0.01, 2.0) == pytest.approx(0.5)  # cost = budget
     assert affordability(0.1, 1200, 0.01, 2.0) > affordability(1.0, 1200, 0.01, 2.0)
     assert affordability(1.0, 12_000, 0.01, 2.0) > affordability(1.0, 1200, 0.01, 2.0)
+
+
+def test_affordability_at_a_budget_that_underflows_to_zero():
+    """The limits, not 0/0: a budget of 5e-324 of income is 0.0 a month once divided by
+    twelve; nothing that costs something is affordable on it, and free tokens are (the
+    fuzz tier found the NaN this made in a whole run)."""
+    shares = affordability(np.array([0.0, 1e-9, 3.0]), 1_000.0, 5e-324, 2.0)
+    assert shares.tolist() == [1.0, 0.0, 0.0]
+
+
+@given(cost=st.floats(0, 1e300), income=st.floats(0, 1e12), share=st.floats(0, 1),
+       steepness=st.floats(0.1, 10))
+def test_affordability_is_a_share_for_any_input(cost, income, share, steepness):
+    value = float(affordability(cost, income, share, steepness))
+    assert 0.0 <= value <= 1.0

@@ -104,3 +104,35 @@ def test_cost_plus_and_penetration_rules():
     tokens = panel.tokens(prices)[0].sum(axis=0)
     rivals = (4.0 * tokens[1] + 8.0 * tokens[2]) / (tokens[1] + tokens[2])
     assert penetration(vendor, market) == pytest.approx(max(1.6, 0.5 * rivals))
+
+
+def test_a_rivals_price_cut_lowers_the_others_nash_markups_in_the_textbook_logit():
+    """One buyer type, plain logit in log price with an outside option: a rival's lower
+    cost (so a lower price) takes share s_j from every other vendor, so their elasticity
+    E_j = e + a (1 - s_j) rises and their Nash Lerner index 1 / E_j falls. The Lerner
+    indices are checked against that closed form at the solved prices, with the shares
+    computed here from the utilities."""
+    from sim.market.panel import DemandPanel
+
+    a, e = 2.0, 0.2
+    base = np.array([[1.0, 0.8, 0.5]])
+    panel = DemandPanel(base_utility=base, alpha=np.array([a]), own_price=np.ones((1, 3)),
+                        available=np.ones((1, 3), bool), weight=np.array([100.0]),
+                        is_api=np.ones(3, bool), nest=np.zeros(3, int), nest_lambda=1.0,
+                        price_elasticity=e, reference_price=1.0,
+                        outside_utility=np.array([0.0]))
+
+    def lerner(cost):
+        prices, converged = nash_prices(panel, np.asarray(cost), np.ones(3, bool), 1e4,
+                                        tolerance=1e-13, max_iter=200)
+        assert converged
+        v = np.exp(base[0] - a * np.log(prices))
+        shares = v / (1.0 + v.sum())
+        closed_form = 1.0 / (e + a * (1.0 - shares))
+        np.testing.assert_allclose(1.0 - np.asarray(cost) / prices, closed_form, rtol=1e-9)
+        return closed_form
+
+    before = lerner([1.0, 1.0, 1.0])
+    after = lerner([0.1, 1.0, 1.0])  # vendor 0's cost, so its price, falls tenfold
+    assert after[0] > before[0]  # the cutter gains share, so its elasticity falls
+    assert np.all(after[1:] < before[1:])

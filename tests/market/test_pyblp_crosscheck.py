@@ -15,6 +15,7 @@ import pytest
 
 from sim.market.panel import DemandPanel
 from sim.market.pricing import nash_prices
+from sim.market.supply import implied_marginal_cost
 
 pyblp = pytest.importorskip("pyblp")
 
@@ -38,13 +39,17 @@ def pyblp_prices(rho: float, firms: np.ndarray = FIRM) -> np.ndarray:
     return np.asarray(results.product_data.prices).ravel()
 
 
-def model_prices(lam: float) -> np.ndarray:
-    panel = DemandPanel(
+def model_panel(lam: float) -> DemandPanel:
+    return DemandPanel(
         base_utility=(BETA_X * X)[None, :], alpha=np.array([ALPHA]),
         own_price=np.ones((1, X.size)), available=np.ones((1, X.size), bool),
         weight=np.array([1000.0]), is_api=np.ones(X.size, bool), nest=NEST,
         nest_lambda=lam, price_elasticity=0.0, reference_price=1.0,
         outside_utility=np.zeros(1))
+
+
+def model_prices(lam: float) -> np.ndarray:
+    panel = model_panel(lam)
     ownership = (FIRM[:, None] == FIRM[None, :]).astype(float)
     prices, converged = nash_prices(panel, COST, np.ones(X.size, bool), 1000.0,
                                     tolerance=1e-13, ownership=ownership)
@@ -64,3 +69,13 @@ def test_joint_nash_prices_equal_pyblps_in_log_price(rho):
     # the merger matters: single-product prices of the owner of two products are lower
     alone = pyblp_prices(rho, firms=np.arange(X.size))
     assert np.all(expected[:2] > alone[:2] + 1e-3)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.4])
+def test_costs_implied_by_pyblps_nash_prices_are_the_costs_it_priced_at(rho):
+    """The first-order-condition inversion of :mod:`sim.market.supply` at PyBLP's
+    equilibrium prices (solved by PyBLP, not by the model) gives back PyBLP's costs."""
+    ownership = (FIRM[:, None] == FIRM[None, :]).astype(float)
+    implied = implied_marginal_cost(model_panel(1.0 - rho), pyblp_prices(rho), ownership,
+                                    np.ones(X.size, bool))
+    assert implied == pytest.approx(COST, rel=1e-6)
