@@ -9,8 +9,9 @@ from benchmarks.suite import config_for, measure
 
 
 def test_a_measurement_has_every_column():
-    m = measure("tiny", config_for(50, "small", "vector", "2023-03"), repeats=1)
-    assert m.months == 3 and m.firms == 50 + 120
+    cfg = config_for(50, "small", "vector", "2023-03")
+    m = measure("tiny", cfg, repeats=1)
+    assert m.months == 3 and m.firms == 50 + cfg.world.firms["enterprises"].n
     assert m.median_s > 0 and m.peak_mib > 0 and 0 <= m.record_share <= 1
     assert m.buyer_steps_per_s > 0
 

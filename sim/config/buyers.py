@@ -75,7 +75,9 @@ class NationsConfig:
     countries_file: str = param("countries.csv", unit="file",
                                 doc="country table in sim/data", origin="structural")
     include: list[str] = param(unit="ISO3 codes",
-                               doc="countries to simulate (empty: every row of the table)",
+                               doc="countries to simulate (empty: every row of the table); a "
+                                   "subset is a smaller market, not a sample of the whole: "
+                                   "the others buy nothing and count in no measure",
                                factory=list, origin="structural")
     alpha: float = param(unit="utils per log-USD",
                          doc="price sensitivity at the reference income", lo=0, lo_open=True,

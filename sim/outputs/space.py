@@ -6,7 +6,7 @@ estimated from the world before the model is built, roughly and on the generous 
 
 - the tidy table has about :data:`ROWS_PER_VENDOR` rows per vendor, :data:`ROWS_PER_COUNTRY`
   per country and :data:`ROWS_FIXED` others (blocs, segments, markets) each month (measured:
-  835 rows a month in the small world, 987 in the default world); a row takes about
+  991 rows a month in either world, which simulate the same countries); a row takes about
   :data:`ROW_BYTES` bytes in each format (measured: 67 in CSV, 6.5 in Parquet);
 - the figures (PNG and PDF) and the report take :data:`FIGURE_BYTES_FIXED` plus
   :data:`FIGURE_BYTES_PER_MONTH` a simulated month (measured: 2.6 MB for 3 months, 5.9 MB
