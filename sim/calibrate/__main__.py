@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from sim.calibrate.fit import DEFAULT_PARAMETERS, build_problem, calibrate, get_path
+from sim.calibrate.fit import PARAMETER_SETS, build_problem, calibrate, get_path
 from sim.calibrate.moments import load_targets
 from sim.calibrate.scorecard import scorecard, to_markdown, to_text
 from sim.config import SCENARIOS_DIR
@@ -30,19 +31,27 @@ from sim.model.results import run
 from sim.outputs.files import write_json
 
 
-def world_yaml(values: dict[str, float], distance: float, report: Path) -> str:
-    """A world config: the default world with the fitted values."""
+def world_yaml(values: dict[str, float], distance: float, report: Path,
+               name: str = "calibrated", fixed: dict[str, str] | None = None,
+               others: Sequence[str] = ()) -> str:
+    """A world config: the default world with the fitted values, and the ``world.*``
+    settings the fit ran with (``fixed``: path to its text as given); ``others``, the fit's
+    overrides outside the world node (a rule), are named in a comment, since a world file
+    cannot set them."""
     lines = ["# The default world with the free parameters fitted by `python -m sim.calibrate`",
              f"# on {datetime.now(UTC).date()} (method of simulated moments on the small world,",
-             f"# distance {distance:.3f} in squared half bands). Fit report: {report}",
-             "defaults:", "  - default", "  - _self_", "", "name: calibrated"]
+             f"# distance {distance:.3f} in squared half bands). Fit report: {report}"]
+    if others:
+        lines.append(f"# Fitted with {' '.join(others)}: run it with them.")
+    lines += ["defaults:", "  - default", "  - _self_", "", f"name: {name}"]
     tree: dict = {}
-    for path, value in values.items():
+    items = [*(fixed or {}).items(), *((p, round(v, 4)) for p, v in values.items())]
+    for path, value in items:
         node = tree
         parts = path.split(".")[1:]  # drop the leading "world"
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-        node[parts[-1]] = round(value, 4)
+        node[parts[-1]] = value
 
     def emit(node: dict, indent: int) -> None:
         for key, value in node.items():
@@ -84,14 +93,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="folder of the fit report")
     parser.add_argument("--world-file", type=Path,
                         default=SCENARIOS_DIR / "world" / "calibrated.yaml")
+    parser.add_argument("--parameters", choices=sorted(PARAMETER_SETS), default="default",
+                        help="the free parameters (targets: also US firms' trust in Chinese "
+                             "APIs and the serving overhead)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a config override for every run of the fit, e.g. "
+                             "world.history_mode=targets or rules.vendor_release=hazard "
+                             "(repeatable); world.* ones are written into the world file")
+    parser.add_argument("--name", default="calibrated", help="the fitted world's name")
     args = parser.parse_args(argv)
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d_%H-%M-%S")
     out = args.out or Path("outputs") / "calibration" / stamp
-    problem = build_problem(args.world, args.seeds)
+    parameters = PARAMETER_SETS[args.parameters]
+    problem = build_problem(args.world, args.seeds, parameters, overrides=args.set)
     base, fitted, targets = problem.base, problem.targets, load_targets()
-    base_values = {p.path: get_path(base, p.path) for p in DEFAULT_PARAMETERS}
-    print(f"fitting {len(DEFAULT_PARAMETERS)} parameters to {len(fitted)} targets "
+    base_values = {p.path: get_path(base, p.path) for p in parameters}
+    print(f"fitting {len(parameters)} parameters to {len(fitted)} targets "
           f"({', '.join(t.id for t in fitted)}) on the {args.world} world...", flush=True)
     fit = calibrate(problem, maxiter=args.maxiter, popsize=args.popsize,
                     polish_evals=args.polish, profile_points=args.profile_points)
@@ -111,7 +129,10 @@ def main(argv: list[str] | None = None) -> int:
                      for k, (g, v) in fit.profiles.items()},
         "seeds": list(problem.seeds), "world": args.world})
     card.to_csv(out / "scorecard.csv", index=False)
-    write_text(args.world_file, world_yaml(fit.values(), fit.distance, out / "fit_report.md"))
+    fixed = dict(o.split("=", 1) for o in args.set if o.startswith("world."))
+    others = [o for o in args.set if not o.startswith("world.")]
+    write_text(args.world_file, world_yaml(fit.values(), fit.distance, out / "fit_report.md",
+                                           args.name, fixed, others))
     print(f"\nFitted world written to {args.world_file}; report in {out}")
     return 0
 

@@ -65,3 +65,24 @@ def test_every_corner_of_the_search_box_is_a_valid_world(parameter):
         theta = list(base)
         theta[i] = end
         assert get_path(problem.config(theta, seed=0), parameter.path) == pytest.approx(end)
+
+
+def test_a_fit_in_targets_mode_runs_with_its_overrides_and_writes_them():
+    import yaml
+
+    from sim.calibrate.__main__ import world_yaml
+    from sim.calibrate.fit import PARAMETER_SETS, build_problem
+
+    params = PARAMETER_SETS["targets"]
+    problem = build_problem("small", 1, params, overrides=("world.history_mode=targets",
+                                                           "rules.vendor_release=hazard"))
+    cfg = problem.config([p.low for p in params], seed=0)
+    assert cfg.world.history_mode == "targets" and cfg.rules.vendor_release == "hazard"
+    assert cfg.world.demand.affinity["US"]["CN"] == -8.0
+    assert cfg.world.compute.serving_overhead == 1.0
+    text = world_yaml({"world.compute.serving_overhead": 4.77123}, 1.0, "report.md", "targets",
+                      {"world.history_mode": "targets"}, ["rules.vendor_release=hazard"])
+    tree = yaml.safe_load(text)
+    assert tree["name"] == "targets" and tree["history_mode"] == "targets"
+    assert tree["compute"]["serving_overhead"] == 4.7712
+    assert "rules.vendor_release=hazard" in text.splitlines()[3]
