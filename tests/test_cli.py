@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -163,6 +164,27 @@ def test_results_are_the_same_on_every_launcher(launcher_sweeps, launcher):
     differences = pd.read_csv(gathered / "paired_differences.csv")
     assert set(differences.scenario) == {"token_price_cut"}
     assert (differences.n == 2).all()
+
+
+def test_a_single_run_equals_the_same_seed_inside_a_joblib_sweep(launcher_sweeps, tmp_path):
+    """The sweep's workers and a run of its own give bit-identical tables (BLAS on one thread
+    inside the model whatever the process allows: sim.core.threads)."""
+    single = tmp_path / "single"
+    sim(*QUICK, "world.end=2026-06", "scenario=token_price_cut", "seed=1",
+        f"hydra.run.dir={single}")
+    alone = pd.read_csv(single / "timeseries.csv")
+    swept = values(launcher_sweeps["joblib"])
+    swept = swept[(swept.scenario == "token_price_cut") & (swept.seed == 1)]
+    keys = ["month", "metric", "entity", "segment"]
+
+    def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[[*keys, "value"]].astype({k: str for k in keys})
+        return frame.sort_values(keys).reset_index(drop=True)
+
+    alone, swept = tidy(alone), tidy(swept)
+    assert len(alone) == len(swept) > 0
+    pd.testing.assert_frame_equal(alone[keys], swept[keys])
+    np.testing.assert_array_equal(alone["value"].to_numpy(float), swept["value"].to_numpy(float))
 
 
 def test_an_interrupted_sweep_resumes_without_redoing_finished_runs(tmp_path):
