@@ -36,6 +36,11 @@ STORE = Path(__file__).with_name("noise.json")
 WORLDS = ("small", "default")
 #: Seeds the noise is measured on: the small world's spread is the larger, so it gets more.
 NOISE_SEEDS = {"small": tuple(range(10)), "default": (0, 1, 2)}
+#: A lab's months over capacity count where it serves at least this share of API tokens: a
+#: lab with less serves so few of the small world's sampled firms (each standing for ten)
+#: that one of them decides whether its small fleet binds (AI2 in open_weight_release, seed
+#: 0: 13 months at 1.7% of API tokens in the small world, none in the default world).
+MIN_TOKEN_SHARE = 0.03
 #: The years of the recorded history whose aggregates the small world must match.
 YEARS = ("2024", "2025")
 #: The blocs whose labs' revenue is compared (EU and ROW labs, Mistral and TII, earn under 1%
@@ -81,7 +86,9 @@ class Summary:
 
     means: dict[str, float]  #: each headline's mean after the recorded history, by key
     aggregates: dict[str, float]  #: :func:`aggregates`
-    over_capacity: dict[str, int]  #: months each lab served beyond its fleet's capacity
+    #: months each lab served beyond its fleet's capacity with at least MIN_TOKEN_SHARE of
+    #: the API tokens
+    over_capacity: dict[str, int]
 
 
 def summarise(world: str, scenario: str, seed: int) -> Summary:
@@ -90,7 +97,10 @@ def summarise(world: str, scenario: str, seed: int) -> Summary:
     table = run(cfg).table
     means = compute_outcomes(table, cfg.world.history_until, MEANS)
     bloc = {vid: v.bloc for vid, v in cfg.world.vendors.items()}
-    over = (wide(table, "utilisation") > 1.0).sum()
+    tokens = wide(table, "tokens_api")
+    share = tokens.div(tokens.sum(axis=1), axis=0)
+    over = ((wide(table, "utilisation") > 1.0) & (share[wide(table, "utilisation").columns]
+                                                 >= MIN_TOKEN_SHARE)).sum()
     return Summary({name.split("@")[0]: value for name, value in means.items()},
                    aggregates(table, bloc), {lab: int(n) for lab, n in over.items()})
 
