@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.config.tables import country_codes
 from sim.dashboard.agents import SERVED, country_rows, firm_rows, served_by
 from sim.dashboard.figures import snapshot
 from sim.dashboard.info import CLAIMS, info_markdown
@@ -58,7 +59,8 @@ def test_the_firms_drawn_are_the_firms_the_table_counts(stepped):
 def test_the_countries_are_the_tables_shares(stepped):
     table = snapshot(stepped).table
     countries = country_rows(table)
-    assert len(countries) == len(stepped.cfg.world.nations.include)
+    nations = stepped.cfg.world.nations  # no list: every country of the table
+    assert len(countries) == len(nations.include or country_codes(nations.countries_file))
     shares = countries.filter(like="share_").to_numpy()
     assert (shares >= 0).all() and (shares.sum(axis=1) <= 1 + 1e-9).all()
     fig = agents(firm_rows(stepped), countries, "baseline", month="2023-04")
