@@ -21,7 +21,14 @@ from browser import helpers
 from sim.config import Config, ConfigError, compose_config
 from sim.config.fields import describe_range
 from sim.config.world import GovernmentConfig
-from sim.dashboard.figures import FIGURE_KEYS, SHARE_SEGMENTS, draw_png, latest_values
+from sim.dashboard.figures import (
+    FIGURE_KEYS,
+    SHARE_SEGMENTS,
+    build_figure,
+    draw_png,
+    latest_values,
+    snapshot,
+)
 from sim.dashboard.levers import LABEL_PREFIX, Levers, build_config, controls, field_meta
 from sim.dashboard.model import DashboardModel, with_settings
 from sim.dashboard.scenario_file import (
@@ -233,6 +240,42 @@ def test_every_figure_draws_from_the_months_so_far():
         print("step", model.step_seconds, "draw", timings)
         assert all(seconds > 0 for seconds in timings.values())
     finally:
+        release_model(model)
+
+
+def test_the_page_model_opens_on_its_first_month_and_draws_it():
+    """The first view: a session's model (and Reset's) has simulated its first month, and
+    every figure draws from that one record (each value held over its month)."""
+    model = with_settings(lambda: Levers())()
+    try:
+        assert model.recorder.months == ["2023-01"]
+        for key in FIGURE_KEYS:
+            drawn = draw_png(model, key, "startups")
+            assert drawn.png.startswith(b"\x89PNG") and drawn.month == "2023-01", key
+        fig = build_figure(model, "soft_power")
+        left = fig.axes[0]
+        assert left.get_xlim()[1] > left.get_xlim()[0]  # the month's span, not a point
+        line = next(ln for ln in left.lines if not ln.get_label().startswith("_"))
+        assert len(line.get_xdata()) == 2 and line.get_ydata()[0] == line.get_ydata()[1]
+    finally:
+        release_model(model)
+
+
+def test_figures_drawn_by_the_pages_workers_are_the_ones_drawn_here():
+    from sim.plots.parallel import FigurePool
+
+    model = DashboardModel(world="small", price_cut_factor=0.1)
+    pool = FigurePool(workers=2)
+    try:
+        for _ in range(4):
+            model.step()
+        snap = snapshot(model)
+        for key in ("prices", "market_shares"):
+            here = draw_png(model, key, "startups", snap=snap)
+            there = draw_png(model, key, "startups", snap=snap, pool=pool)
+            assert there.png == here.png and there.month == "2023-04", key
+    finally:
+        pool.close()
         release_model(model)
 
 

@@ -52,6 +52,7 @@ from sim.dashboard.model import DashboardModel, with_settings
 from sim.dashboard.scenario_file import save_scenario, scenario_yaml, session_name
 from sim.model.results import release_model
 from sim.plots.agent_figures import agents as agents_figure
+from sim.plots.parallel import FigurePool
 from sim.plots.style import png_bytes
 
 log = logging.getLogger("sim.dashboard")
@@ -59,8 +60,14 @@ log = logging.getLogger("sim.dashboard")
 #: Errors that mean "these settings are refused" (ConfigError and RuleError are
 #: ValueErrors; Hydra and OmegaConf raise their own for overrides they cannot compose).
 REFUSED = (ValueError, HydraException, OmegaConfBaseException)
-#: Milliseconds between months when playing (SolaraViz's slider starts there).
-PLAY_INTERVAL_MS = 50
+#: Milliseconds between months when playing (SolaraViz's slider starts there): at most
+#: four months a second, the whole run in half a minute, while ten sessions of one
+#: server still leave it time to draw (docs/dashboard.md, "Serving a class").
+PLAY_INTERVAL_MS = 250
+#: Worker processes that draw every session's figures (one per CPU), so that the
+#: sessions' months do not wait for each other's figures on the server's one
+#: interpreter lock; they start with the first figure.
+FIGURE_POOL = FigurePool()
 TITLE = "AI market simulation"
 
 CSS = """
@@ -136,9 +143,12 @@ def Page():
     solara.use_effect(on_new_model, [model.value])
 
     solara.Style(CSS)
-    # each month is drawn before the next is simulated; SolaraViz's "Use Threads" box
-    # lets the model play on while the figure is drawn (the page then shows the latest)
-    SolaraViz(model, components=[], name=TITLE, play_interval=PLAY_INTERVAL_MS)
+    # playing, the model steps in a thread of its own and the page is redrawn in another
+    # (SolaraViz's "Use Threads", on by default): the months go on while a figure is drawn,
+    # and the page shows the latest month at each redraw. Unticked, each month waits for
+    # its figure.
+    SolaraViz(model, components=[], name=TITLE, play_interval=PLAY_INTERVAL_MS,
+              use_threads=True)
     message = problem or (refusal_text(refused) if refused is not None else None)
     Dashboard(model.value, pending.value, message)
     with solara.Sidebar():  # below SolaraViz's controls (CSS orders them)
@@ -247,9 +257,9 @@ def Figure(model: DashboardModel, snap: Snapshot):
     months = len(snap.months)
 
     def draw() -> Drawn | None:
-        if months < 2:  # a time axis needs two months
+        if months < 1:
             return None
-        return draw_png(model, key, segment, snap=snap)
+        return draw_png(model, key, segment, snap=snap, pool=FIGURE_POOL)
 
     drawn = solara.use_memo(draw, [model, months, key, segment])
     with solara.Card(style={"margin-top": "8px"}):
@@ -261,8 +271,7 @@ def Figure(model: DashboardModel, snap: Snapshot):
                 solara.ToggleButtonsSingle(value=segment, values=list(SHARE_SEGMENTS),
                                            on_value=set_segment)
         if drawn is None:
-            solara.Info("Press Step (or ▶) to simulate months; the figures start at the "
-                        "second month.")
+            solara.Info("Press Step (or ▶) to simulate months.")
         else:
             solara.Image(drawn.png, classes=["ai-figure"])
             label = next(lbl for lbl, k in labels.items() if k == key)
