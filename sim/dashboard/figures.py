@@ -22,6 +22,7 @@ from sim.analysis.headline import HEADLINES
 from sim.core.calendar import format_month, parse_month
 from sim.core.constants import SEGMENTS
 from sim.model import AIMarket
+from sim.model.reporters import headline_now
 from sim.model.results import event_rows
 from sim.plots import market_figures as market_plots
 from sim.plots import run_figures as run_plots
@@ -80,12 +81,33 @@ def snapshot(model: AIMarket) -> Snapshot:
 
 
 @dataclass(frozen=True)
+class Glance:
+    """What the page shows of a model at every redraw, cheap to take (no table): the
+    months simulated, how long the last took, and whether it runs on."""
+
+    months: tuple[str, ...]
+    step_seconds: float
+    running: bool
+
+
+def glance(model: AIMarket) -> Glance:
+    """The model's months so far (under its lock, when it has one)."""
+    with getattr(model, "lock", contextlib.nullcontext()):
+        return Glance(tuple(model.recorder.months), getattr(model, "step_seconds", math.nan),
+                      bool(model.running))
+
+
+@dataclass(frozen=True)
 class Drawn:
-    """A figure drawn for the page: the PNG, the month it shows, and what it cost."""
+    """A figure drawn for the page: the PNG, the month it shows, and what it cost; the
+    figure's key and segment, and the number of months it was drawn from."""
 
     png: bytes
     month: str
     seconds: float
+    key: str = ""
+    segment: str = ""
+    n_months: int = 0
 
 
 def scenario_title(model: AIMarket) -> str:
@@ -177,21 +199,19 @@ def draw_png(model: AIMarket, key: str, segment: str = "all", dpi: int = DPI,
         if call is None:
             return None
         png = pool.png(call.key, call.table, call.events, call.scenario, dpi, **call.kwargs)
-    return Drawn(png, snap.months[-1], time.perf_counter() - clock)
+    return Drawn(png, snap.months[-1], time.perf_counter() - clock, key, segment,
+                 len(snap.months))
 
 
-def latest_values(model: AIMarket, snap: Snapshot | None = None) -> pd.DataFrame:
-    """The headline metrics at the last simulated month (label, value, unit)."""
-    snap = snapshot(model) if snap is None else snap
-    table = snap.table
+def latest_values(model: AIMarket) -> pd.DataFrame:
+    """The headline metrics at the last simulated month (label, value, unit), read from
+    the recorder's last month (no table is built: the page shows them at every redraw)."""
     rows = []
-    if table.empty:
-        return pd.DataFrame(columns=["headline", "value", "unit"])
-    last = table[table["month"].astype(str) == snap.months[-1]]
-    for h in HEADLINES:
-        hit = last[(last["metric"] == h.metric) & (last["segment"] == h.segment)
-                   & (last["entity"] == h.entity)]
-        if not hit.empty:
-            rows.append({"headline": h.label, "value": float(hit["value"].iloc[0]),
-                         "unit": h.unit})
+    with getattr(model, "lock", contextlib.nullcontext()):
+        if model.recorder.months:
+            for h in HEADLINES:
+                series = model.recorder.series.get((h.metric, h.segment))
+                if series is not None and h.entity in series["entities"]:
+                    rows.append({"headline": h.label, "value": headline_now(model, h),
+                                 "unit": h.unit})
     return pd.DataFrame(rows, columns=["headline", "value", "unit"])
