@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 #: Sessions on the one server (a class's group).
 SESSIONS = 10
 #: How long the sessions are watched while they play (seconds).
-WINDOW_S = 45.0
+WINDOW_S = 30.0
 #: The issue's rate, reported beside the measurement (months a second per session).
 TARGET_MONTHS_PER_S = 0.5
 FIRST_MONTH = "2023-01"
