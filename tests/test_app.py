@@ -21,7 +21,14 @@ from browser import helpers
 from sim.config import Config, ConfigError, compose_config
 from sim.config.fields import describe_range
 from sim.config.world import GovernmentConfig
-from sim.dashboard.figures import FIGURE_KEYS, SHARE_SEGMENTS, draw_png, latest_values
+from sim.dashboard.figures import (
+    FIGURE_KEYS,
+    SHARE_SEGMENTS,
+    build_figure,
+    draw_png,
+    latest_values,
+    snapshot,
+)
 from sim.dashboard.levers import LABEL_PREFIX, Levers, build_config, controls, field_meta
 from sim.dashboard.model import DashboardModel, with_settings
 from sim.dashboard.scenario_file import (
@@ -236,6 +243,42 @@ def test_every_figure_draws_from_the_months_so_far():
         release_model(model)
 
 
+def test_the_page_model_opens_on_its_first_month_and_draws_it():
+    """The first view: a session's model (and Reset's) has simulated its first month, and
+    every figure draws from that one record (each value held over its month)."""
+    model = with_settings(lambda: Levers())()
+    try:
+        assert model.recorder.months == ["2023-01"]
+        for key in FIGURE_KEYS:
+            drawn = draw_png(model, key, "startups")
+            assert drawn.png.startswith(b"\x89PNG") and drawn.month == "2023-01", key
+        fig = build_figure(model, "soft_power")
+        left = fig.axes[0]
+        assert left.get_xlim()[1] > left.get_xlim()[0]  # the month's span, not a point
+        line = next(ln for ln in left.lines if not ln.get_label().startswith("_"))
+        assert len(line.get_xdata()) == 2 and line.get_ydata()[0] == line.get_ydata()[1]
+    finally:
+        release_model(model)
+
+
+def test_figures_drawn_by_the_pages_workers_are_the_ones_drawn_here():
+    from sim.plots.parallel import FigurePool
+
+    model = DashboardModel(world="small", price_cut_factor=0.1)
+    pool = FigurePool(workers=2)
+    try:
+        for _ in range(4):
+            model.step()
+        snap = snapshot(model)
+        for key in ("prices", "market_shares"):
+            here = draw_png(model, key, "startups", snap=snap)
+            there = draw_png(model, key, "startups", snap=snap, pool=pool)
+            assert there.png == here.png and there.month == "2023-04", key
+    finally:
+        pool.close()
+        release_model(model)
+
+
 def test_the_page_module_imports():
     from reacton.core import Component
 
@@ -414,19 +457,23 @@ def _set_slider(tab, lever: str, key: str, shows: str) -> None:
 def test_the_page_steps_plays_and_redraws(page, app, tmp_path):
     from playwright.sync_api import expect
 
-    assert _month(page) == "none yet"
+    # the first view: the run's first month, its figure drawn, without a press of Step
+    assert _month(page) == "2023-01"
+    expect(page.locator("img.ai-figure")).to_be_visible()
+    expect(page.locator(".ai-timing")).to_contain_text("Market shares at 2023-01")
     # a slider: Chinese labs cut prices to a tenth in 2026-01 (Home: 0.05, one step up: 0.1)
     _set_slider(page, "price_cut_factor", "Home", ": 0.05")
     _set_slider(page, "price_cut_factor", "ArrowRight", ": 0.1")
     expect(page.get_by_text("Press Reset to run the new settings")).to_be_visible()
     page.get_by_role("button", name="Reset").click()
     expect(page.get_by_text("Settings of this run: price_cut_factor=0.1")).to_be_visible()
+    expect(page.locator(".ai-month")).to_have_text("Month: 2023-01")  # Reset's first view
 
     clock = time.perf_counter()
     page.get_by_role("button", name="Step").click()
-    expect(page.locator(".ai-month")).to_have_text("Month: 2023-01")
-    page.get_by_role("button", name="Step").click()
     expect(page.locator(".ai-month")).to_have_text("Month: 2023-02")
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator(".ai-month")).to_have_text("Month: 2023-03")
     figure = page.locator("img.ai-figure")
     expect(figure).to_be_visible()
     step_and_draw = (time.perf_counter() - clock) / 2
@@ -458,7 +505,7 @@ def test_the_page_steps_plays_and_redraws(page, app, tmp_path):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(tmp_path / "dashboard.png", SCREENSHOT)
     timing = page.locator(".ai-timing").inner_text()
-    months = (int(reached[:4]) - 2023) * 12 + int(reached[5:]) - 2
+    months = (int(reached[:4]) - 2023) * 12 + int(reached[5:]) - 3
     print(f"server up in {app.started_in:.1f} s; a Step, seen in the browser: "
           f"{step_and_draw:.2f} s; played {months} months in {played:.1f} s; {timing}")
 
@@ -474,7 +521,7 @@ def test_a_refused_setting_shows_the_command_lines_message(page):
         message = str(err)
     assert message == REFUSALS[0][2]
     page.get_by_role("button", name="Step").click()
-    expect(page.locator(".ai-month")).to_have_text("Month: 2023-01")
+    expect(page.locator(".ai-month")).to_have_text("Month: 2023-02")
     page.locator(".ai-lever-export_limit input[type=checkbox]").check()
     month_input = page.locator(".ai-lever-export_month input")
     month_input.fill("2026-13")
@@ -484,7 +531,7 @@ def test_a_refused_setting_shows_the_command_lines_message(page):
     assert refused.first.inner_text().count("2026-13") >= 1
     expect(page.get_by_role("button", name="Save scenario")).to_be_disabled()
     # the run on screen is untouched: same month, same settings
-    assert _month(page) == "2023-01"
+    assert _month(page) == "2023-02"
     expect(page.get_by_text("Settings of this run: the defaults")).to_be_visible()
     month_input.fill("2026-02")
     month_input.press("Enter")
@@ -524,7 +571,7 @@ def test_the_page_offers_downloads_the_agents_and_the_info_panel(page):
 
     for _ in range(2):
         page.get_by_role("button", name="Step").click()
-    expect(page.locator(".ai-month")).to_have_text("Month: 2023-02")
+    expect(page.locator(".ai-month")).to_have_text("Month: 2023-03")
     expect(page.get_by_role("button", name="Download the figure (PNG)")).to_be_visible()
     expect(page.get_by_role("button", name="Download the run's table (CSV)")).to_be_visible()
     page.get_by_label("Show the firms and countries").check()
@@ -552,7 +599,7 @@ def test_a_session_whose_browser_goes_stops_computing(tmp_path):
             tab.goto(server.url)
             tab.locator(".ai-month").wait_for(timeout=90_000)
             tab.get_by_role("button", name="▶").click()
-            expect(tab.locator(".ai-month")).not_to_have_text("Month: none yet")
+            expect(tab.locator(".ai-month")).not_to_have_text("Month: 2023-01")
             browser.close()
         # wait for the condition (a generous deadline, not a timing: a busy machine is slow)
         deadline = time.perf_counter() + 120

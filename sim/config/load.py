@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from sim.config.yaml_files import yaml_error
 
 #: The Hydra config directory: ``scenarios/`` at the project's root, beside ``sim/``.
 SCENARIOS_DIR: Path = Path(__file__).resolve().parents[2] / "scenarios"
+#: Hydra's state is global to the process: two threads composing at once (the sessions of
+#: a dashboard server opening together) would both initialise it, and the second fails
+#: ("GlobalHydra is already initialized"). Composing takes its turn under this lock.
+_COMPOSING = threading.RLock()
 
 
 def to_config(cfg: DictConfig, overrides: Sequence[str] | None = None) -> Config:
@@ -62,10 +67,11 @@ def compose_raw(overrides: Sequence[str] = (), config_name: str = "config") -> D
     """
     register_configs()
     try:
-        if GlobalHydra.instance().is_initialized():  # inside a running Hydra app
-            return compose(config_name=config_name, overrides=list(overrides))
-        with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
-            return compose(config_name=config_name, overrides=list(overrides))
+        with _COMPOSING:
+            if GlobalHydra.instance().is_initialized():  # inside a running Hydra app
+                return compose(config_name=config_name, overrides=list(overrides))
+            with initialize_config_dir(config_dir=str(SCENARIOS_DIR), version_base="1.3"):
+                return compose(config_name=config_name, overrides=list(overrides))
     except yaml.YAMLError as err:  # a malformed file: name it, rather than a traceback
         raise yaml_error(err) from err
 

@@ -74,15 +74,21 @@ DashboardModel.__init__.__signature__ = inspect.Signature(
 
 
 def with_settings(current: Callable[[], Levers]) -> type[DashboardModel]:
-    """A subclass of :class:`DashboardModel` whose levers not given are ``current()``'s.
+    """A subclass of :class:`DashboardModel` whose levers not given are ``current()``'s,
+    and which simulates its first month when it is built.
 
     SolaraViz reads its ``model_params`` once, when it is mounted; the page passes none,
-    and Reset's ``model.__class__()`` builds from the settings of the moment.
+    and Reset's ``model.__class__()`` builds from the settings of the moment. The first
+    month is the page's first view: a session opens (and Reset lands) on the market of
+    the run's first month, its figures and headline numbers drawn from that first record,
+    without a press of Step (the recorder records a month when it is simulated: a model
+    just built has no record to draw).
     """
 
     class PageModel(DashboardModel):
         def __init__(self, **levers: Any) -> None:
             super().__init__(**{**dataclasses.asdict(current()), **levers})
+            self.step()  # the first record: the page's first view
 
     PageModel.__init__.__signature__ = DashboardModel.__init__.__signature__
     PageModel.__name__ = PageModel.__qualname__ = "DashboardModel"

@@ -8,7 +8,9 @@ Each change of a lever is checked at once the way the command line checks a conf
 ``DashboardModel(**levers)`` from the last settings accepted
 (:func:`sim.dashboard.model.with_settings`). The main area (:func:`Dashboard`) is
 redrawn after every step: the month, one of the report's figures (drawn by the report's
-own functions), the headline numbers, and a form that saves the settings as a scenario.
+own functions, in a thread of the session's own and in worker processes, so that a figure
+never holds the months up), the headline numbers, and a form that saves the settings as a
+scenario.
 """
 
 # ruff: noqa: N802  (Solara components are named like classes)
@@ -19,6 +21,7 @@ import logging
 import math
 import threading
 import warnings
+from typing import cast
 
 import solara
 from hydra.errors import HydraException
@@ -34,8 +37,9 @@ from sim.dashboard.figures import (
     FIGURES,
     SHARE_SEGMENTS,
     Drawn,
-    Snapshot,
+    Glance,
     draw_png,
+    glance,
     latest_values,
     snapshot,
 )
@@ -52,6 +56,7 @@ from sim.dashboard.model import DashboardModel, with_settings
 from sim.dashboard.scenario_file import save_scenario, scenario_yaml, session_name
 from sim.model.results import release_model
 from sim.plots.agent_figures import agents as agents_figure
+from sim.plots.parallel import FigurePool
 from sim.plots.style import png_bytes
 
 log = logging.getLogger("sim.dashboard")
@@ -59,8 +64,14 @@ log = logging.getLogger("sim.dashboard")
 #: Errors that mean "these settings are refused" (ConfigError and RuleError are
 #: ValueErrors; Hydra and OmegaConf raise their own for overrides they cannot compose).
 REFUSED = (ValueError, HydraException, OmegaConfBaseException)
-#: Milliseconds between months when playing (SolaraViz's slider starts there).
-PLAY_INTERVAL_MS = 50
+#: Milliseconds between months when playing (SolaraViz's slider starts there): at most
+#: four months a second, the whole run in half a minute, while ten sessions of one
+#: server still leave it time to draw (docs/dashboard.md, "Serving a class").
+PLAY_INTERVAL_MS = 250
+#: Worker processes that draw every session's figures (one per CPU), so that the
+#: sessions' months do not wait for each other's figures on the server's one
+#: interpreter lock; they start with the first figure.
+FIGURE_POOL = FigurePool()
 TITLE = "AI market simulation"
 
 CSS = """
@@ -136,8 +147,10 @@ def Page():
     solara.use_effect(on_new_model, [model.value])
 
     solara.Style(CSS)
-    # each month is drawn before the next is simulated; SolaraViz's "Use Threads" box
-    # lets the model play on while the figure is drawn (the page then shows the latest)
+    # playing, each month is followed by a redraw of the page, which costs little: the
+    # figure is drawn in a thread of its own (Figure), so a month never waits for one.
+    # (SolaraViz's "Use Threads" would redraw in yet another thread: measured with ten
+    # sessions on one server, some pages then stopped showing their months.)
     SolaraViz(model, components=[], name=TITLE, play_interval=PLAY_INTERVAL_MS)
     message = problem or (refusal_text(refused) if refused is not None else None)
     Dashboard(model.value, pending.value, message)
@@ -191,39 +204,40 @@ def _lever_input(control: Control, value, on_value) -> None:
 
 @solara.component
 def Dashboard(model: DashboardModel, pending: Levers, problem: str | None):
-    """The main area: status, figure, headline numbers, save form (redrawn every step)."""
+    """The main area: status, figure, headline numbers, save form (redrawn every step;
+    the figure is drawn in a thread of its own, :func:`Figure`)."""
     tick = update_counter.get()  # SolaraViz bumps it after every step and reset
-    snap = solara.use_memo(lambda: snapshot(model), [model, tick])
+    now = solara.use_memo(lambda: glance(model), [model, tick])
     shown = solara.use_ref(0)
-    shown.current = len(snap.months)
+    shown.current = len(now.months)
 
     def catch_up(cancel: threading.Event) -> None:
         """Redraw once the model has stood still for a moment with months not shown
         (when playing with threads, SolaraViz stops redrawing as soon as it is paused)."""
         last = -1
         while not cancel.wait(0.4):
-            now = len(model.recorder.months)
-            if now == last and now != shown.current:
+            months = len(model.recorder.months)
+            if months == last and months != shown.current:
                 force_update()
-            last = now
+            last = months
 
     solara.use_thread(catch_up, dependencies=[model], intrusive_cancel=False)
     with solara.Column(style={"padding": "0 12px", "max-width": "1100px"}):
-        Status(model, snap, pending, problem)
-        Figure(model, snap)
+        Status(model, now, pending, problem)
+        Figure(model, now)
         with solara.Columns([1, 1]):
-            Headlines(model, snap)
+            Headlines(model, now)
             SaveScenario(pending, problem)
-        Agents(model, snap)
+        Agents(model, now)
         with (solara.Details("What the numbers mean (Lerner, HHI, soft power, the claims)"),
               solara.Column(classes=["ai-info"])):
             solara.Markdown(info_markdown())
 
 
 @solara.component
-def Status(model: DashboardModel, snap: Snapshot, pending: Levers, problem: str | None):
+def Status(model: DashboardModel, now: Glance, pending: Levers, problem: str | None):
     levers = model.levers
-    months = snap.months
+    months = now.months
     solara.Text(f"Month: {months[-1] if months else 'none yet'}", classes=["ai-month"])
     solara.Markdown(
         f"Scenario **{levers.scenario}**, world **{levers.world}**, seed **{levers.seed}**: "
@@ -234,24 +248,49 @@ def Status(model: DashboardModel, snap: Snapshot, pending: Levers, problem: str 
                      classes=["ai-refused"])
     elif pending != levers:
         solara.Info(f"Press Reset to run the new settings ({differences(levers, pending)}).")
-    elif not snap.running:
+    elif not now.running:
         solara.Info("The run has reached its last month: press Reset to start again.")
 
 
 @solara.component
-def Figure(model: DashboardModel, snap: Snapshot):
-    """One standard figure, redrawn at each month (the others are a click away)."""
+def Figure(model: DashboardModel, now: Glance):
+    """One standard figure of the latest month (the others are a click away).
+
+    The figure is drawn in a thread of the session's own (by the page's worker
+    processes), never in the redraw of the page: a redraw shows the month simulated last
+    at once, and the figure follows as soon as it is drawn. While one is being drawn the
+    months go on; the next drawing is of the latest month then, so a slow figure (or a
+    server shared by a class) draws fewer months, never delays them.
+    """
     labels = {f.label: f.key for f in FIGURES}
     key, set_key = solara.use_state(FIGURES[0].key)
     segment, set_segment = solara.use_state("startups")
-    months = len(snap.months)
+    # the figure drawn last, and the model it was drawn from (Reset makes another)
+    last, set_last = solara.use_state(cast(tuple[int, Drawn] | None, None))
+    drawn = last[1] if last is not None and last[0] == id(model) else None
+    wanted = solara.use_ref((0, key, segment))  # (months, figure, segment) to draw next
+    wake = solara.use_memo(threading.Event, [])
+    wanted.current = (len(now.months), key, segment)
+    if drawn is None or (drawn.n_months, drawn.key, drawn.segment) != wanted.current:
+        wake.set()
 
-    def draw() -> Drawn | None:
-        if months < 2:  # a time axis needs two months
-            return None
-        return draw_png(model, key, segment, snap=snap)
+    def drawer(cancel: threading.Event) -> None:
+        done = None
+        while not cancel.is_set():
+            if not wake.wait(0.5):
+                continue
+            wake.clear()
+            months, want_key, want_segment = wanted.current
+            if months < 1 or (months, want_key, want_segment) == done:
+                continue
+            # the latest month, whatever the month asked for: the model may have gone on
+            result = draw_png(model, want_key, want_segment, pool=FIGURE_POOL)
+            if result is None or cancel.is_set():
+                continue
+            done = (result.n_months, want_key, want_segment)
+            set_last((id(model), result))
 
-    drawn = solara.use_memo(draw, [model, months, key, segment])
+    solara.use_thread(drawer, dependencies=[model], intrusive_cancel=False)
     with solara.Card(style={"margin-top": "8px"}):
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.ToggleButtonsSingle(
@@ -261,20 +300,20 @@ def Figure(model: DashboardModel, snap: Snapshot):
                 solara.ToggleButtonsSingle(value=segment, values=list(SHARE_SEGMENTS),
                                            on_value=set_segment)
         if drawn is None:
-            solara.Info("Press Step (or ▶) to simulate months; the figures start at the "
-                        "second month.")
+            solara.Info("Drawing the figure..." if now.months
+                        else "Press Step (or ▶) to simulate months.")
         else:
             solara.Image(drawn.png, classes=["ai-figure"])
-            label = next(lbl for lbl, k in labels.items() if k == key)
+            label = next(lbl for lbl, k in labels.items() if k == drawn.key)
             solara.Text(f"{label} at {drawn.month}: the month simulated in "
-                        f"{1000 * snap.step_seconds:.0f} ms, the figure drawn in "
+                        f"{1000 * now.step_seconds:.0f} ms, the figure drawn in "
                         f"{1000 * drawn.seconds:.0f} ms", classes=["ai-note", "ai-timing"])
             with solara.Row():
-                solara.FileDownload(drawn.png, filename=f"{key}_{drawn.month}.png",
+                solara.FileDownload(drawn.png, filename=f"{drawn.key}_{drawn.month}.png",
                                     label="Download the figure (PNG)", mime_type="image/png")
                 # the table is written only when asked for (a callable: solara's lazy data)
-                solara.FileDownload(lambda: snap.table.to_csv(index=False).encode(),
-                                    filename=f"run_{snap.months[-1]}.csv",
+                solara.FileDownload(lambda: snapshot(model).table.to_csv(index=False).encode(),
+                                    filename=f"run_{now.months[-1]}.csv",
                                     label="Download the run's table (CSV)",
                                     mime_type="text/csv")
 
@@ -290,28 +329,29 @@ def _format(value: float, unit: str) -> str:
 
 
 @solara.component
-def Headlines(model: DashboardModel, snap: Snapshot):
-    values = latest_values(model, snap)
+def Headlines(model: DashboardModel, now: Glance):
+    values = solara.use_memo(lambda: latest_values(model), [model, len(now.months)])
     with solara.Card("Headline numbers"):
         if values.empty:
             solara.Text("None yet.")
             return
         rows = "\n".join(f"| {r.headline} | {_format(r.value, r.unit)} |"
                          for r in values.itertuples())
-        solara.Markdown(f"| at {snap.months[-1]} | |\n|---|---:|\n{rows}")
+        solara.Markdown(f"| at {now.months[-1]} | |\n|---|---:|\n{rows}")
 
 
 @solara.component
-def Agents(model: DashboardModel, snap: Snapshot):
+def Agents(model: DashboardModel, now: Glance):
     """The agents behind the totals (drawn only while the box is ticked: it costs a
     figure): firms by privacy concern and provider, countries by who answers them."""
     show, set_show = solara.use_state(False)
     segment, set_segment = solara.use_state("startups")
-    months = len(snap.months)
+    months = len(now.months)
 
     def draw() -> bytes | None:
         if not show or months == 0:
             return None
+        snap = snapshot(model)
         with model.lock:
             firms = firm_rows(model)
         fig = agents_figure(firms, country_rows(snap.table), model.cfg.scenario.name,

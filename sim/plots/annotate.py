@@ -6,14 +6,17 @@ panels, and names at the ends of lines. Used by :mod:`sim.plots.run_figures`.
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 from matplotlib.transforms import ScaledTranslation
 
 from sim.analysis.tidy import wide
@@ -120,12 +123,18 @@ def mark_events(axes: Sequence[Axes], marks: pd.DataFrame,
     history = sorted(set(marks.loc[~marks["scenario"], "month"]))
     own = marks[marks["scenario"]]
     own_months = sorted(set(own["month"]))
+    own_dates = to_dates(own_months)
+    # the history's events are one line a panel (a segment a month): dozens of lines
+    # each cost as much as the panel's data
+    xs = np.repeat(mdates.date2num(to_dates(history)), 3)
+    xs[2::3] = np.nan
+    ys = np.tile([0.0, 1.0, np.nan], len(history))
     for ax in axes:
-        for month in history:
-            ax.axvline(to_dates([month])[0], color=GREY, lw=0.45, ls=":", zorder=1.5,
-                       label="_history event")
-        for month in own_months:
-            ax.axvline(to_dates([month])[0], color=EVENT_COLOR, lw=0.6, ls="-", zorder=2.5,
+        if history:
+            ax.add_line(Line2D(xs, ys, transform=ax.get_xaxis_transform(), color=GREY,
+                               lw=0.45, ls=":", zorder=1.5, label="_history event"))
+        for date in own_dates:
+            ax.axvline(date, color=EVENT_COLOR, lw=0.6, ls="-", zorder=2.5,
                        label="_scenario event")
     for ax in letter_axes:
         _letters(ax, own_months)
@@ -159,8 +168,7 @@ def _letters(ax: Axes, months: Sequence[str]) -> int:
     width_in = 0.9 * ax.get_position().width * ax.figure.get_figwidth()
     min_gap = 0.09 * (right - left) / max(width_in, 0.1)  # a 6.5 pt letter, with air
     last_at: list[float] = []  # position of the last letter on each row
-    for i, month in enumerate(months):
-        date = to_dates([month])[0]
+    for i, date in enumerate(to_dates(months)):
         x = float(mdates.date2num(date))
         level = next((k for k, at in enumerate(last_at) if x - at >= min_gap), len(last_at))
         if level == len(last_at):
@@ -237,25 +245,44 @@ def named_lines(lines: Sequence[Line2D]) -> list[Line2D]:
 
 
 def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
-                     fontsize: float = 6.0, layout: bool = True) -> None:
+                    fontsize: float = 6.0) -> None:
     """Write each series' name at the right edge, at its last value, spread apart.
 
     Spacing is worked out in the axis' own scale (linear, log or symmetric log), so that
     labels one text line apart on the page never overlap; a label moved away from its line
-    gets a thin leader.
+    gets a thin leader. The labels are spread when the figure is drawn (by a
+    :class:`LineEndLabels` on the panel), from the panel's height after the layout: no
+    layout is run here for it (each is a pass over every artist of the figure).
 
     Args:
-        ax: the panel, with everything else of the figure drawn (its layout is final).
+        ax: the panel, its lines drawn (its y limits are frozen here, so that the labels'
+            spacing holds).
         items: (name, last value, colour) for each line.
         fontsize: size of the labels (points).
-        layout: lay the figure out first (False when the caller just did, for several
-            panels at once: each layout is a whole draw).
     """
-    if layout:
-        ax.figure.draw_without_rendering()  # lay the figure out, to know the panel's height
-    scale = ax.yaxis.get_transform()  # data -> the axis' linear scale (log10 for log...)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi)  # freeze the limits, so the labels' spacing holds
+    fwd = _scale_functions(ax)[0]  # data -> the axis' linear scale (log10 for log...)
+    items = [(n, y, c) for n, y, c in items if np.isfinite(y) and np.isfinite(fwd([y])[0])]
+    if not items:
+        return
+    transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    labels = []
+    for name, y, color in items:
+        shown = float(np.clip(y, min(lo, hi), max(lo, hi)))
+        labels.append((ax.annotate(
+            name, xy=(1.0, shown), xycoords=transform, xytext=(1.04, shown),
+            textcoords=transform, va="center", ha="left", fontsize=fontsize, color=color,
+            annotation_clip=False, arrowprops={"arrowstyle": "-", "lw": 0.4, "color": color,
+                                               "alpha": 0.7, "shrinkA": 0, "shrinkB": 0}),
+            float(y)))
+    ax.add_artist(LineEndLabels(ax, labels, fontsize))
+
+
+def _scale_functions(ax: Axes) -> tuple[Callable[[Sequence[float]], np.ndarray],
+                                        Callable[[np.ndarray], np.ndarray]]:
+    """The y axis' scale, forward and back (data <-> linear: log10 for a log axis...)."""
+    scale = ax.yaxis.get_transform()
 
     def fwd(values: Sequence[float]) -> np.ndarray:
         return scale.transform(np.asarray(values, dtype=float).reshape(-1, 1)).ravel()
@@ -263,35 +290,55 @@ def label_line_ends(ax: Axes, items: Sequence[tuple[str, float, str]],
     def back(values: np.ndarray) -> np.ndarray:
         return scale.inverted().transform(np.asarray(values).reshape(-1, 1)).ravel()
 
-    items = [(n, y, c) for n, y, c in items if np.isfinite(y) and np.isfinite(fwd([y])[0])]
-    if not items:
-        return
+    return fwd, back
 
-    tlo, thi = fwd([lo, hi])
-    height_in = 0.95 * ax.get_position().height * ax.figure.get_figheight()
-    gap = (thi - tlo) * (fontsize * 1.2 / 72) / max(height_in, 0.1)
-    order = np.argsort(fwd([y for _, y, _ in items]), kind="stable")
-    # a line that ends beyond a cut axis is named at the edge it left by
-    wanted = np.clip(fwd([items[i][1] for i in order]), min(tlo, thi), max(tlo, thi))
-    placed = wanted.copy()
-    for i in range(1, len(placed)):  # push up where labels would touch
-        placed[i] = max(placed[i], placed[i - 1] + gap)
-    if placed[-1] > thi:  # then push down from the top if they ran off it
-        placed[-1] = thi
-        for i in range(len(placed) - 2, -1, -1):
-            placed[i] = min(placed[i], placed[i + 1] - gap)
-    at = back(placed)
-    transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
-    for k, i in enumerate(order):
-        name, y, color = items[i]
-        moved = abs(placed[k] - wanted[k]) > gap / 2
-        if not lo <= y <= hi:  # the leader starts where the line left the panel
-            y = float(back(wanted[k:k + 1])[0])
-        ax.annotate(name, xy=(1.0, y), xycoords=transform, xytext=(1.04, float(at[k])),
-                    textcoords=transform, va="center", ha="left", fontsize=fontsize,
-                    color=color, annotation_clip=False,
-                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": color, "alpha": 0.7,
-                                "shrinkA": 0, "shrinkB": 0} if moved else None)
+
+class LineEndLabels(Artist):
+    """Spreads the line-end labels of a panel (:func:`label_line_ends`) when it is drawn.
+
+    Drawn first among the panel's artists (it draws nothing itself): it moves each label
+    to its place for the panel's height of the moment, so the spacing always follows the
+    final layout, and shows a leader only for a label moved away from its line.
+    """
+
+    def __init__(self, ax: Axes, labels: Sequence[tuple[Annotation, float]],
+                 fontsize: float) -> None:
+        super().__init__()
+        self.labels = list(labels)
+        self.fontsize = fontsize
+        self.panel = ax
+        self.set_zorder(-1e9)  # before the labels
+        self.set_in_layout(False)
+
+    def draw(self, renderer: Any) -> None:
+        """Place the labels (nothing is rendered)."""
+        ax = self.panel
+        fwd, back = _scale_functions(ax)
+        lo, hi = ax.get_ylim()
+        tlo, thi = fwd([lo, hi])
+        height_in = 0.95 * ax.get_position().height * ax.get_figure(root=True).get_figheight()
+        gap = (thi - tlo) * (self.fontsize * 1.2 / 72) / max(height_in, 0.1)
+        values = [y for _, y in self.labels]
+        order = np.argsort(fwd(values), kind="stable")
+        # a line that ends beyond a cut axis is named at the edge it left by
+        wanted = np.clip(fwd([values[i] for i in order]), min(tlo, thi), max(tlo, thi))
+        placed = wanted.copy()
+        for i in range(1, len(placed)):  # push up where labels would touch
+            placed[i] = max(placed[i], placed[i - 1] + gap)
+        if len(placed) and placed[-1] > thi:  # then push down if they ran off the top
+            placed[-1] = thi
+            for i in range(len(placed) - 2, -1, -1):
+                placed[i] = min(placed[i], placed[i + 1] - gap)
+        at = back(placed)
+        for k, i in enumerate(order):
+            label, y = self.labels[i]
+            moved = abs(placed[k] - wanted[k]) > gap / 2
+            if not lo <= y <= hi:  # the leader starts where the line left the panel
+                y = float(back(wanted[k:k + 1])[0])
+            label.xy = (1.0, y)
+            label.xyann = (1.04, float(at[k]))
+            label.arrow_patch.set_visible(bool(moved))
+        self.stale = False
 
 
 def ever_active(wide: pd.DataFrame) -> list[str]:

@@ -15,7 +15,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from sim.core.files import atomic_write
-from sim.plots.style import paper_context
+from sim.plots.style import paper_context, write_png
 
 #: The formats a figure can be written in, and the default (PNG only).
 FIGURE_FORMATS: tuple[str, ...] = ("png", "pdf", "svg")
@@ -71,7 +71,7 @@ def save(fig: Figure, stem: str | Path, dpi: int = MIN_DPI,
 def _write(fig: Figure, path: Path, fmt: str, dpi: int, name: str) -> None:
     """One file of a figure."""
     if fmt == "png":
-        fig.savefig(path, format="png", dpi=dpi)
+        write_png(fig, path, dpi)
     elif fmt == "pdf":
         # embedding fonts, fontTools logs every table it prunes at INFO level: hundreds of
         # lines in a Hydra run's log (whose root logger is at INFO)

@@ -105,11 +105,9 @@ def prices(table: pd.DataFrame, events: pd.DataFrame | None, scenario: str, *,
     title(fig, "Token prices by vendor, a panel per bloc", scenario)
     key = finish_time_axes(axes, table, events, scenario_from)
     event_key(fig, key)
-    fig.draw_without_rendering()  # one layout for the three panels' labels
     for ax, (_, vendors) in zip(axes[:, 0], panels, strict=True):
         label_line_ends(ax, [(v, wide[v].dropna().iloc[-1],
-                               vendor_style(v, vendor_blocs)["color"]) for v in vendors],
-                        layout=False)
+                               vendor_style(v, vendor_blocs)["color"]) for v in vendors])
     return fig
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -192,3 +193,76 @@ def _in_workers(run_dir: str | Path, scenario: str, out_dir: Path, formats: tupl
             else:
                 drawn[name] = [Path(p) for p in paths]
     return {name: drawn[name] for name in RUN_FIGURE_NAMES if name in drawn}
+
+
+# -- figures as PNG bytes for a server (the dashboard) ----------------------------------------
+
+def figure_png(name: str, table: pd.DataFrame, events: pd.DataFrame | None, scenario: str,
+               dpi: float, kwargs: Mapping[str, object]) -> bytes:
+    """One standard figure (:data:`sim.plots.run_figures.RUN_FIGURES`) as PNG bytes.
+
+    Args:
+        name: the figure's name.
+        table, events: the run's tables so far.
+        scenario: the title's scenario line.
+        dpi: the resolution.
+        kwargs: the figure function's keywords (``scenario_from``, ``vendor_blocs``).
+    """
+    from sim.plots.run_figures import RUN_FIGURES
+    from sim.plots.style import png_bytes
+
+    return png_bytes(RUN_FIGURES[name](table, events, scenario, **kwargs), dpi=dpi)
+
+
+class FigurePool:
+    """Worker processes that draw figures as PNG bytes for a server's many sessions.
+
+    Why: a page server is one Python process, whose sessions share one interpreter lock;
+    a figure takes a few tenths of a second of matplotlib, and ten sessions drawing in the
+    server's process would take turns on one core while the model steps wait. Drawn here,
+    a figure costs the server only the pickling of its table; the workers use the other
+    cores. The pool starts at its first figure, and draws in the calling process where
+    only one CPU is usable or when it cannot start or breaks (a sandbox without process
+    semaphores, a worker killed): the figure is the same.
+
+    Args:
+        workers: processes (default: one per usable CPU).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = usable_cpus() if workers is None else max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self.broken = self.workers < 2
+
+    def _executor(self) -> ProcessPoolExecutor | None:
+        with self._lock:
+            if self.broken:
+                return None
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                                 mp_context=_context())
+            return self._pool
+
+    def png(self, name: str, table: pd.DataFrame, events: pd.DataFrame | None,
+            scenario: str, dpi: float, **kwargs: object) -> bytes:
+        """:func:`figure_png` in a worker (here when there is none); blocks until drawn,
+        without holding the interpreter lock."""
+        pool = self._executor()
+        if pool is not None:
+            try:
+                return pool.submit(figure_png, name, table, events, scenario, dpi,
+                                   kwargs).result()
+            except (BrokenProcessPool, OSError, NotImplementedError, ImportError) as err:
+                log.warning("drawing figures in this process: the workers broke (%s)", err)
+                self.close()
+                with self._lock:
+                    self.broken = True
+        return figure_png(name, table, events, scenario, dpi, kwargs)
+
+    def close(self) -> None:
+        """End the workers (a later figure starts them again unless the pool broke)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

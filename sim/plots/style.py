@@ -26,6 +26,7 @@ from typing import Any, ParamSpec
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.lines as mlines
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from sim.core.constants import BLOCS, NESTS, OPENNESS, SEGMENTS
 
@@ -377,16 +379,86 @@ def date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, label: bool = Tr
     ax.set_xlim(start, end)
     ax.xaxis.set_major_locator(YearTicks(mdates.date2num(years)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.xaxis.set_minor_locator(mticker.FixedLocator(mdates.date2num(quarters)))
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
+    ax.add_artist(QuarterTicks(ax, mdates.date2num(quarters)))
     if label:
         ax.set_xlabel("Month (calendar date)")
 
 
+class QuarterTicks(Line2D):
+    """The quarters' minor tick marks on a date axis, as one line of tick markers.
+
+    The same marks as minor ticks (the size, width and colour of the rcParams in force
+    when it is made; none where a major tick is, as matplotlib leaves out a minor tick
+    under a major one), for a fraction of the cost: matplotlib builds a tick object (two
+    lines, a grid line and two labels) for every minor tick of every panel, which took a
+    tenth of a figure's drawing time.
+    """
+
+    def __init__(self, ax: Axes, positions: np.ndarray) -> None:
+        self.positions = np.asarray(positions, dtype=float)
+        out = mpl.rcParams["xtick.direction"] == "out"
+        super().__init__(self.positions, np.zeros(len(self.positions)),
+                         transform=ax.get_xaxis_transform(which="tick1"), linestyle="none",
+                         marker=mlines.TICKDOWN if out else mlines.TICKUP,
+                         markersize=mpl.rcParams["xtick.minor.size"],
+                         markeredgewidth=mpl.rcParams["xtick.minor.width"],
+                         color=mpl.rcParams["xtick.color"], clip_on=False,
+                         zorder=ax.xaxis.get_zorder(), label="_quarter ticks")
+        self.tick_axes = ax
+
+    def draw(self, renderer: Any) -> None:
+        """Draw the marks, leaving out those under the major ticks of the moment."""
+        major = self.tick_axes.xaxis.get_majorticklocs()
+        keep = ~np.isclose(self.positions[:, None], np.asarray(major)[None, :]).any(axis=1)
+        self.set_data(self.positions[keep], np.zeros(int(keep.sum())))
+        super().draw(renderer)
+
+
 # -- bytes for a page -------------------------------------------------------------------------
+
+@contextmanager
+def laid_out(fig: Figure, dpi: float) -> Iterator[None]:
+    """Lay the figure out once, at ``dpi``, and keep that layout inside the block.
+
+    ``savefig`` of a figure with a layout engine first draws the whole figure without
+    rendering it, only to run the layout, then draws it again to render it: the layout
+    run here directly spares that first draw (a fifth of a figure's time), and several
+    files of one figure share one layout. Text is measured at the resolution it is
+    written at, as ``savefig`` does, so the file is the one ``savefig`` alone writes.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None:
+        yield
+        return
+    dpi_before = fig.dpi
+    try:
+        fig.dpi = dpi
+        engine.execute(fig)
+        fig.set_layout_engine(None)  # None, not "none": savefig skips its layout draw
+        if fig.get_layout_engine() is not None:  # rcParams asked for a default layout
+            fig.set_layout_engine("none")
+        fig.dpi = dpi_before
+        yield
+    finally:
+        fig.dpi = dpi_before
+        fig.set_layout_engine(engine)
+
+
+#: zlib level of the PNG files: 3 writes a figure in two thirds of the time of PIL's
+#: default (6), for a file a tenth larger (the pixels are the same).
+PNG_COMPRESS_LEVEL = 3
+
+
+def write_png(fig: Figure, target: Any, dpi: float) -> None:
+    """Write the figure as PNG to a path or a binary file, laid out once."""
+    with paper_context(), laid_out(fig, dpi):
+        fig.savefig(target, format="png", dpi=dpi,
+                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+
 
 def png_bytes(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes (for embedding in a report)."""
     buffer = io.BytesIO()
-    with paper_context():
-        fig.savefig(buffer, format="png", dpi=dpi)
+    write_png(fig, buffer, dpi)
     return buffer.getvalue()
