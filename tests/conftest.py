@@ -30,6 +30,13 @@ def baseline():
     return cached_run()
 
 
+#: The small world as it was before it became a sampled copy of the default world (600
+#: startups, 120 enterprises, twelve countries): the worlds some mechanism tests were built to
+#: isolate their lever in; each test that uses it says so.
+TWELVE_COUNTRIES = ("world.firms.startups.n=600", "world.firms.enterprises.n=120",
+                    "world.nations.include=[NGA,ETH,EGY,KEN,IND,PAK,BGD,IDN,VNM,BRA,MEX,TUR]")
+
+
 def small_config(*overrides: str):
     """A validated small-world config."""
     return compose_config(["world=small", *overrides])

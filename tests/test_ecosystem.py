@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import assert_engines_agree
+from conftest import TWELVE_COUNTRIES, assert_engines_agree
 
 from sim import compose_config, run
 from sim.model import AIMarket, views
@@ -82,7 +82,7 @@ def test_both_engines_agree_with_the_network_on():
 
 
 # the smallest built world: the developing nations alone, from 2025 to 2030
-NATIONS_ONLY = ("world=small", "world.start=2025-01", "world.end=2030-12",
+NATIONS_ONLY = ("world=small", *TWELVE_COUNTRIES, "world.start=2025-01", "world.end=2030-12",
                 "~world.firms.startups", "~world.firms.enterprises",
                 "world.devices.capacity_share={}")
 

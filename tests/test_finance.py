@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import cached_run, small_config
+from conftest import TWELVE_COUNTRIES, cached_run, small_config
 
 from sim.config import SCENARIOS_DIR, ConfigError, compose_config, validate
 from sim.market import finance
@@ -118,9 +118,10 @@ def test_what_buyers_spend_on_apis_is_what_labs_and_hosts_earn(run):
 # -- direction: cash limits chips, losses cost cash -------------------------------------------
 
 def isolated(*overrides: str):
-    """A short small-world run where OpenAI lives on its revenue and pays fixed costs."""
+    """A short small-world run (its twelve-country sample) where OpenAI lives on its revenue
+    and pays fixed costs."""
     return AIMarket(validate(small_config(
-        "world.end=2024-12", "world.vendors.openai.funding_musd_per_month=0",
+        *TWELVE_COUNTRIES, "world.end=2024-12", "world.vendors.openai.funding_musd_per_month=0",
         "world.vendors.openai.reinvest_share=1",
         "world.vendors.openai.fixed_cost_musd_per_month=50",
         *overrides)))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import TWELVE_COUNTRIES
 
 from sim import compose_config, run
 from sim.config import SCENARIOS_DIR
@@ -87,10 +88,13 @@ def test_the_estimate_covers_what_a_run_writes(tmp_path, figures):
 
 
 def test_the_estimate_grows_with_the_horizon_the_world_and_the_formats():
-    short = compose_config(["world=small", "world.end=2023-12"])
-    long = compose_config(["world=small", "world.end=2030-12"])
+    # twelve countries against the default world's fifty: fewer series (the small world
+    # now has every country, so its tables are the default world's size)
+    short = compose_config(["world=small", "world.end=2023-12", *TWELVE_COUNTRIES])
+    long = compose_config(["world=small", "world.end=2030-12", *TWELVE_COUNTRIES])
     big = compose_config(["world=default", "world.end=2023-12"])
-    csv_only = compose_config(["world=small", "world.end=2023-12", "output.formats=[csv]"])
+    csv_only = compose_config(["world=small", "world.end=2023-12", "output.formats=[csv]",
+                               *TWELVE_COUNTRIES])
     assert estimate_bytes(short) < estimate_bytes(long)
     assert estimate_bytes(short, figures=False) < estimate_bytes(big, figures=False)
     assert estimate_bytes(csv_only, figures=False) < estimate_bytes(short, figures=False)

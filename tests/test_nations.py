@@ -3,7 +3,7 @@ votes, and income types from the Gini index."""
 
 import numpy as np
 import pytest
-from conftest import assert_engines_agree, small_config
+from conftest import TWELVE_COUNTRIES, assert_engines_agree, small_config
 
 from sim import data, run
 from sim.market import buyers
@@ -48,9 +48,9 @@ def test_a_country_closer_to_china_in_its_votes_leans_more_to_china():
 
 def test_every_country_of_the_table_gets_its_own_leaning_and_income_types():
     """Countries between the poles get leanings of their own; those that vote at least as
-    far from the US as China does (Bangladesh, Indonesia, Vietnam and Egypt in the small
-    world) all lean fully to China."""
-    model = AIMarket(small_config())
+    far from the US as China does (Bangladesh, Indonesia, Vietnam and Egypt of the twelve
+    countries) all lean fully to China."""
+    model = AIMarket(small_config(*TWELVE_COUNTRIES))
     nations = model.nations
     k = len(nations.iso3)
     beyond = [c for c, x in zip(nations.iso3, nations.leaning, strict=True) if x == 1.0]

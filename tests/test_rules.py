@@ -206,7 +206,7 @@ def test_every_shipped_rule_runs_for_a_few_months(decision, name):
 def test_the_shipped_rules_are_the_documented_ones():
     assert {d: shipped_rules(d) for d in DECISIONS} == {
         "vendor_pricing": ["best_response", "cost_plus", "penetration"],
-        "vendor_release": ["cadence", "threshold"],
+        "vendor_release": ["cadence", "hazard", "threshold"],
         "vendor_openness": ["keep", "profit"],
         "vendor_entry": ["hazard", "profit"],
         "startup_choice": ["cheapest_adequate", "logit"],
